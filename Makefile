@@ -1,0 +1,98 @@
+# mentormail -- build, tests, demo, benchmarks, install.
+#
+#   make            build ./build/mentormail
+#   make check      install missing packages, build, run every test
+#   make demo       install missing packages, build, run the demo
+#   make bench      benchmarks (bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/mentormail
+SYSCONFDIR ?= /etc/mentormail
+BUILD	?= build
+
+CC	?= cc
+PKGS	= libetpan gmime-3.0 sqlite3 libpcre2-8 gnutls glib-2.0
+# libetpan's .pc links with a dpkg "no-pie" specs file; we build PIE like
+# the rest of Debian, so that flag is dropped.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(filter-out -specs=%,$(shell pkg-config --libs $(PKGS) 2>/dev/null))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+	     -DSHAREDIR='"$(SHAREDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"'
+
+SRCS	:= $(sort $(wildcard src/*.c))
+OBJS	:= $(SRCS:src/%.c=$(BUILD)/%.o)
+LIBOBJS	:= $(filter-out $(BUILD)/mentormail.o,$(OBJS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+UNITS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check unit e2e demo bench install uninstall clean valgrind
+
+all: $(BUILD)/mentormail
+
+$(BUILD)/mentormail: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) \
+	    $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+deps:
+	@tools/deps build test
+
+# The test suite runs against a sanitizer build of its own.
+check:
+	@tools/deps build test
+	$(MAKE) BUILD=build/check SANITIZE=1 unit e2e
+	$(MAKE) BUILD=build valgrind
+
+unit: $(UNITS)
+	@tests/unit/run $(UNITS)
+
+e2e: $(BUILD)/mentormail
+	@MENTORMAIL=$(abspath $(BUILD)/mentormail) tests/e2e/run
+
+valgrind: $(UNITS)
+	@VALGRIND=1 tests/unit/run $(UNITS)
+
+demo:
+	@tools/deps build demo
+	$(MAKE) all
+	@tools/demo $(abspath $(BUILD)/mentormail)
+
+bench:
+	@tools/deps build test bench
+	$(MAKE) all
+	@bench/run $(abspath $(BUILD)/mentormail)
+
+install: $(BUILD)/mentormail
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \
+	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron
+	install -m 755 $(BUILD)/mentormail $(DESTDIR)$(BINDIR)/mentormail
+	cp -R rules/. $(DESTDIR)$(SHAREDIR)/rules/
+	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
+	install -m 644 cron/* $(DESTDIR)$(SHAREDIR)/cron/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mentormail
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,35 @@
+/*
+ * cmd.h -- the subcommands, as a table (tmux's cmd_entry): each lives in a
+ * cmd-NAME.c file and exports one entry.
+ */
+#ifndef MENTORMAIL_CMD_H
+#define MENTORMAIL_CMD_H
+
+struct config;
+
+struct cmd_ctx {
+	const char	*config_path;	/* -c FILE, or the default */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* arguments after the name */
+	const char	*help;		/* one line */
+	/* Returns an exit code from <sysexits.h>. */
+	int		(*exec)(struct cmd_ctx *, int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_status_entry;
+
+/*
+ * Load the configuration named in `ctx`, reporting a problem on stderr.
+ * Returns 0, or EX_CONFIG.  Caller frees *out with config_free.
+ */
+int	cmd_load_config(struct cmd_ctx *ctx, struct config **out);
+
+/* Print "usage: mentormail [-c FILE] NAME USAGE" and return EX_USAGE. */
+int	cmd_usage(const struct cmd_entry *);
+
+#endif

@@ -1,0 +1,549 @@
+/*
+ * config.c -- loading and validating the configuration file.
+ *
+ * The keys are a table (as tmux's options-table.c): adding a key is adding
+ * a row.  GKeyFile does the parsing but knows no line numbers, so the raw
+ * text is kept to find the line a problem is on.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "log.h"
+
+enum option_type {
+	OPTION_STRING,		/* any single-line text */
+	OPTION_ADDRESS,		/* one addr-spec */
+	OPTION_ADDRESSES,	/* addr-specs separated by ';' or ',' */
+	OPTION_PATH,		/* file or directory, made absolute */
+	OPTION_PORT,
+	OPTION_SECURITY,
+	OPTION_TIMEZONE,
+	OPTION_HOST,
+};
+
+struct option {
+	const char	*group;
+	const char	*key;
+	enum option_type type;
+	int		 required;
+	const char	*fallback;	/* default text, or NULL */
+	size_t		 offset;	/* where the value goes in struct config */
+};
+
+#define C(field)	offsetof(struct config, field)
+
+static const struct option options[] = {
+	{ "program", "name", OPTION_STRING, 1, NULL, C(name) },
+	{ "program", "address", OPTION_ADDRESS, 1, NULL, C(address) },
+	{ "program", "coordinators", OPTION_ADDRESSES, 1, NULL,
+	    C(coordinators) },
+	{ "program", "timezone", OPTION_TIMEZONE, 0, "UTC", C(timezone) },
+	{ "program", "database", OPTION_PATH, 1, NULL, C(database) },
+	{ "program", "rules", OPTION_PATH, 0, SHAREDIR "/rules", C(rules) },
+	{ "program", "templates", OPTION_PATH, 0, SHAREDIR "/templates",
+	    C(templates) },
+
+	{ "imap", "host", OPTION_HOST, 1, NULL, C(imap.host) },
+	{ "imap", "port", OPTION_PORT, 0, NULL, C(imap.port) },
+	{ "imap", "security", OPTION_SECURITY, 0, "tls", C(imap.security) },
+	{ "imap", "username", OPTION_STRING, 0, NULL, C(imap.username) },
+	{ "imap", "password_file", OPTION_PATH, 0, NULL,
+	    C(imap.password_file) },
+	{ "imap", "ca_file", OPTION_PATH, 0, NULL, C(imap.ca_file) },
+	{ "imap", "mailbox", OPTION_STRING, 0, "INBOX", C(mailbox) },
+	{ "imap", "processed", OPTION_STRING, 0, "Processed", C(processed) },
+
+	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
+	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
+	{ "smtp", "security", OPTION_SECURITY, 0, "tls", C(smtp.security) },
+	{ "smtp", "username", OPTION_STRING, 0, NULL, C(smtp.username) },
+	{ "smtp", "password_file", OPTION_PATH, 0, NULL,
+	    C(smtp.password_file) },
+	{ "smtp", "ca_file", OPTION_PATH, 0, NULL, C(smtp.ca_file) },
+};
+
+/* What is being loaded: the parsed file, its text for line numbers. */
+struct loader {
+	const char	*path;
+	char		*text;
+	GKeyFile	*kf;
+	struct config	*config;
+};
+
+/*
+ * The line (1-based) of `key` in `group`, or of the group header when key
+ * is NULL; 0 when not found.
+ */
+static int
+loader_line(const struct loader *l, const char *group, const char *key)
+{
+	char	**lines, *p, *want;
+	int	  n, found = 0, in_group = 0;
+	size_t	  klen = key != NULL ? strlen(key) : 0;
+
+	want = g_strdup_printf("[%s]", group);
+	lines = g_strsplit(l->text, "\n", -1);
+	for (n = 0; lines[n] != NULL && found == 0; n++) {
+		p = g_strstrip(lines[n]);
+		if (*p == '[')
+			in_group = strcmp(p, want) == 0;
+		if (in_group && key == NULL && *p == '[')
+			found = n + 1;
+		else if (in_group && key != NULL &&
+		    strncmp(p, key, klen) == 0 &&
+		    (p[klen] == '=' || p[klen] == ' ' || p[klen] == '\t' ||
+		    p[klen] == '['))
+			found = n + 1;
+	}
+	g_strfreev(lines);
+	g_free(want);
+	return found;
+}
+
+/* Fail with "path:line: message" for `key` in `group`. */
+static int
+loader_error(const struct loader *l, const char *group, const char *key,
+    char **cause, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+loader_error(const struct loader *l, const char *group, const char *key,
+    char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+	int	 line;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	line = group != NULL ? loader_line(l, group, key) : 0;
+	if (line > 0)
+		cause_set(cause, "%s:%d: %s", l->path, line, msg);
+	else
+		cause_set(cause, "%s: %s", l->path, msg);
+	g_free(msg);
+	return -1;
+}
+
+/*
+ * GKeyFile's own errors carry no line number, so check the shape of every
+ * line first: blank, comment, [group] or key = value.
+ */
+static int
+loader_check_syntax(const struct loader *l, char **cause)
+{
+	char	**lines, *p;
+	int	  n, bad = 0;
+
+	lines = g_strsplit(l->text, "\n", -1);
+	for (n = 0; lines[n] != NULL && bad == 0; n++) {
+		p = g_strstrip(lines[n]);
+		if (*p == '\0' || *p == '#' || *p == ';')
+			continue;
+		if (*p == '[' ? p[strlen(p) - 1] != ']' : strchr(p, '=') == NULL)
+			bad = n + 1;
+	}
+	g_strfreev(lines);
+	if (bad == 0)
+		return 0;
+	return cause_set(cause, "%s:%d: expected \"[group]\" or "
+	    "\"key = value\"", l->path, bad);
+}
+
+static const struct option *
+option_find(const char *group, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(options); i++) {
+		if (strcmp(options[i].group, group) == 0 &&
+		    (key == NULL || strcmp(options[i].key, key) == 0))
+			return &options[i];
+	}
+	return NULL;
+}
+
+/* Unknown groups and keys are mistakes (a typo would silently do nothing). */
+static int
+loader_check_known(const struct loader *l, char **cause)
+{
+	char	**groups, **keys;
+	size_t	  g, k;
+	int	  error = 0;
+
+	groups = g_key_file_get_groups(l->kf, NULL);
+	for (g = 0; groups[g] != NULL && error == 0; g++) {
+		if (option_find(groups[g], NULL) == NULL) {
+			error = loader_error(l, groups[g], NULL, cause,
+			    "unknown group [%s]", groups[g]);
+			break;
+		}
+		keys = g_key_file_get_keys(l->kf, groups[g], NULL, NULL);
+		for (k = 0; keys[k] != NULL && error == 0; k++) {
+			if (option_find(groups[g], keys[k]) == NULL)
+				error = loader_error(l, groups[g], keys[k],
+				    cause, "unknown key \"%s\" in [%s]",
+				    keys[k], groups[g]);
+		}
+		g_strfreev(keys);
+	}
+	g_strfreev(groups);
+	return error;
+}
+
+/* An addr-spec good enough to put in a header: local@domain, no spaces. */
+static int
+valid_address(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	const char	*p;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
+		    *p == ',' || *p == ';' || *p == '"' || *p == 0x7f)
+			return 0;
+	}
+	return strchr(at, '.') != NULL || strcmp(at + 1, "localhost") == 0;
+}
+
+static char *
+resolve_path(const struct loader *l, const char *value)
+{
+	if (g_path_is_absolute(value))
+		return g_strdup(value);
+	return g_build_filename(l->config->dir, value, NULL);
+}
+
+static int
+set_addresses(const struct loader *l, const struct option *o,
+    const char *value, char ***slot, char **cause)
+{
+	char	**list;
+	GPtrArray *out = g_ptr_array_new();
+	size_t	  i;
+
+	list = g_strsplit_set(value, ";,", -1);
+	for (i = 0; list[i] != NULL; i++) {
+		g_strstrip(list[i]);
+		if (*list[i] == '\0')
+			continue;
+		if (!valid_address(list[i])) {
+			loader_error(l, o->group, o->key, cause,
+			    "\"%s\" is not an e-mail address", list[i]);
+			g_strfreev(list);
+			g_ptr_array_free(out, TRUE);
+			return -1;
+		}
+		g_ptr_array_add(out, g_strdup(list[i]));
+	}
+	g_strfreev(list);
+	if (out->len == 0) {
+		g_ptr_array_free(out, TRUE);
+		return loader_error(l, o->group, o->key, cause,
+		    "%s needs at least one address", o->key);
+	}
+	g_ptr_array_add(out, NULL);
+	*slot = (char **)g_ptr_array_free(out, FALSE);
+	return 0;
+}
+
+static int
+set_port(const struct loader *l, const struct option *o, const char *value,
+    int *slot, char **cause)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 65535)
+		return loader_error(l, o->group, o->key, cause,
+		    "port must be a number from 1 to 65535, not \"%s\"", value);
+	*slot = (int)n;
+	return 0;
+}
+
+static int
+set_security(const struct loader *l, const struct option *o,
+    const char *value, enum security *slot, char **cause)
+{
+	if (strcmp(value, "tls") == 0)
+		*slot = SECURITY_TLS;
+	else if (strcmp(value, "starttls") == 0)
+		*slot = SECURITY_STARTTLS;
+	else if (strcmp(value, "none") == 0)
+		*slot = SECURITY_NONE;
+	else
+		return loader_error(l, o->group, o->key, cause,
+		    "security must be tls, starttls or none, not \"%s\"", value);
+	return 0;
+}
+
+static int
+set_timezone(const struct loader *l, const struct option *o,
+    const char *value, char **slot, char **cause)
+{
+	GTimeZone	*tz;
+
+	tz = g_time_zone_new_identifier(value);
+	if (tz == NULL)
+		return loader_error(l, o->group, o->key, cause,
+		    "unknown time zone \"%s\" (use a name such as "
+		    "America/Denver)", value);
+	l->config->tz = tz;
+	*slot = g_strdup(value);
+	return 0;
+}
+
+static int
+set_string(const struct loader *l, const struct option *o, const char *value,
+    char **slot, char **cause)
+{
+	if (o->type == OPTION_ADDRESS && !valid_address(value))
+		return loader_error(l, o->group, o->key, cause,
+		    "\"%s\" is not an e-mail address", value);
+	if (o->type == OPTION_HOST && strpbrk(value, " \t/@") != NULL)
+		return loader_error(l, o->group, o->key, cause,
+		    "\"%s\" is not a host name", value);
+	*slot = o->type == OPTION_PATH ? resolve_path(l, value) :
+	    g_strdup(value);
+	return 0;
+}
+
+static int
+option_set(const struct loader *l, const struct option *o, const char *value,
+    char **cause)
+{
+	void	*slot = (char *)l->config + o->offset;
+
+	switch (o->type) {
+	case OPTION_ADDRESSES:
+		return set_addresses(l, o, value, slot, cause);
+	case OPTION_PORT:
+		return set_port(l, o, value, slot, cause);
+	case OPTION_SECURITY:
+		return set_security(l, o, value, slot, cause);
+	case OPTION_TIMEZONE:
+		return set_timezone(l, o, value, slot, cause);
+	default:
+		return set_string(l, o, value, slot, cause);
+	}
+}
+
+static int
+loader_apply(const struct loader *l, const struct option *o, char **cause)
+{
+	char	*value;
+	int	 error;
+
+	value = g_key_file_get_string(l->kf, o->group, o->key, NULL);
+	if (value != NULL)
+		g_strstrip(value);
+	if (value != NULL && *value == '\0') {
+		g_free(value);
+		value = NULL;
+	}
+	if (value == NULL && o->required)
+		return loader_error(l, NULL, NULL, cause,
+		    "[%s] %s is required", o->group, o->key);
+	if (value == NULL && o->fallback == NULL)
+		return 0;
+	error = option_set(l, o, value != NULL ? value : o->fallback, cause);
+	g_free(value);
+	return error;
+}
+
+static int
+check_server(const struct loader *l, const char *group,
+    struct server_config *s, char **cause)
+{
+	if (s->host == NULL)
+		return 0;
+	if (s->security == SECURITY_NONE && !config_host_is_loopback(s->host))
+		return loader_error(l, group, "security", cause,
+		    "security = none sends the password in clear text: "
+		    "refused for %s, which is not a loopback host", s->host);
+	if (s->username != NULL && s->password_file == NULL)
+		return loader_error(l, group, "username", cause,
+		    "[%s] username needs a password_file", group);
+	return 0;
+}
+
+/* Ports the config left out follow the protocol and its security. */
+static void
+default_ports(struct config *c)
+{
+	if (c->imap.port == 0)
+		c->imap.port = c->imap.security == SECURITY_TLS ? 993 : 143;
+	if (c->smtp.port == 0) {
+		if (c->smtp.security == SECURITY_TLS)
+			c->smtp.port = 465;
+		else if (c->smtp.security == SECURITY_STARTTLS)
+			c->smtp.port = 587;
+		else
+			c->smtp.port = 25;
+	}
+}
+
+static int
+loader_run(struct loader *l, char **cause)
+{
+	GError	*error = NULL;
+	size_t	 i;
+
+	if (!g_file_get_contents(l->path, &l->text, NULL, &error)) {
+		cause_set(cause, "%s: %s", l->path, error->message);
+		g_error_free(error);
+		return -1;
+	}
+	if (loader_check_syntax(l, cause) != 0)
+		return -1;
+	if (!g_key_file_load_from_data(l->kf, l->text, -1, G_KEY_FILE_NONE,
+	    &error)) {
+		cause_set(cause, "%s: %s", l->path, error->message);
+		g_error_free(error);
+		return -1;
+	}
+	if (loader_check_known(l, cause) != 0)
+		return -1;
+	for (i = 0; i < G_N_ELEMENTS(options); i++) {
+		if (loader_apply(l, &options[i], cause) != 0)
+			return -1;
+	}
+	default_ports(l->config);
+	if (l->config->imap.username == NULL)
+		return loader_error(l, NULL, NULL, cause,
+		    "[imap] username is required");
+	if (check_server(l, "imap", &l->config->imap, cause) != 0 ||
+	    check_server(l, "smtp", &l->config->smtp, cause) != 0)
+		return -1;
+	return 0;
+}
+
+int
+config_load(const char *path, struct config **out, char **cause)
+{
+	struct loader	 l = { .path = path };
+	char		*abs;
+	int		 error;
+
+	l.kf = g_key_file_new();
+	l.config = g_new0(struct config, 1);
+	l.config->path = g_strdup(path);
+	abs = g_canonicalize_filename(path, NULL);
+	l.config->dir = g_path_get_dirname(abs);
+	g_free(abs);
+	error = loader_run(&l, cause);
+	g_key_file_free(l.kf);
+	g_free(l.text);
+	if (error != 0) {
+		config_free(l.config);
+		return -1;
+	}
+	*out = l.config;
+	return 0;
+}
+
+static void
+server_free(struct server_config *s)
+{
+	g_free(s->host);
+	g_free(s->username);
+	g_free(s->password_file);
+	g_free(s->ca_file);
+}
+
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->path);
+	g_free(c->dir);
+	g_free(c->name);
+	g_free(c->address);
+	g_strfreev(c->coordinators);
+	g_free(c->timezone);
+	if (c->tz != NULL)
+		g_time_zone_unref(c->tz);
+	g_free(c->database);
+	g_free(c->rules);
+	g_free(c->templates);
+	server_free(&c->imap);
+	g_free(c->mailbox);
+	g_free(c->processed);
+	server_free(&c->smtp);
+	g_free(c);
+}
+
+static int
+check_readable(const char *what, const char *path, int dir, char **cause)
+{
+	if (path == NULL)
+		return 0;
+	if (access(path, R_OK) != 0)
+		return cause_set(cause, "%s %s: %s", what, path,
+		    g_strerror(errno));
+	if (dir && !g_file_test(path, G_FILE_TEST_IS_DIR))
+		return cause_set(cause, "%s %s: not a directory", what, path);
+	return 0;
+}
+
+int
+config_check_paths(const struct config *c, char **cause)
+{
+	char	*dbdir;
+	int	 error;
+
+	if (check_readable("rules directory", c->rules, 1, cause) != 0 ||
+	    check_readable("templates directory", c->templates, 1, cause) != 0 ||
+	    check_readable("[imap] password_file", c->imap.password_file, 0,
+	    cause) != 0 ||
+	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
+	    check_readable("[smtp] password_file", c->smtp.password_file, 0,
+	    cause) != 0 ||
+	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0)
+		return -1;
+	dbdir = g_path_get_dirname(c->database);
+	error = check_readable("database directory", dbdir, 1, cause);
+	g_free(dbdir);
+	return error;
+}
+
+char *
+config_password(const struct server_config *s, char **cause)
+{
+	GError	*error = NULL;
+	char	*text, *nl;
+
+	if (s->username == NULL)
+		return g_strdup("");
+	if (!g_file_get_contents(s->password_file, &text, NULL, &error)) {
+		cause_set(cause, "password file: %s", error->message);
+		g_error_free(error);
+		return NULL;
+	}
+	nl = strpbrk(text, "\r\n");
+	if (nl != NULL)
+		*nl = '\0';
+	return text;
+}
+
+int
+config_host_is_loopback(const char *host)
+{
+	if (g_ascii_strcasecmp(host, "localhost") == 0 ||
+	    strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0)
+		return 1;
+	/* 127.0.0.0/8, written as a dotted quad */
+	return g_str_has_prefix(host, "127.") &&
+	    strspn(host, "0123456789.") == strlen(host);
+}

@@ -1,0 +1,77 @@
+/*
+ * config.h -- the configuration file: an INI file read with GLib's GKeyFile.
+ *
+ * Every key is described once, as data, in config.c's option table (type,
+ * default, whether required, help); loading validates each value and
+ * reports problems as "file:line: what is wrong".  Unknown groups and keys
+ * are errors, never silently ignored.  Relative paths are resolved against
+ * the directory holding the configuration file.
+ */
+#ifndef MENTORMAIL_CONFIG_H
+#define MENTORMAIL_CONFIG_H
+
+#include <glib.h>
+
+#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/mentormail.conf"
+
+enum security {
+	SECURITY_TLS,		/* TLS from the first byte (IMAPS, SMTPS) */
+	SECURITY_STARTTLS,	/* plain, then STARTTLS before anything else */
+	SECURITY_NONE,		/* plain text: only to a loopback host */
+};
+
+struct server_config {
+	char		*host;
+	int		 port;
+	enum security	 security;
+	char		*username;	/* NULL: no authentication */
+	char		*password_file;	/* absolute path, or NULL */
+	char		*ca_file;	/* absolute path, or NULL: system store */
+};
+
+struct config {
+	char		*path;		/* the file read, as given */
+	char		*dir;		/* its directory, for relative paths */
+
+	char		*name;		/* [program] */
+	char		*address;
+	char		**coordinators;	/* NULL-terminated, at least one */
+	char		*timezone;
+	GTimeZone	*tz;
+	char		*database;
+	char		*rules;
+	char		*templates;
+
+	struct server_config imap;	/* [imap] */
+	char		*mailbox;
+	char		*processed;
+
+	struct server_config smtp;	/* [smtp] */
+};
+
+/*
+ * Read and validate the file at `path`.  On success store a new config in
+ * *out (caller frees with config_free) and return 0.  On failure return -1
+ * with *cause set to "path:line: what is wrong" (line omitted when the
+ * problem is not on one line, e.g. a missing key).
+ */
+int	config_load(const char *path, struct config **out, char **cause);
+void	config_free(struct config *);
+
+/*
+ * Check what loading cannot: that the directories and files named exist and
+ * are readable.  Returns 0, or -1 with *cause set as for config_load.
+ */
+int	config_check_paths(const struct config *, char **cause);
+
+/*
+ * The password of `server`: the first line of its password_file.  Returns a
+ * g_malloc'd string (caller frees, after clearing it), or NULL with *cause
+ * set.  A server without a username has no password: "" is returned.
+ */
+char	*config_password(const struct server_config *server, char **cause);
+
+/* Whether `host` is a loopback name or address (localhost, 127/8, ::1). */
+int	config_host_is_loopback(const char *host);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * intake.c -- the fetch, decode, record, move loop.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+
+#include "clock.h"
+#include "config.h"
+#include "crash.h"
+#include "db.h"
+#include "fetch-imap.h"
+#include "intake.h"
+#include "log.h"
+#include "mime.h"
+
+struct intake {
+	const struct config	*cfg;
+	struct db		*db;
+	struct fetch		*fetch;
+	const struct intake_options *opts;
+	struct run_counts	*counts;
+	uint32_t		 uidvalidity;
+	GArray			*done;		/* UIDs recorded this batch */
+	char			*now;		/* ISO time of this run */
+	char			**cause;
+};
+
+/* Why a decoded message is automatic, or NULL: mime.c's signs, or us. */
+static const char *
+intake_auto_reason(struct intake *in, const struct mime_msg *msg)
+{
+	if (msg->auto_reason != NULL)
+		return msg->auto_reason;
+	if (msg->from_addr != NULL &&
+	    g_ascii_strcasecmp(msg->from_addr, in->cfg->address) == 0)
+		return "sent from the program address (our own mail)";
+	return NULL;
+}
+
+static void
+intake_fill(struct intake *in, struct message_record *r,
+    const struct mime_msg *msg, const char *mime_cause)
+{
+	if (msg != NULL) {
+		r->message_id = msg->message_id;
+		r->from_addr = msg->from_addr;
+		r->from_name = msg->from_name;
+		r->subject = msg->subject;
+		r->text = msg->text;
+		r->auto_reason = intake_auto_reason(in, msg);
+		r->cause = msg->warning;
+	}
+	if (msg == NULL) {
+		r->outcome = "unparseable";
+		r->cause = mime_cause;
+	} else if (r->auto_reason != NULL)
+		r->outcome = "automatic";
+	else
+		r->outcome = "decoded";
+}
+
+/* Record `r`, or note it as a copy of a message already recorded. */
+static int
+intake_store(struct intake *in, const struct message_record *r)
+{
+	int64_t	original;
+
+	original = state_message_original(in->db, r, in->cause);
+	if (original < 0)
+		return EX_IOERR;
+	if (original > 0) {
+		log_info("UID %u: copy of message %lld (%s), not recorded again",
+		    r->uid, (long long)original,
+		    r->message_id != NULL ? r->message_id : "no Message-ID");
+		in->counts->duplicates++;
+		return state_duplicate_add(in->db, r, original, in->cause) == 0 ?
+		    0 : EX_IOERR;
+	}
+	if (state_message_add(in->db, r, NULL, in->cause) != 0)
+		return EX_IOERR;
+	in->counts->recorded++;
+	if (strcmp(r->outcome, "unparseable") == 0)
+		log_warn("UID %u: kept as unparseable: %s", r->uid, r->cause);
+	if (in->opts->dry_run)
+		printf("UID %u: %s: %s: %s\n", r->uid, r->outcome,
+		    r->from_addr != NULL ? r->from_addr : "(no sender)",
+		    r->subject != NULL ? r->subject : "(no subject)");
+	return 0;
+}
+
+static int
+intake_message(const struct fetch_msg *m, void *arg)
+{
+	struct intake		*in = arg;
+	struct message_record	 r = { 0 };
+	struct mime_msg		*msg = NULL;
+	char			*hash, *mime_cause = NULL;
+	int			 known, error;
+
+	if (in->done->len == 0)
+		crash_point("after-fetch");
+	in->counts->fetched++;
+	g_array_append_val(in->done, m->uid);
+	known = state_message_known(in->db, in->cfg->mailbox, in->uidvalidity,
+	    m->uid, in->cause);
+	if (known != 0)
+		return known < 0 ? EX_IOERR : 0;
+	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)m->raw, m->len);
+	r = (struct message_record){ .mailbox = in->cfg->mailbox,
+	    .uidvalidity = in->uidvalidity, .uid = m->uid,
+	    .internaldate = m->internaldate, .raw = m->raw, .size = m->len,
+	    .hash = hash, .recorded_at = in->now };
+	if (mime_parse(m->raw, m->len, &msg, &mime_cause) != 0)
+		msg = NULL;
+	intake_fill(in, &r, msg, mime_cause);
+	error = intake_store(in, &r);
+	mime_msg_free(msg);
+	g_free(mime_cause);
+	g_free(hash);
+	if (error == 0)
+		crash_point("mid-batch");
+	return error;
+}
+
+static int
+intake_move(struct intake *in, const uint32_t *uids, size_t n)
+{
+	int	error;
+
+	if (in->opts->dry_run || n == 0)
+		return 0;
+	crash_point("before-move");
+	error = fetch_imap_move(in->fetch, uids, n, in->cause);
+	if (error == 0)
+		in->counts->moved += (int)n;
+	return error;
+}
+
+/* Move what earlier runs recorded but could not move. */
+static int
+intake_pending(struct intake *in, uint32_t last_uid)
+{
+	GArray	*uids;
+	size_t	 i, n;
+	int	 error;
+
+	error = fetch_imap_uids_upto(in->fetch, last_uid, &uids, in->cause);
+	if (error != 0)
+		return error;
+	if (uids->len > 0)
+		log_info("moving %u recorded messages left in %s", uids->len,
+		    in->cfg->mailbox);
+	for (i = 0; i < uids->len && error == 0; i += n) {
+		n = MIN(uids->len - i, 500);
+		error = intake_move(in, &g_array_index(uids, uint32_t, i), n);
+	}
+	g_array_unref(uids);
+	return error;
+}
+
+/* Fetch and record one batch in one transaction, then move it. */
+static int
+intake_batch(struct intake *in, const uint32_t *uids, size_t n)
+{
+	int	error;
+
+	g_array_set_size(in->done, 0);
+	if (db_begin(in->db, in->cause) != 0)
+		return EX_IOERR;
+	error = fetch_imap_messages(in->fetch, uids, n, intake_message, in,
+	    in->cause);
+	if (error == 0 && state_mailbox_set(in->db, in->cfg->mailbox,
+	    in->uidvalidity, uids[n - 1], in->cause) != 0)
+		error = EX_IOERR;
+	if (error != 0 || in->opts->dry_run) {
+		db_rollback(in->db);
+		return error;
+	}
+	if (db_commit(in->db, in->cause) != 0) {
+		db_rollback(in->db);
+		return EX_IOERR;
+	}
+	crash_point("after-commit");
+	error = intake_move(in, (uint32_t *)(void *)in->done->data,
+	    in->done->len);
+	if (error == 0)
+		crash_point("after-move");
+	return error;
+}
+
+static int
+intake_new(struct intake *in, uint32_t last_uid)
+{
+	GArray	*uids;
+	size_t	 i, n;
+	int	 error;
+
+	error = fetch_imap_uids_after(in->fetch, last_uid, &uids, in->cause);
+	if (error != 0)
+		return error;
+	if (uids->len > 0)
+		log_info("%u new messages in %s", uids->len, in->cfg->mailbox);
+	for (i = 0; i < uids->len && error == 0; i += n) {
+		n = MIN(uids->len - i, INTAKE_BATCH);
+		error = intake_batch(in, &g_array_index(uids, uint32_t, i), n);
+	}
+	g_array_unref(uids);
+	return error;
+}
+
+/*
+ * Where to start reading.  A new UIDVALIDITY means every UID changed
+ * meaning: start again from the beginning; the content hash keeps mail
+ * already recorded from being recorded twice.
+ */
+static int
+intake_position(struct intake *in, uint32_t *last_uid)
+{
+	uint32_t	stored;
+	int		known;
+
+	known = state_mailbox_get(in->db, in->cfg->mailbox, &stored, last_uid,
+	    in->cause);
+	if (known < 0)
+		return EX_IOERR;
+	if (known && stored == in->uidvalidity)
+		return 0;
+	if (known)
+		log_warn("UIDVALIDITY of %s changed from %u to %u: reading the "
+		    "whole mailbox again; messages already recorded are "
+		    "recognised by Message-ID and content", in->cfg->mailbox,
+		    stored, in->uidvalidity);
+	*last_uid = 0;
+	if (in->opts->dry_run)
+		return 0;
+	return state_mailbox_set(in->db, in->cfg->mailbox, in->uidvalidity, 0,
+	    in->cause) == 0 ? 0 : EX_IOERR;
+}
+
+static int
+intake_connect(struct intake *in)
+{
+	char	*password;
+	int	 error;
+
+	password = config_password(&in->cfg->imap, in->cause);
+	if (password == NULL)
+		return EX_CONFIG;
+	error = fetch_imap_open(in->cfg, password, &in->fetch, in->cause);
+	memset(password, 0, strlen(password));
+	g_free(password);
+	if (error == 0)
+		in->uidvalidity = fetch_imap_uidvalidity(in->fetch);
+	return error;
+}
+
+int
+intake_run(const struct config *cfg, struct db *db,
+    const struct intake_options *opts, struct run_counts *counts,
+    char **cause)
+{
+	struct intake	in = { .cfg = cfg, .db = db, .opts = opts,
+			    .counts = counts, .cause = cause };
+	uint32_t	last_uid = 0;
+	int		error;
+
+	in.done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	in.now = clock_now_iso();
+	error = intake_connect(&in);
+	if (error == 0)
+		error = intake_position(&in, &last_uid);
+	if (error == 0)
+		error = intake_pending(&in, last_uid);
+	if (error == 0)
+		error = intake_new(&in, last_uid);
+	fetch_imap_close(in.fetch);
+	g_array_unref(in.done);
+	g_free(in.now);
+	return error;
+}

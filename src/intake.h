@@ -1,0 +1,40 @@
+/*
+ * intake.h -- one pass over the program mailbox: fetch what is new, decode
+ * it, record it, move it out of the way.
+ *
+ * Exactly once, nothing lost:
+ *  1. Messages are fetched in batches in UID order with BODY.PEEK[].
+ *  2. A batch is recorded, with the mailbox's last UID, in one transaction.
+ *  3. Only after the commit are its messages marked \Seen and moved to the
+ *     processed folder.
+ * A crash before 2 leaves the batch new: the next run fetches it again.  A
+ * crash between 2 and 3 leaves recorded messages in the mailbox: the next
+ * run finds them at or below the last UID and only moves them.  A message
+ * met again under another UID (a new UIDVALIDITY, a copy put back) is
+ * recognised by its Message-ID and content hash and noted as a duplicate.
+ */
+#ifndef MENTORMAIL_INTAKE_H
+#define MENTORMAIL_INTAKE_H
+
+#include "state-message.h"
+
+struct config;
+struct db;
+
+/* Messages recorded per transaction. */
+#define INTAKE_BATCH	100
+
+struct intake_options {
+	int	dry_run;	/* record nothing, move nothing, tell stdout */
+};
+
+/*
+ * Run one pass.  Returns 0, or an EX_* code (as fetch-imap.h; EX_IOERR
+ * for the database) with *cause set.  `counts` says what was done either
+ * way.
+ */
+int	intake_run(const struct config *, struct db *,
+	    const struct intake_options *, struct run_counts *counts,
+	    char **cause);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * mentormail.c -- the command line: global options, then a subcommand.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "log.h"
+#include "mime.h"
+
+static const struct cmd_entry *cmd_table[] = {
+	&cmd_run_entry,
+	&cmd_check_entry,
+	&cmd_status_entry,
+};
+
+static int
+usage(void)
+{
+	size_t	i;
+
+	fprintf(stderr, "usage: mentormail [-v] [-c FILE] COMMAND [ARGS]\n"
+	    "commands:\n");
+	for (i = 0; i < G_N_ELEMENTS(cmd_table); i++)
+		fprintf(stderr, "  %-8s %-32s %s\n", cmd_table[i]->name,
+		    cmd_table[i]->usage, cmd_table[i]->help);
+	return EX_USAGE;
+}
+
+int
+cmd_usage(const struct cmd_entry *entry)
+{
+	fprintf(stderr, "usage: mentormail [-c FILE] %s %s\n", entry->name,
+	    entry->usage);
+	return EX_USAGE;
+}
+
+int
+cmd_load_config(struct cmd_ctx *ctx, struct config **out)
+{
+	char	*cause = NULL;
+
+	if (config_load(ctx->config_path, out, &cause) == 0)
+		return 0;
+	fprintf(stderr, "%s\n", cause);
+	g_free(cause);
+	return EX_CONFIG;
+}
+
+static const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(cmd_table); i++) {
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx		 ctx = { .config_path = CONFIG_DEFAULT_PATH };
+	const struct cmd_entry	*entry;
+	int			 ch, rc;
+
+	/* A server hanging up mid-write must be an error, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	while ((ch = getopt(argc, argv, "+c:v")) != -1) {
+		if (ch == 'c')
+			ctx.config_path = optarg;
+		else if (ch == 'v')
+			log_set_level(log_get_level() + 1);
+		else
+			return usage();
+	}
+	if (optind >= argc)
+		return usage();
+	entry = cmd_find(argv[optind]);
+	if (entry == NULL) {
+		fprintf(stderr, "mentormail: unknown command \"%s\"\n",
+		    argv[optind]);
+		return usage();
+	}
+	mime_init();
+	optind++;
+	rc = entry->exec(&ctx, argc - optind + 1, argv + optind - 1);
+	mime_shutdown();
+	return rc;
+}

@@ -1,0 +1,79 @@
+/*
+ * mime.h -- decoding an inbound message (the only user of GMime's parser).
+ *
+ * mime_parse() turns the raw bytes of one message into what the rest of
+ * mentormail needs: a few decoded headers, the best readable text in UTF-8,
+ * and whether the message was written by a machine rather than a person.
+ * It never exits and never crashes on hostile input; limits on nesting
+ * depth, part count and text size keep its work bounded.
+ */
+#ifndef MENTORMAIL_MIME_H
+#define MENTORMAIL_MIME_H
+
+#include <stddef.h>
+
+/* Limits on the work done for one message. */
+#define MIME_MAX_DEPTH	8		/* multipart / message nesting */
+#define MIME_MAX_PARTS	200		/* leaf parts looked at */
+#define MIME_MAX_TEXT	(1024 * 1024)	/* bytes of text kept */
+
+struct mime_msg {
+	/*
+	 * Header values are UTF-8 (RFC 2047 decoded), with CR, LF, TAB and NUL
+	 * folded to single spaces and trimmed; NULL when the header is absent
+	 * or empty.
+	 */
+	char	*message_id;	/* without the angle brackets */
+	char	*in_reply_to;	/* first msg-id, without brackets */
+	char	*references;	/* msg-ids, space separated, no brackets */
+	char	*from_addr;	/* addr-spec of the first From, lowercased */
+	char	*from_name;	/* its display name */
+	char	*reply_to_addr;	/* addr-spec of the first Reply-To */
+	char	*subject;
+	char	*date;		/* Date: as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
+
+	/*
+	 * The best text: the text/plain alternative, else HTML turned into
+	 * readable text; then, in order, the text of each text attachment and
+	 * of each attached (forwarded) message, each after a separator line
+	 * "----- attachment: NAME -----" or "----- forwarded message -----".
+	 * UTF-8, LF line endings, at most MIME_MAX_TEXT bytes.  NULL when the
+	 * message has no text at all.
+	 */
+	char	*text;
+
+	/*
+	 * Why the message is automatic (RFC 3834 Auto-Submitted other than
+	 * "no", a delivery or disposition report, Precedence bulk/list/junk,
+	 * List-* headers, a null Return-Path, X-Auto-Response-Suppress,
+	 * MAILER-DAEMON and the like): a short phrase such as
+	 * "Auto-Submitted: auto-replied".  NULL for mail from a person.
+	 */
+	char	*auto_reason;
+
+	/* Non-NULL when a limit was hit or a part could not be decoded. */
+	char	*warning;
+};
+
+/* Initialise GMime once per process, before any mime_parse(). */
+void	mime_init(void);
+void	mime_shutdown(void);
+
+/*
+ * Parse `len` bytes at `raw`.  On success store a new mime_msg in *out
+ * (caller frees with mime_msg_free) and return 0.  Return -1 with *cause set
+ * (caller frees) when the bytes are not a message at all, e.g. empty input
+ * or no header block; such a message is kept and reported as unparseable.
+ */
+int	mime_parse(const char *raw, size_t len, struct mime_msg **out,
+	    char **cause);
+void	mime_msg_free(struct mime_msg *);
+
+/*
+ * Turn HTML into readable UTF-8 text: block elements and <br> become line
+ * breaks, list items get "- ", entities are decoded, script and style are
+ * dropped, runs of blank lines are folded.  Caller frees.
+ */
+char	*html_to_text(const char *html, size_t len);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * schema.c -- the database schema, as the list of migrations that built it.
+ *
+ * Migration N takes a database from version N to N + 1 and runs in one
+ * transaction with the version bump.  Never edit a released migration:
+ * append a new one.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+const char *const schema_migrations[] = {
+	/* 0 -> 1: the spine: mailbox position, every message, every run. */
+	"CREATE TABLE mailbox ("
+	"  name TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE message ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  message_id TEXT,"		/* NULL when the message has none */
+	"  internaldate TEXT NOT NULL,"	/* when it counts as received */
+	"  from_addr TEXT,"
+	"  from_name TEXT,"
+	"  subject TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL,"		/* SHA-256 of raw, hex */
+	"  raw BLOB NOT NULL,"
+	"  text TEXT,"			/* the decoded best text, UTF-8 */
+	"  auto_reason TEXT,"		/* why it is automatic mail */
+	"  outcome TEXT NOT NULL,"	/* decoded | unparseable | automatic */
+	"  cause TEXT,"			/* what went wrong decoding */
+	"  recorded_at TEXT NOT NULL,"
+	"  UNIQUE (mailbox, uidvalidity, uid)"
+	");"
+	"CREATE INDEX message_by_message_id ON message (message_id, hash);"
+	"CREATE INDEX message_by_hash ON message (hash);"
+	"CREATE TABLE duplicate ("
+	"  mailbox TEXT NOT NULL,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  uid INTEGER NOT NULL,"
+	"  message INTEGER NOT NULL REFERENCES message (id),"
+	"  seen_at TEXT NOT NULL,"
+	"  PRIMARY KEY (mailbox, uidvalidity, uid)"
+	");"
+	"CREATE TABLE run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT,"
+	"  now TEXT NOT NULL,"		/* the clock the run used (--now) */
+	"  outcome TEXT,"		/* ok | tempfail | error; NULL: died */
+	"  fetched INTEGER NOT NULL DEFAULT 0,"
+	"  recorded INTEGER NOT NULL DEFAULT 0,"
+	"  duplicates INTEGER NOT NULL DEFAULT 0,"
+	"  moved INTEGER NOT NULL DEFAULT 0,"
+	"  cause TEXT"
+	");",
+	NULL
+};
+
+const int schema_version = 1;

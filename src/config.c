@@ -5,6 +5,8 @@
  * a row.  GKeyFile does the parsing but knows no line numbers, so the raw
  * text is kept to find the line a problem is on.
  */
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -78,7 +80,8 @@ struct loader {
 
 /*
  * The line (1-based) of `key` in `group`, or of the group header when key
- * is NULL; 0 when not found.
+ * is NULL; 0 when not found.  A key given twice is on its last line: that
+ * is the value GKeyFile keeps.
  */
 static int
 loader_line(const struct loader *l, const char *group, const char *key)
@@ -89,7 +92,7 @@ loader_line(const struct loader *l, const char *group, const char *key)
 
 	want = g_strdup_printf("[%s]", group);
 	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && found == 0; n++) {
+	for (n = 0; lines[n] != NULL && (found == 0 || key != NULL); n++) {
 		p = g_strstrip(lines[n]);
 		if (*p == '[')
 			in_group = strcmp(p, want) == 0;
@@ -132,28 +135,49 @@ loader_error(const struct loader *l, const char *group, const char *key,
 }
 
 /*
- * GKeyFile's own errors carry no line number, so check the shape of every
- * line first: blank, comment, [group] or key = value.
+ * What is wrong with one (stripped) line, or NULL; caller frees.  As strict
+ * as GKeyFile, whose own errors carry no line number: blank, "# comment",
+ * "[group]", or "key = value" inside a group, the key without a [locale].
  */
+static char *
+line_problem(const char *p, int *in_group)
+{
+	size_t	klen;
+
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	if (*p == '[') {
+		*in_group = 1;
+		if (p[strlen(p) - 1] == ']')
+			return NULL;
+	}
+	klen = strcspn(p, "=");
+	if (*p == '[' || p[klen] != '=' || klen == 0)
+		return g_strdup("expected \"[group]\" or \"key = value\"");
+	if (memchr(p, '[', klen) != NULL)
+		return g_strdup_printf("\"%.*s\": localised keys are not "
+		    "used", (int)klen, p);
+	if (!*in_group)
+		return g_strdup("\"key = value\" before any [group]");
+	return NULL;
+}
+
 static int
 loader_check_syntax(const struct loader *l, char **cause)
 {
-	char	**lines, *p;
-	int	  n, bad = 0;
+	char	**lines, *why = NULL;
+	int	  n, in_group = 0;
 
 	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && bad == 0; n++) {
-		p = g_strstrip(lines[n]);
-		if (*p == '\0' || *p == '#' || *p == ';')
-			continue;
-		if (*p == '[' ? p[strlen(p) - 1] != ']' : strchr(p, '=') == NULL)
-			bad = n + 1;
-	}
+	for (n = 0; lines[n] != NULL && why == NULL; n++)
+		why = line_problem(g_strstrip(lines[n]), &in_group);
 	g_strfreev(lines);
-	if (bad == 0)
+	if (why == NULL)
 		return 0;
-	return cause_set(cause, "%s:%d: expected \"[group]\" or "
-	    "\"key = value\"", l->path, bad);
+	/* n is one past the bad line's index: its 1-based number */
+	cause_set(cause, "%s:%d: %s", l->path, n, why);
+	g_free(why);
+	return -1;
 }
 
 static const struct option *
@@ -227,7 +251,7 @@ set_addresses(const struct loader *l, const struct option *o,
     const char *value, char ***slot, char **cause)
 {
 	char	**list;
-	GPtrArray *out = g_ptr_array_new();
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	size_t	  i;
 
 	list = g_strsplit_set(value, ";,", -1);
@@ -540,10 +564,12 @@ config_password(const struct server_config *s, char **cause)
 int
 config_host_is_loopback(const char *host)
 {
+	struct in_addr	a;
+
 	if (g_ascii_strcasecmp(host, "localhost") == 0 ||
 	    strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0)
 		return 1;
-	/* 127.0.0.0/8, written as a dotted quad */
-	return g_str_has_prefix(host, "127.") &&
-	    strspn(host, "0123456789.") == strlen(host);
+	/* 127.0.0.0/8 as a dotted quad: anything else would go to DNS */
+	return inet_pton(AF_INET, host, &a) == 1 &&
+	    (ntohl(a.s_addr) >> 24) == 127;
 }

@@ -119,6 +119,7 @@ db_exec(struct db *db, char **cause, const char *sql, const char *types, ...)
 {
 	sqlite3_stmt	*stmt;
 	va_list		 ap;
+	sqlite3_int64	 before;
 	int		 rc;
 
 	va_start(ap, types);
@@ -126,11 +127,15 @@ db_exec(struct db *db, char **cause, const char *sql, const char *types, ...)
 	va_end(ap);
 	if (stmt == NULL)
 		return -1;
+	before = sqlite3_total_changes64(db->sql);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		;
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, cause, "exec");
+	/* sqlite3_changes() still counts the last INSERT, UPDATE or DELETE */
+	if (sqlite3_total_changes64(db->sql) == before)
+		return 0;
 	return sqlite3_changes(db->sql);
 }
 

@@ -91,7 +91,8 @@ run_locked(struct config *cfg, const struct run_args *args)
 	int64_t			 run;
 	int			 error;
 
-	if (db_open(cfg->database, &db, &cause) != 0) {
+	if ((args->dry_run ? db_open_copy(cfg->database, &db, &cause) :
+	    db_open(cfg->database, &db, &cause)) != 0) {
 		log_error("%s", cause);
 		g_free(cause);
 		return EX_IOERR;

@@ -22,11 +22,13 @@ enum option_type {
 	OPTION_STRING,		/* any single-line text */
 	OPTION_ADDRESS,		/* one addr-spec */
 	OPTION_ADDRESSES,	/* addr-specs separated by ';' or ',' */
+	OPTION_LIST,		/* words separated by ';' or ',' */
 	OPTION_PATH,		/* file or directory, made absolute */
 	OPTION_PORT,
 	OPTION_SECURITY,
 	OPTION_TIMEZONE,
 	OPTION_HOST,
+	OPTION_SECONDS,		/* a whole number of seconds, 1 to 3600 */
 };
 
 struct option {
@@ -50,6 +52,8 @@ static const struct option options[] = {
 	{ "program", "rules", OPTION_PATH, 0, SHAREDIR "/rules", C(rules) },
 	{ "program", "templates", OPTION_PATH, 0, SHAREDIR "/templates",
 	    C(templates) },
+	{ "program", "forms", OPTION_LIST, 0, NULL, C(forms) },
+	{ "program", "required", OPTION_LIST, 0, NULL, C(required) },
 
 	{ "imap", "host", OPTION_HOST, 1, NULL, C(imap.host) },
 	{ "imap", "port", OPTION_PORT, 0, NULL, C(imap.port) },
@@ -58,6 +62,7 @@ static const struct option options[] = {
 	{ "imap", "password_file", OPTION_PATH, 0, NULL,
 	    C(imap.password_file) },
 	{ "imap", "ca_file", OPTION_PATH, 0, NULL, C(imap.ca_file) },
+	{ "imap", "timeout", OPTION_SECONDS, 0, NULL, C(imap.timeout) },
 	{ "imap", "mailbox", OPTION_STRING, 0, "INBOX", C(mailbox) },
 	{ "imap", "processed", OPTION_STRING, 0, "Processed", C(processed) },
 
@@ -68,6 +73,7 @@ static const struct option options[] = {
 	{ "smtp", "password_file", OPTION_PATH, 0, NULL,
 	    C(smtp.password_file) },
 	{ "smtp", "ca_file", OPTION_PATH, 0, NULL, C(smtp.ca_file) },
+	{ "smtp", "timeout", OPTION_SECONDS, 0, NULL, C(smtp.timeout) },
 };
 
 /* What is being loaded: the parsed file, its text for line numbers. */
@@ -280,17 +286,44 @@ set_addresses(const struct loader *l, const struct option *o,
 }
 
 static int
-set_port(const struct loader *l, const struct option *o, const char *value,
+set_list(const struct loader *l, const struct option *o, const char *value,
+    char ***slot, char **cause)
+{
+	char	**list;
+	GPtrArray *out = g_ptr_array_new();
+	size_t	  i;
+
+	list = g_strsplit_set(value, ";,", -1);
+	for (i = 0; list[i] != NULL; i++) {
+		if (*g_strstrip(list[i]) != '\0')
+			g_ptr_array_add(out, g_strdup(list[i]));
+	}
+	g_strfreev(list);
+	if (out->len == 0) {
+		g_ptr_array_free(out, TRUE);
+		return loader_error(l, o->group, o->key, cause,
+		    "%s needs at least one name", o->key);
+	}
+	g_ptr_array_add(out, NULL);
+	*slot = (char **)g_ptr_array_free(out, FALSE);
+	return 0;
+}
+
+/* A port, or with OPTION_SECONDS a timeout: a whole number in range. */
+static int
+set_number(const struct loader *l, const struct option *o, const char *value,
     int *slot, char **cause)
 {
+	long	 max = o->type == OPTION_PORT ? 65535 : 3600;
 	char	*end;
 	long	 n;
 
 	errno = 0;
 	n = strtol(value, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 65535)
+	if (errno != 0 || *end != '\0' || n < 1 || n > max)
 		return loader_error(l, o->group, o->key, cause,
-		    "port must be a number from 1 to 65535, not \"%s\"", value);
+		    "%s must be a number from 1 to %ld, not \"%s\"", o->key,
+		    max, value);
 	*slot = (int)n;
 	return 0;
 }
@@ -351,8 +384,11 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 	switch (o->type) {
 	case OPTION_ADDRESSES:
 		return set_addresses(l, o, value, slot, cause);
+	case OPTION_LIST:
+		return set_list(l, o, value, slot, cause);
 	case OPTION_PORT:
-		return set_port(l, o, value, slot, cause);
+	case OPTION_SECONDS:
+		return set_number(l, o, value, slot, cause);
 	case OPTION_SECURITY:
 		return set_security(l, o, value, slot, cause);
 	case OPTION_TIMEZONE:
@@ -501,6 +537,8 @@ config_free(struct config *c)
 	g_free(c->database);
 	g_free(c->rules);
 	g_free(c->templates);
+	g_strfreev(c->forms);
+	g_strfreev(c->required);
 	server_free(&c->imap);
 	g_free(c->mailbox);
 	g_free(c->processed);

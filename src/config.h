@@ -27,6 +27,7 @@ struct server_config {
 	char		*username;	/* NULL: no authentication */
 	char		*password_file;	/* absolute path, or NULL */
 	char		*ca_file;	/* absolute path, or NULL: system store */
+	int		 timeout;	/* seconds a wait may take; 0: default */
 };
 
 struct config {
@@ -41,6 +42,8 @@ struct config {
 	char		*database;
 	char		*rules;
 	char		*templates;
+	char		**forms;	/* active forms, NULL-terminated; NULL: all */
+	char		**required;	/* required fields; NULL: the forms' own */
 
 	struct server_config imap;	/* [imap] */
 	char		*mailbox;

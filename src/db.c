@@ -360,6 +360,55 @@ db_open(const char *path, struct db **out, char **cause)
 	return 0;
 }
 
+/* Copy the file at `path`, if any, into the empty database `db`. */
+static int
+db_copy_from(struct db *db, const char *path, char **cause)
+{
+	sqlite3		*src;
+	sqlite3_backup	*b;
+	int		 rc;
+
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		cause_set(cause, "%s: %s", path, sqlite3_errmsg(src));
+		sqlite3_close(src);
+		return -1;
+	}
+	sqlite3_busy_timeout(src, DB_BUSY_TIMEOUT);
+	b = sqlite3_backup_init(db->sql, "main", src, "main");
+	rc = b != NULL ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	if (b != NULL)
+		sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		cause_set(cause, "%s: copy: %s", path, sqlite3_errmsg(db->sql));
+	sqlite3_close(src);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_open_copy(const char *path, struct db **out, char **cause)
+{
+	struct db	*db;
+
+	db = g_new0(struct db, 1);
+	db->path = g_strdup_printf("%s (in-memory copy)", path);
+	db->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    stmt_finalize);
+	if (sqlite3_open_v2(":memory:", &db->sql, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK || db_copy_from(db, path, cause) != 0 ||
+	    db_script(db, "PRAGMA foreign_keys = ON;", cause) != 0 ||
+	    db_migrate(db, cause) != 0) {
+		if (cause != NULL && *cause == NULL)
+			db_fail(db, cause, "open");
+		db_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
 void
 db_close(struct db *db)
 {

@@ -30,6 +30,13 @@ struct db_row;
 int	db_open(const char *path, struct db **out, char **cause);
 void	db_close(struct db *);
 
+/*
+ * Open an in-memory copy of the database at `path` (an empty one if there
+ * is no file yet), migrated like db_open.  Nothing done through it ever
+ * reaches the file: `run --dry-run` works on such a copy.
+ */
+int	db_open_copy(const char *path, struct db **out, char **cause);
+
 /* The schema version the database is at (PRAGMA user_version). */
 int	db_schema_version(struct db *);
 

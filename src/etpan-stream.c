@@ -54,7 +54,16 @@ etpan_low_read(mailstream_low *low, void *buf, size_t len)
 
 	if (el->conn == NULL)
 		return -1;
-	if ((n = conn_read(el->conn, buf, len, &cause)) == -1)
+	n = conn_read(el->conn, buf, len, &cause);
+	/*
+	 * libetpan reads a literal until it has it all, counting 0 as no
+	 * progress: it would spin forever on a connection closed mid-body.
+	 */
+	if (n == 0 && len > 0) {
+		cause = g_strdup("the server closed the connection");
+		n = -1;
+	}
+	if (n == -1)
 		etpan_low_failed(el, cause);
 	return n;
 }

@@ -71,9 +71,13 @@ static int
 imap_fail(struct fetch *f, int r, const char *what, char **cause)
 {
 	switch (r) {
+	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+		/* A greeting of BYE: busy, or in maintenance. */
+		cause_set(cause, "IMAP %s: the server turned us away: %s",
+		    f->server, imap_said(f));
+		return EX_TEMPFAIL;
 	case MAILIMAP_ERROR_STREAM:
 	case MAILIMAP_ERROR_CONNECTION_REFUSED:
-	case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
 	case MAILIMAP_ERROR_FATAL:
 		return imap_lost(f, what, cause);
 	case MAILIMAP_ERROR_PARSE:
@@ -121,7 +125,7 @@ fetch_connect(struct fetch *f, const struct config *cfg, char **cause)
 	int				 temporary = 1, r;
 
 	conn = conn_open(s->host, s->port, s->security == SECURITY_TLS,
-	    s->ca_file, CONN_TIMEOUT, cause, &temporary);
+	    s->ca_file, s->timeout, cause, &temporary);
 	if (conn == NULL)
 		return temporary ? EX_TEMPFAIL : EX_PROTOCOL;
 	stream = etpan_stream_new(conn);
@@ -225,12 +229,17 @@ fetch_imap_close(struct fetch *f)
 {
 	if (f == NULL)
 		return;
-	if (f->imap != NULL) {
-		if (f->imap->imap_stream != NULL &&
-		    imap_stream_error(f) == NULL)
+	if (f->imap != NULL && f->imap->imap_stream != NULL) {
+		if (imap_stream_error(f) == NULL)
 			mailimap_logout(f->imap);
-		mailimap_free(f->imap);
+		else {
+			/* mailimap_free() would try LOGOUT: one more timeout. */
+			mailstream_close(f->imap->imap_stream);
+			f->imap->imap_stream = NULL;
+		}
 	}
+	if (f->imap != NULL)
+		mailimap_free(f->imap);
 	g_free(f->server);
 	g_free(f->processed);
 	g_free(f);
@@ -445,6 +454,22 @@ fetch_round(struct fetch *f, const uint32_t *uids, size_t n, fetch_msg_fn fn,
 	return error;
 }
 
+/* Whether a FETCH response carries `type`: unsolicited ones may not. */
+static int
+msg_att_has(struct mailimap_msg_att *att, int type)
+{
+	struct mailimap_msg_att_item	*item;
+	clistiter			*it;
+
+	for (it = clist_begin(att->att_list); it != NULL; it = clist_next(it)) {
+		item = clist_content(it);
+		if (item->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    item->att_data.att_static->att_type == type)
+			return 1;
+	}
+	return 0;
+}
+
 /* The sizes of `n` messages, as a UID -> size table. */
 static int
 fetch_sizes(struct fetch *f, const uint32_t *uids, size_t n,
@@ -460,7 +485,8 @@ fetch_sizes(struct fetch *f, const uint32_t *uids, size_t n,
 	*out = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (it = clist_begin(result); it != NULL; it = clist_next(it)) {
 		msg_att_read(clist_content(it), &m);
-		if (m.uid != 0)
+		if (m.uid != 0 && msg_att_has(clist_content(it),
+		    MAILIMAP_MSG_ATT_RFC822_SIZE))
 			g_hash_table_insert(*out, GUINT_TO_POINTER(m.uid),
 			    GUINT_TO_POINTER(m.size + 1));
 	}

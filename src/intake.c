@@ -176,7 +176,7 @@ intake_batch(struct intake *in, const uint32_t *uids, size_t n)
 	if (error == 0 && state_mailbox_set(in->db, in->cfg->mailbox,
 	    in->uidvalidity, uids[n - 1], in->cause) != 0)
 		error = EX_IOERR;
-	if (error != 0 || in->opts->dry_run) {
+	if (error != 0) {
 		db_rollback(in->db);
 		return error;
 	}
@@ -235,8 +235,6 @@ intake_position(struct intake *in, uint32_t *last_uid)
 		    "recognised by Message-ID and content", in->cfg->mailbox,
 		    stored, in->uidvalidity);
 	*last_uid = 0;
-	if (in->opts->dry_run)
-		return 0;
 	return state_mailbox_set(in->db, in->cfg->mailbox, in->uidvalidity, 0,
 	    in->cause) == 0 ? 0 : EX_IOERR;
 }

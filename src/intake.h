@@ -25,7 +25,11 @@ struct db;
 #define INTAKE_BATCH	100
 
 struct intake_options {
-	int	dry_run;	/* record nothing, move nothing, tell stdout */
+	/*
+	 * Move nothing and tell stdout what is recorded: the caller gives a
+	 * database that is a throwaway copy (db_open_copy).
+	 */
+	int	dry_run;
 };
 
 /*

@@ -18,6 +18,7 @@ struct fetch {
 	mailimap	*imap;
 	char		*server;	/* "host:port", for messages */
 	char		*processed;
+	char		*mailbox;
 	uint32_t	 uidvalidity;
 	int		 has_move;
 	int		 has_uidplus;
@@ -206,6 +207,7 @@ fetch_imap_open(const struct config *cfg, const char *password,
 	f = g_new0(struct fetch, 1);
 	f->server = g_strdup_printf("%s:%d", cfg->imap.host, cfg->imap.port);
 	f->processed = g_strdup(cfg->processed);
+	f->mailbox = g_strdup(cfg->mailbox);
 	f->imap = mailimap_new(0, NULL);
 	if (f->imap == NULL)
 		fatal("IMAP: out of memory");
@@ -242,6 +244,7 @@ fetch_imap_close(struct fetch *f)
 		mailimap_free(f->imap);
 	g_free(f->server);
 	g_free(f->processed);
+	g_free(f->mailbox);
 	g_free(f);
 }
 
@@ -539,15 +542,12 @@ fetch_store_flag(struct fetch *f, struct mailimap_set *set,
 	return 0;
 }
 
-/* Without MOVE: copy, flag \Deleted, and expunge (by UID when we can). */
+/* Flag \Deleted and expunge (by UID when the server can). */
 static int
-fetch_copy_delete(struct fetch *f, struct mailimap_set *set, char **cause)
+fetch_expunge(struct fetch *f, struct mailimap_set *set, char **cause)
 {
 	int	r, error;
 
-	r = mailimap_uid_copy(f->imap, set, f->processed);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_fail(f, r, "UID COPY", cause);
 	error = fetch_store_flag(f, set, mailimap_flag_new_deleted(), cause);
 	if (error != 0)
 		return error;
@@ -558,6 +558,84 @@ fetch_copy_delete(struct fetch *f, struct mailimap_set *set, char **cause)
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(f, r, "EXPUNGE", cause);
 	return 0;
+}
+
+/* Without MOVE: copy, then flag \Deleted and expunge. */
+static int
+fetch_copy_delete(struct fetch *f, struct mailimap_set *set, char **cause)
+{
+	int	r;
+
+	r = mailimap_uid_copy(f->imap, set, f->processed);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(f, r, "UID COPY", cause);
+	return fetch_expunge(f, set, cause);
+}
+
+int
+fetch_imap_delete(struct fetch *f, const uint32_t *uids, size_t n,
+    char **cause)
+{
+	struct mailimap_set	*set;
+	int			 error;
+
+	if (n == 0)
+		return 0;
+	set = uid_set(uids, n);
+	error = fetch_expunge(f, set, cause);
+	mailimap_set_free(set);
+	return error;
+}
+
+/* Whether the selected folder holds a message with this Message-ID. */
+static int
+fetch_has_message_id(struct fetch *f, const char *msgid, int *found,
+    char **cause)
+{
+	struct mailimap_search_key	*key;
+	clist				*result = NULL;
+	char				*value;
+	int				 r;
+
+	/* libetpan frees the key's strings with free(). */
+	value = g_strdup_printf("<%s>", msgid);
+	key = mailimap_search_key_new_header(strdup("Message-ID"),
+	    strdup(value));
+	g_free(value);
+	r = mailimap_uid_search(f->imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(f, r, "UID SEARCH HEADER", cause);
+	*found = clist_count(result) > 0;
+	mailimap_search_result_free(result);
+	return 0;
+}
+
+int
+fetch_imap_in_processed(struct fetch *f, const char *const *msgids,
+    size_t n, int *found, char **cause)
+{
+	uint32_t	uidvalidity = f->uidvalidity;
+	size_t		i;
+	int		r, error = 0;
+
+	memset(found, 0, n * sizeof(*found));
+	r = mailimap_examine(f->imap, f->processed);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(f, r, "EXAMINE of the processed folder", cause);
+	for (i = 0; i < n && error == 0; i++) {
+		if (msgids[i] != NULL)
+			error = fetch_has_message_id(f, msgids[i], &found[i],
+			    cause);
+	}
+	if (error == 0)
+		error = fetch_select(f, f->mailbox, cause);
+	if (error == 0 && f->uidvalidity != uidvalidity) {
+		cause_set(cause, "IMAP %s: UIDVALIDITY of %s changed during "
+		    "the run", f->server, f->mailbox);
+		error = EX_TEMPFAIL;
+	}
+	return error;
 }
 
 int

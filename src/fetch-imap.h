@@ -82,4 +82,19 @@ int	fetch_imap_messages(struct fetch *, const uint32_t *uids, size_t n,
 int	fetch_imap_move(struct fetch *, const uint32_t *uids, size_t n,
 	    char **cause);
 
+/*
+ * Which of `n` Message-IDs (without brackets; NULL entries are skipped)
+ * already have a copy in the processed folder: found[i] is set to 1 for
+ * those, else 0.  A MOVE cut short by a server crash can leave a copy
+ * there while the original is still in the mailbox.  The mailbox is
+ * selected again afterwards; if its UIDVALIDITY changed meanwhile, the
+ * result is EX_TEMPFAIL.
+ */
+int	fetch_imap_in_processed(struct fetch *, const char *const *msgids,
+	    size_t n, int *found, char **cause);
+
+/* Flag the `n` messages \Deleted and expunge them, without copying. */
+int	fetch_imap_delete(struct fetch *, const uint32_t *uids, size_t n,
+	    char **cause);
+
 #endif

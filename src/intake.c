@@ -140,24 +140,80 @@ intake_move(struct intake *in, const uint32_t *uids, size_t n)
 	return error;
 }
 
-/* Move what earlier runs recorded but could not move. */
+/* Move `uids` in commands of at most 500 UIDs. */
 static int
-intake_pending(struct intake *in, uint32_t last_uid)
+intake_move_all(struct intake *in, GArray *uids)
 {
-	GArray	*uids;
-	size_t	 i, n;
-	int	 error;
+	size_t	i, n;
+	int	error = 0;
 
-	error = fetch_imap_uids_upto(in->fetch, last_uid, &uids, in->cause);
-	if (error != 0)
-		return error;
-	if (uids->len > 0)
-		log_info("moving %u recorded messages left in %s", uids->len,
-		    in->cfg->mailbox);
 	for (i = 0; i < uids->len && error == 0; i += n) {
 		n = MIN(uids->len - i, 500);
 		error = intake_move(in, &g_array_index(uids, uint32_t, i), n);
 	}
+	return error;
+}
+
+/*
+ * Of `n` recorded messages still in the mailbox, set aside in `gone` those
+ * an interrupted MOVE already copied to the processed folder: they only
+ * need deleting.  The rest go to `move`.
+ */
+static int
+intake_split_pending(struct intake *in, const uint32_t *uids, size_t n,
+    GArray *move, GArray *gone)
+{
+	char	**msgids = g_new0(char *, n);
+	int	 *found = g_new0(int, n), known, error = 0;
+	size_t	  i;
+
+	for (i = 0; i < n && error == 0; i++) {
+		msgids[i] = state_message_id_of(in->db, in->cfg->mailbox,
+		    in->uidvalidity, uids[i], &known, in->cause);
+		if (known < 0)
+			error = EX_IOERR;
+	}
+	if (error == 0)
+		error = fetch_imap_in_processed(in->fetch,
+		    (const char *const *)msgids, n, found, in->cause);
+	for (i = 0; i < n; i++) {
+		if (error == 0)
+			g_array_append_val(found[i] ? gone : move, uids[i]);
+		g_free(msgids[i]);
+	}
+	g_free(msgids);
+	g_free(found);
+	return error;
+}
+
+/* Move what earlier runs recorded but could not move. */
+static int
+intake_pending(struct intake *in, uint32_t last_uid)
+{
+	GArray	*uids, *move, *gone;
+	int	 error;
+
+	error = fetch_imap_uids_upto(in->fetch, last_uid, &uids, in->cause);
+	if (error != 0 || uids->len == 0 || in->opts->dry_run) {
+		g_array_unref(uids);
+		return error;
+	}
+	log_info("%u recorded messages left in %s", uids->len,
+	    in->cfg->mailbox);
+	move = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	gone = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	error = intake_split_pending(in, &g_array_index(uids, uint32_t, 0),
+	    uids->len, move, gone);
+	if (error == 0 && gone->len > 0) {
+		log_info("%u of them are already in %s: deleting the "
+		    "originals", gone->len, in->cfg->processed);
+		error = fetch_imap_delete(in->fetch,
+		    &g_array_index(gone, uint32_t, 0), gone->len, in->cause);
+	}
+	if (error == 0)
+		error = intake_move_all(in, move);
+	g_array_unref(move);
+	g_array_unref(gone);
 	g_array_unref(uids);
 	return error;
 }

@@ -71,6 +71,30 @@ state_message_original(struct db *db, const struct message_record *r,
 	return found < 0 ? -1 : id;
 }
 
+static int
+text_row(struct db_row *row, void *arg)
+{
+	*(char **)arg = g_strdup(db_row_text(row, 0));
+	return 1;
+}
+
+char *
+state_message_id_of(struct db *db, const char *mailbox, uint32_t uidvalidity,
+    uint32_t uid, int *found, char **cause)
+{
+	char	*msgid = NULL;
+	int	 n;
+
+	n = db_query(db, cause, text_row, &msgid, "SELECT message_id FROM "
+	    "message WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 "
+	    "UNION ALL SELECT m.message_id FROM duplicate d JOIN message m "
+	    "ON m.id = d.message WHERE d.mailbox = ?1 AND d.uidvalidity = ?2 "
+	    "AND d.uid = ?3", "tii", mailbox, (int64_t)uidvalidity,
+	    (int64_t)uid);
+	*found = n < 0 ? -1 : msgid != NULL;
+	return msgid;
+}
+
 int
 state_message_add(struct db *db, const struct message_record *r, int64_t *id,
     char **cause)

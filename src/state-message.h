@@ -56,6 +56,14 @@ int	state_message_known(struct db *, const char *mailbox,
 int64_t	state_message_original(struct db *, const struct message_record *r,
 	    char **cause);
 
+/*
+ * The Message-ID recorded for (mailbox, uidvalidity, uid), directly or as
+ * a duplicate: a new string (caller frees), or NULL with *found set to 0
+ * when there is none.  Returns NULL with *found = -1 on error.
+ */
+char	*state_message_id_of(struct db *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, int *found, char **cause);
+
 /* Insert `r`; its new id goes to *id when id is not NULL. */
 int	state_message_add(struct db *, const struct message_record *r,
 	    int64_t *id, char **cause);

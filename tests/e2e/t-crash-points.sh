@@ -36,3 +36,19 @@ for point in $points; do
 	    "$point: status shows mailbox.last_uid: 20"
 	assert_db_ok
 done
+
+step "a MOVE cut short: copies already in Processed, originals still in INBOX"
+# A server that dies in the middle of MOVE can leave the copy made and the
+# original not yet removed.  The next run must not file a second copy.
+fresh_server --processed
+make_config
+mail=$(gen_mail 20 cut-move)
+mail_append INBOX "$mail"
+MENTORMAIL_CRASH=before-move assert_exit 137 mentormail run
+# What the dying server had copied: the first 7 messages.
+mail_append Processed $(ls "$mail"/*.eml | head -n 7)
+assert_eq 7 "$(mail_count Processed)" "7 copies are in Processed before the run"
+assert_exit 0 mentormail run
+assert_recorded_once "$mail"
+assert_filed_once "$mail"
+assert_db_ok

@@ -59,7 +59,31 @@ const char *const schema_migrations[] = {
 	"  moved INTEGER NOT NULL DEFAULT 0,"
 	"  cause TEXT"
 	");",
+
+	/*
+	 * 1 -> 2: the outbox.  Every mail is queued here in the transaction
+	 * of the state change that caused it, then sent (outbox.h).
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created_at TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"		/* receipt, reminder, digest... */
+	"  message INTEGER REFERENCES message (id),"	/* what it answers */
+	"  to_addr TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"	/* without angle brackets */
+	"  raw BLOB NOT NULL,"		/* the message, CRLF line ends */
+	"  status TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (status IN ('queued', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at TEXT NOT NULL,"
+	"  last_error TEXT,"
+	"  sent_at TEXT"
+	");"
+	"CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+	"CREATE INDEX outbox_by_to ON outbox (to_addr COLLATE NOCASE, "
+	"  created_at);"
+	"CREATE INDEX outbox_by_message ON outbox (message);",
 	NULL
 };
 
-const int schema_version = 1;
+const int schema_version = 2;

@@ -1,0 +1,101 @@
+/*
+ * outbox.h -- every mail mentormail sends: queued with the change that
+ * caused it, then sent over SMTP in one session per run.
+ *
+ * Nothing lost, nothing sent twice (but for one window):
+ *  1. outbox_queue() composes the mail and inserts it in the caller's
+ *     transaction, with the state change that called for it: both are
+ *     committed or neither, so a crash before the commit leaves the cause
+ *     unhandled, and the next run handles it and queues the mail again.
+ *  2. outbox_flush() sends what is due, one mail at a time.  Before the
+ *     first byte of a mail goes out, the attempt is committed (counted,
+ *     next try pushed back by the backoff); after the server's answer to
+ *     the end of DATA, the result is committed at once: sent, refused
+ *     (failed, kept for the coordinator) or deferred (queued, with the
+ *     error).  A crash before the end of DATA leaves a mail the server has
+ *     thrown away (RFC 5321 keeps nothing from an unfinished DATA): it is
+ *     sent at its next try.
+ *  The window: between the end of DATA reaching the server and the commit
+ *  of "sent", a crash, a lost connection, a reply slower than
+ *  SEND_SMTP_TIMEOUT or a failed database write leaves a mail the server
+ *  may have accepted still queued; it is sent again at its next try (after
+ *  its backoff, not at once), so the recipient may get it twice.  No
+ *  protocol closes it: SMTP has no way to ask whether a mail arrived.
+ *  We keep it short: one mail in flight, one small transaction after it.
+ *
+ * The crash tests kill a run at MENTORMAIL_CRASH=before-send (attempt
+ * committed, nothing sent) and after-send (server answered, nothing
+ * recorded): see crash.h.
+ */
+#ifndef MENTORMAIL_OUTBOX_H
+#define MENTORMAIL_OUTBOX_H
+
+#include <stdint.h>
+
+#include "compose.h"
+
+struct config;
+struct db;
+
+/* A mail to send.  Strings are UTF-8; "may be NULL" where said. */
+struct outmail {
+	const char	*to_addr;
+	const char	*to_name;	/* may be NULL */
+	const char	*subject;
+	const char	*body;
+	const char	*in_reply_to;	/* message-id answered; may be NULL */
+	const char	*references;	/* its thread, space separated; may
+					   be NULL */
+	const char	*kind;		/* "receipt", "reminder", ...: for the
+					   coordinator and dry-run file names */
+	int64_t		 message;	/* the inbound message answered, or 0 */
+	enum compose_auto auto_submitted;
+	const char *const *attachments;	/* NULL-terminated paths; may be NULL */
+};
+
+/* What one outbox_flush() did. */
+struct outbox_counts {
+	int	due;		/* mails due when it started */
+	int	sent;		/* accepted (dry run: written) */
+	int	deferred;	/* refused or cut off for now: tried later */
+	int	failed;		/* refused for good, or queued too long */
+};
+
+/*
+ * Compose `m` as from the program ([program] name and address, Date from
+ * the clock) and queue it, due at once.  Call inside the transaction of
+ * the change that caused the mail.  Returns 0 and the new outbox id in *id
+ * (when id is not NULL), or, with *cause set (caller frees):
+ *	EX_DATAERR	m->to_addr cannot be written or sent to; nothing
+ *			was queued and the transaction can go on
+ *	EX_NOINPUT	an attachment cannot be read or is too large; the
+ *			same
+ *	EX_IOERR	the database failed: roll the transaction back
+ */
+int	outbox_queue(struct db *, const struct config *,
+	    const struct outmail *m, int64_t *id, char **cause);
+
+/*
+ * Send every mail due now, in one SMTP session, opened only if something
+ * is due.  Call outside any transaction: each result is committed as soon
+ * as the server gives it.  A mail the server refuses (5xx) is failed and
+ * the batch goes on; one it defers (4xx) stays queued with its backoff.
+ * When the session cannot be opened nothing is tried, and each due mail
+ * keeps the cause as its last error (and fails, when queued too long).
+ *
+ * With `dry_run_dir` set, nothing is sent: each due mail is written to
+ * DIR/NNN-KIND-TO.eml (NNN its outbox id; DIR is created) and marked sent,
+ * so use a throw-away copy of the database.
+ *
+ * `counts` says what was done either way.  Returns 0 when every due mail
+ * was dealt with (sent, failed or deferred), or, with *cause set, the
+ * session's EX_* code (send-smtp.h: EX_TEMPFAIL, EX_NOPERM, EX_PROTOCOL,
+ * EX_UNAVAILABLE, EX_OSERR), EX_CONFIG ([smtp] host or password missing),
+ * EX_CANTCREAT (dry run: a file could not be written) or EX_IOERR (the
+ * database failed).
+ */
+int	outbox_flush(const struct config *, struct db *,
+	    const char *dry_run_dir, struct outbox_counts *counts,
+	    char **cause);
+
+#endif

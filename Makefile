@@ -96,3 +96,21 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# The template engine's libFuzzer target; not part of `make check`.  See
+# tests/fuzz/README.md.  FUZZ_TIME is in seconds.
+FUZZ_CC	?= clang
+FUZZ_TIME ?= 60
+FUZZ_SRCS = tests/fuzz/template-fuzzer.c src/template.c src/log.c
+.PHONY: fuzz
+fuzz: $(BUILD)/template-fuzzer
+	mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/template-fuzzer -max_total_time=$(FUZZ_TIME) \
+	    -dict=tests/fuzz/template.dict -artifact_prefix=$(BUILD)/ \
+	    $(BUILD)/fuzz-corpus templates
+
+$(BUILD)/template-fuzzer: $(FUZZ_SRCS) src/template.h src/log.h | $(BUILD)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Isrc \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    $(shell pkg-config --cflags glib-2.0) -o $@ $(FUZZ_SRCS) \
+	    $(shell pkg-config --libs glib-2.0)

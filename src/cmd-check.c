@@ -11,6 +11,26 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "process.h"
+
+/*
+ * The rules and templates as a run would load them: a mistake is
+ * "file:line: ...", an unknown placeholder included.
+ */
+static int
+check_rules(const struct config *cfg)
+{
+	struct process	*p;
+	char		*cause = NULL;
+
+	if (process_open(cfg, &p, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		g_free(cause);
+		return EX_CONFIG;
+	}
+	process_free(p);
+	return 0;
+}
 
 static int
 check_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -28,6 +48,10 @@ check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		g_free(cause);
 		config_free(cfg);
 		return EX_CONFIG;
+	}
+	if ((error = check_rules(cfg)) != 0) {
+		config_free(cfg);
+		return error;
 	}
 	printf("%s: configuration OK\n", cfg->path);
 	config_free(cfg);

@@ -22,6 +22,8 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_test_rules_entry;
 
 /*
  * Load the configuration named in `ctx`, reporting a problem on stderr.

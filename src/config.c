@@ -29,6 +29,7 @@ enum option_type {
 	OPTION_TIMEZONE,
 	OPTION_HOST,
 	OPTION_SECONDS,		/* a whole number of seconds, 1 to 3600 */
+	OPTION_COUNT,		/* a whole number, 1 to 1000 */
 };
 
 struct option {
@@ -47,6 +48,8 @@ static const struct option options[] = {
 	{ "program", "address", OPTION_ADDRESS, 1, NULL, C(address) },
 	{ "program", "coordinators", OPTION_ADDRESSES, 1, NULL,
 	    C(coordinators) },
+	{ "program", "replies_per_day", OPTION_COUNT, 0, "5",
+	    C(replies_per_day) },
 	{ "program", "timezone", OPTION_TIMEZONE, 0, "UTC", C(timezone) },
 	{ "program", "database", OPTION_PATH, 1, NULL, C(database) },
 	{ "program", "rules", OPTION_PATH, 0, SHAREDIR "/rules", C(rules) },
@@ -199,6 +202,15 @@ option_find(const char *group, const char *key)
 	return NULL;
 }
 
+/* Groups whose keys the coordinator names: each value is parsed alone. */
+static const char *const free_groups[] = { "eligibility", NULL };
+
+static int
+group_is_free(const char *group)
+{
+	return g_strv_contains(free_groups, group);
+}
+
 /* Unknown groups and keys are mistakes (a typo would silently do nothing). */
 static int
 loader_check_known(const struct loader *l, char **cause)
@@ -209,6 +221,8 @@ loader_check_known(const struct loader *l, char **cause)
 
 	groups = g_key_file_get_groups(l->kf, NULL);
 	for (g = 0; groups[g] != NULL && error == 0; g++) {
+		if (group_is_free(groups[g]))
+			continue;
 		if (option_find(groups[g], NULL) == NULL) {
 			error = loader_error(l, groups[g], NULL, cause,
 			    "unknown group [%s]", groups[g]);
@@ -314,7 +328,8 @@ static int
 set_number(const struct loader *l, const struct option *o, const char *value,
     int *slot, char **cause)
 {
-	long	 max = o->type == OPTION_PORT ? 65535 : 3600;
+	long	 max = o->type == OPTION_PORT ? 65535 :
+	    o->type == OPTION_SECONDS ? 3600 : 1000;
 	char	*end;
 	long	 n;
 
@@ -388,6 +403,7 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 		return set_list(l, o, value, slot, cause);
 	case OPTION_PORT:
 	case OPTION_SECONDS:
+	case OPTION_COUNT:
 		return set_number(l, o, value, slot, cause);
 	case OPTION_SECURITY:
 		return set_security(l, o, value, slot, cause);
@@ -437,6 +453,99 @@ check_server(const struct loader *l, const char *group,
 	return 0;
 }
 
+static void
+eligibility_rule_free(gpointer p)
+{
+	struct eligibility_rule	*r = p;
+
+	g_free(r->name);
+	g_free(r->role);
+	g_free(r->field);
+	g_free(r->op);
+	g_free(r->value);
+	g_free(r->because);
+	g_free(r);
+}
+
+static const char *const eligibility_ops[] = {
+	">=", "<=", "!=", ">", "<", "=", "present", NULL
+};
+
+/* Split "FIELD OP VALUE [because TEXT]" into `r`; 0 or -1. */
+static int
+eligibility_parse(struct eligibility_rule *r, const char *text)
+{
+	char	**w, *because;
+	int	  i, n, ok;
+
+	because = strstr(text, " because ");
+	r->because = because != NULL ? g_strstrip(g_strdup(because + 9)) :
+	    NULL;
+	w = g_strsplit_set(text, " \t", -1);
+	n = 0;
+	for (i = 0; w[i] != NULL; i++) {
+		if (because != NULL && strcmp(w[i], "because") == 0)
+			break;
+		if (*w[i] != '\0')
+			w[n++] = w[i];
+		else
+			g_free(w[i]);
+	}
+	ok = n >= 2 && g_strv_contains(eligibility_ops, w[1]) &&
+	    (strcmp(w[1], "present") == 0 ? n == 2 : n == 3);
+	if (ok) {
+		r->field = g_strdup(w[0]);
+		r->op = g_strdup(w[1]);
+		r->value = n == 3 ? g_strdup(w[2]) : NULL;
+	}
+	for (i = 0; i < n; i++)
+		g_free(w[i]);
+	g_free(w);
+	return ok ? 0 : -1;
+}
+
+static int
+loader_eligibility_one(const struct loader *l, const char *key, char **cause)
+{
+	struct eligibility_rule	*r = g_new0(struct eligibility_rule, 1);
+	char			*value;
+	const char		*dot = strchr(key, '.');
+
+	r->name = g_strdup(key);
+	if (dot != NULL)
+		r->role = g_strndup(key, dot - key);
+	g_ptr_array_add(l->config->eligibility, r);
+	if (r->role != NULL && strcmp(r->role, "mentor") != 0 &&
+	    strcmp(r->role, "mentee") != 0)
+		return loader_error(l, "eligibility", key, cause, "\"%s\": "
+		    "a key may start with mentor. or mentee. only", key);
+	value = g_key_file_get_value(l->kf, "eligibility", key, NULL);
+	if (value == NULL || eligibility_parse(r, value) != 0) {
+		g_free(value);
+		return loader_error(l, "eligibility", key, cause, "expected "
+		    "\"FIELD OP VALUE [because REASON]\" with OP one of >= <= "
+		    "> < = != present");
+	}
+	g_free(value);
+	return 0;
+}
+
+static int
+loader_eligibility(const struct loader *l, char **cause)
+{
+	char	**keys;
+	size_t	  i;
+	int	  error = 0;
+
+	l->config->eligibility = g_ptr_array_new_with_free_func(
+	    eligibility_rule_free);
+	keys = g_key_file_get_keys(l->kf, "eligibility", NULL, NULL);
+	for (i = 0; keys != NULL && keys[i] != NULL && error == 0; i++)
+		error = loader_eligibility_one(l, keys[i], cause);
+	g_strfreev(keys);
+	return error;
+}
+
 /* Ports the config left out follow the protocol and its security. */
 static void
 default_ports(struct config *c)
@@ -478,6 +587,8 @@ loader_run(struct loader *l, char **cause)
 		if (loader_apply(l, &options[i], cause) != 0)
 			return -1;
 	}
+	if (loader_eligibility(l, cause) != 0)
+		return -1;
 	default_ports(l->config);
 	if (l->config->imap.username == NULL)
 		return loader_error(l, NULL, NULL, cause,
@@ -531,6 +642,8 @@ config_free(struct config *c)
 	g_free(c->name);
 	g_free(c->address);
 	g_strfreev(c->coordinators);
+	if (c->eligibility != NULL)
+		g_ptr_array_unref(c->eligibility);
 	g_free(c->timezone);
 	if (c->tz != NULL)
 		g_time_zone_unref(c->tz);

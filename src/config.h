@@ -30,6 +30,20 @@ struct server_config {
 	int		 timeout;	/* seconds a wait may take; 0: default */
 };
 
+/*
+ * One [eligibility] condition: "FIELD OP VALUE [because TEXT]", where OP is
+ * >=, <=, >, <, =, != or "present"; a key "mentor.NAME" or "mentee.NAME"
+ * applies to that role only.
+ */
+struct eligibility_rule {
+	char	*name;		/* the key, for the log */
+	char	*role;		/* "mentor", "mentee", or NULL: both */
+	char	*field;
+	char	*op;
+	char	*value;		/* NULL for "present" */
+	char	*because;	/* the reason given to the applicant, or NULL */
+};
+
 struct config {
 	char		*path;		/* the file read, as given */
 	char		*dir;		/* its directory, for relative paths */
@@ -39,11 +53,13 @@ struct config {
 	char		**coordinators;	/* NULL-terminated, at least one */
 	char		*timezone;
 	GTimeZone	*tz;
+	int		 replies_per_day; /* automatic replies to one sender */
 	char		*database;
 	char		*rules;
 	char		*templates;
 	char		**forms;	/* active forms, NULL-terminated; NULL: all */
 	char		**required;	/* required fields; NULL: the forms' own */
+	GPtrArray	*eligibility;	/* struct eligibility_rule * */
 
 	struct server_config imap;	/* [imap] */
 	char		*mailbox;

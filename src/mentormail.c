@@ -18,6 +18,8 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_run_entry,
 	&cmd_check_entry,
 	&cmd_status_entry,
+	&cmd_export_entry,
+	&cmd_test_rules_entry,
 };
 
 static int

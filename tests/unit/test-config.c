@@ -460,6 +460,44 @@ test_coordinators_separated_by_semicolon_or_comma(void **state)
 	config_free(c);
 }
 
+/* The forms in use and the required fields: lists, as coordinators are. */
+static void
+test_forms_and_required_lists(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	c = load_ok(f, MINIMAL);
+	assert_null(c->forms);
+	assert_null(c->required);
+	config_free(c);
+	c = load_ok(f,
+	    "[program]\n"
+	    "name = Wyoming Mentoring\n"
+	    "address = mentoring@example.org\n"
+	    "coordinators = coordinator@example.org\n"
+	    "database = state.db\n"
+	    "forms = wyoming; cla ,\n"
+	    "required = role,name, email\n"
+	    IMAP_LINES);
+	assert_string_equal(c->forms[0], "wyoming");
+	assert_string_equal(c->forms[1], "cla");
+	assert_null(c->forms[2]);
+	assert_string_equal(c->required[0], "role");
+	assert_string_equal(c->required[1], "name");
+	assert_string_equal(c->required[2], "email");
+	assert_null(c->required[3]);
+	config_free(c);
+	assert_error_at(f,
+	    "[program]\n"
+	    "name = Wyoming Mentoring\n"
+	    "address = mentoring@example.org\n"
+	    "coordinators = coordinator@example.org\n"
+	    "database = state.db\n"
+	    "forms = ; ,\n"
+	    IMAP_LINES, 6, "forms needs at least one name");
+}
+
 /* Plain text is fine to the machine itself, and only there. */
 static void
 test_security_none_allowed_on_loopback(void **state)
@@ -1082,6 +1120,7 @@ main(void)
 		T(test_default_ports_follow_security),
 		T(test_explicit_port_wins),
 		T(test_coordinators_separated_by_semicolon_or_comma),
+		T(test_forms_and_required_lists),
 		T(test_security_none_allowed_on_loopback),
 		T(test_missing_file),
 		T(test_unknown_key),

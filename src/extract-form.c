@@ -1,0 +1,962 @@
+/*
+ * extract-form.c -- reading one form's answers out of a message.
+ *
+ * One pass over the lines.  On each line the labels are found (at its
+ * start, after a gap of two spaces, a tab, a '|' or underscores, or right
+ * after another label); each label's answer is the rest of its line up to
+ * the next label, else the next line; free text runs on over lines; a
+ * check-box question gathers its options and their marks, decided once the
+ * whole message is read.  A label whose line sits under a line of
+ * underscores (the Wyoming PDF pasted as text) takes its answer from the
+ * line above the underscores, by column.
+ *
+ * A label followed by a single space ("Name Dana") is "weak": it only
+ * counts when its field has no answer yet and the words after it make a
+ * valid answer, so that free text starting with "Library staff ..." is
+ * not taken for the Library label.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "rules-int.h"
+
+struct hit {
+	const struct label *label;
+	size_t		 line;		/* where the label starts */
+	size_t		 start;
+	size_t		 vline;		/* where its answer starts */
+	size_t		 vstart;
+	size_t		 vend;
+};
+
+/* A check-box option seen: which, how marked, and whether quoted. */
+struct pick {
+	int		 choice;
+	enum mark	 mark;
+	int		 quoted;
+};
+
+struct reader {
+	const struct rules	*rules;
+	const struct form	*form;
+	const struct msg_text	*t;
+	const struct extract_input *in;
+	struct form_result	*res;
+	guint8			*used;		/* lines already read */
+	guint8			*open;		/* sign-off lines read anyway */
+	int			 found[FIELD_MAX];
+	GArray			*picks[FIELD_MAX];
+	const struct label	*via[FIELD_MAX];	/* for the trace */
+};
+
+/* A "(hint)" after a label is short: longer, it is an answer. */
+#define HINT_MAX	80
+
+enum hit_mode {
+	HIT_START,		/* at the start of the line */
+	HIT_GAP,		/* after a gap */
+	HIT_NEXT,		/* right after another label */
+};
+
+static const struct line *
+line_at(const struct reader *r, size_t i)
+{
+	return &r->t->lines[i];
+}
+
+/* Whether line j ends any answer (see line_is_stop), for this form. */
+static int
+stop_at(const struct reader *r, size_t j)
+{
+	const struct line	*l = line_at(r, j);
+	struct line		 opened;
+
+	if (!r->open[j])
+		return line_is_stop(l);
+	opened = *l;
+	opened.flags &= ~LINE_CUT;
+	return line_is_stop(&opened);
+}
+
+/* Trimmed [s, e) without spaces and underscores at either end. */
+static char *
+trim_form(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '_'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '_'))
+		e--;
+	return g_strndup(s, (gsize)(e - s));
+}
+
+/* "FILE:LINE [field NAME] what": the rule's key that gave the answer. */
+static void
+trace(struct reader *r, const struct field_rule *fr, int line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+trace(struct reader *r, const struct field_rule *fr, int line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(r->res->trace, g_strdup_printf("%s:%d [field %s] %s",
+	    fr->loc.file, line > 0 ? line : fr->loc.line, field_name(fr->id),
+	    what));
+	g_free(what);
+}
+
+/* After a label, a "(hint)" that ends it: "Geographic location (county):". */
+static size_t
+skip_hint(const struct line *l, size_t off)
+{
+	const char	*s = l->s, *close;
+	size_t		 q = off;
+
+	while (q < l->len && s[q] == ' ')
+		q++;
+	if (q >= l->len || s[q] != '(' || (close = memchr(s + q, ')',
+	    MIN(l->len - q, HINT_MAX))) == NULL)
+		return off;
+	for (q = (size_t)(close - s) + 1; q < l->len && s[q] == ' '; q++)
+		;
+	return q == l->len || s[q] == ':' || s[q] == '?' ? q : off;
+}
+
+/* A dash between a label and its answer: "name - Jessica". */
+static size_t
+dash_at(const char *p)
+{
+	if (g_str_has_prefix(p, "- "))
+		return 1;
+	if (g_str_has_prefix(p, "\xe2\x80\x93 ") ||
+	    g_str_has_prefix(p, "\xe2\x80\x94 "))
+		return 3;
+	return 0;
+}
+
+/*
+ * Past a label and what separates it from its answer (':', '?', '#',
+ * '=', a dash, a gap).  Returns where the answer starts and whether the
+ * label is strong; (size_t)-1 when the text only begins like a label
+ * ("Names").
+ */
+static size_t
+after_label(const struct line *l, size_t off, int *strong)
+{
+	const char	*s = l->s;
+	size_t		 q = skip_hint(l, off), n;
+	int		 punct = q > off;
+
+	for (;;) {
+		while (q < l->len && s[q] == ' ')
+			q++;
+		if (q < l->len && strchr(":?#=", s[q]) != NULL)
+			q++;
+		else if (q < l->len && (n = dash_at(s + q)) > 0)
+			q += n;
+		else
+			break;
+		punct = 1;
+	}
+	*strong = 1;
+	if (q == l->len || punct || q - off >= 2 || s[q] == '_' ||
+	    s[q] == '\t')
+		return q;
+	if (q - off == 1) {
+		*strong = 0;
+		return q;
+	}
+	return (size_t)-1;
+}
+
+/* Whether `raw` makes an answer for some field of `fields` not yet found. */
+static int
+weak_fits(const struct reader *r, field_mask fields, const char *raw)
+{
+	char	*v;
+	int	 id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(fields & ((field_mask)1 << id)) || r->found[id])
+			continue;
+		v = field_value(r->rules, r->form->fields[id], raw, NULL);
+		g_free(v);
+		if (v != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+weak_ok(const struct reader *r, const struct label *lab, size_t line,
+    size_t vstart, enum hit_mode mode)
+{
+	const struct line	*l = line_at(r, line);
+	char			*raw;
+	int			 ok;
+
+	if (mode == HIT_NEXT)
+		return 0;
+	if (lab->fields == 0)
+		return mode == HIT_START;
+	raw = g_strndup(l->s + vstart, next_candidate(l, vstart) - vstart);
+	ok = weak_fits(r, lab->fields, raw);
+	g_free(raw);
+	return ok;
+}
+
+/*
+ * The label at `off`, if it is one there: "Library Director", an option
+ * of a check-box question, is not the label Library.
+ */
+static int
+hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
+    struct hit *h)
+{
+	const struct label	*lab;
+	struct hit		 next;
+	size_t			 eline, eoff, v;
+	int			 strong;
+
+	lab = label_at(r->form->index, r->t, line, off, &eline, &eoff);
+	if (lab == NULL || (eline == line && option_length(r->form,
+	    line_at(r, line)->s + off, line_at(r, line)->s +
+	    line_at(r, line)->len) > eoff - off))
+		return 0;
+	v = after_label(line_at(r, eline), eoff, &strong);
+	if (v == (size_t)-1)
+		return 0;
+	/* "State Zip Code": a label right before another has no answer */
+	if (!strong && !lab->strong && mode != HIT_NEXT &&
+	    hit_at(r, eline, v, HIT_NEXT, &next))
+		strong = 1;
+	if (!strong && !lab->strong && !weak_ok(r, lab, eline, v, mode))
+		return 0;
+	h->label = lab;
+	h->line = line;
+	h->start = off;
+	h->vline = eline;
+	h->vstart = v;
+	h->vend = line_at(r, eline)->len;
+	return 1;
+}
+
+/* The labels on line i, in order, each answer ending at the next one. */
+static GArray *
+find_hits(const struct reader *r, size_t i)
+{
+	GArray			*hits;
+	const struct line	*l = line_at(r, i);
+	struct hit		 h, *prev;
+	size_t			 pos = line_start(l);
+	enum hit_mode		 mode = HIT_START;
+
+	hits = g_array_new(FALSE, FALSE, sizeof(struct hit));
+	while (pos < l->len) {
+		if (!hit_at(r, i, pos, mode, &h)) {
+			if (mode == HIT_NEXT)
+				mode = HIT_GAP;
+			else
+				pos = next_candidate(l, pos), mode = HIT_GAP;
+			continue;
+		}
+		if (hits->len > 0) {
+			prev = &g_array_index(hits, struct hit, hits->len - 1);
+			prev->vend = h.start;
+		}
+		g_array_append_val(hits, h);
+		if (h.vline != i)
+			break;
+		pos = h.vstart;
+		mode = HIT_NEXT;
+	}
+	return hits;
+}
+
+/* Whether line i starts with a label: where an answer stops. */
+static int
+label_line(const struct reader *r, size_t i)
+{
+	struct hit	h;
+
+	return hit_at(r, i, line_start(line_at(r, i)), HIT_START, &h);
+}
+
+static int
+is_empty_answer(const struct reader *r, const struct hit *h)
+{
+	const struct line	*l = line_at(r, h->vline);
+	char			*v;
+	int			 empty;
+
+	v = trim_form(l->s + h->vstart, l->s + h->vend);
+	empty = *v == '\0';
+	g_free(v);
+	return empty;
+}
+
+static void
+derive(struct reader *r, int source, const char *raw)
+{
+	const struct field_rule	*fr;
+	const struct derive	*d;
+	size_t			 so, eo;
+	char			*part;
+	int			 id;
+	guint			 k;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((fr = r->form->fields[id]) == NULL || r->found[id])
+			continue;
+		for (k = 0; k < fr->derives->len; k++) {
+			d = &g_array_index(fr->derives, struct derive, k);
+			if (d->source != source ||
+			    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
+				continue;
+			part = g_strndup(raw + so, eo - so);
+			r->res->values[id] = field_value(r->rules, fr, part,
+			    NULL);
+			g_free(part);
+			if (r->res->values[id] == NULL)
+				continue;
+			r->found[id] = 1;
+			trace(r, fr, d->line, "from %s -> %s",
+			    field_name(source), r->res->values[id]);
+			break;
+		}
+	}
+}
+
+/* Offer `raw` as the answer to field `id`: the first good one stays. */
+static void
+offer(struct reader *r, int id, const struct label *lab, const char *raw)
+{
+	const struct field_rule	*fr = r->form->fields[id];
+	const char		*why = NULL;
+	char			*v;
+
+	if (r->found[id] || raw == NULL)
+		return;
+	derive(r, id, raw);
+	if ((v = field_value(r->rules, fr, raw, &why)) == NULL) {
+		if (*raw != '\0')
+			trace(r, fr, fr->labels_line, "label \"%s\": \"%s\" %s",
+			    lab->text, raw,
+			    why != NULL ? why : "is not a value");
+		return;
+	}
+	r->res->values[id] = v;
+	r->found[id] = 1;
+	trace(r, fr, fr->labels_line, "label \"%s\" -> %s", lab->text, v);
+}
+
+/* The first non-blank line after `i` when it is an answer, or SIZE_MAX. */
+static size_t
+next_answer_line(const struct reader *r, size_t i)
+{
+	const struct line	*l;
+
+	for (i++; i < r->t->n; i++) {
+		l = line_at(r, i);
+		if (!(l->flags & LINE_BLANK))
+			break;
+	}
+	if (i >= r->t->n || r->used[i] || stop_at(r, i) ||
+	    (l->flags & (LINE_MIXED | LINE_QUOTED)) ==
+	    (LINE_MIXED | LINE_QUOTED) || label_line(r, i))
+		return SIZE_MAX;
+	return i;
+}
+
+/* The rest of the label's line, else the next line.  Caller frees. */
+static char *
+single_answer(struct reader *r, const struct hit *h, int last)
+{
+	const struct line	*l = line_at(r, h->vline);
+	char			*raw;
+	size_t			 j;
+
+	raw = trim_form(l->s + h->vstart, l->s + h->vend);
+	if (*raw == '\0' && last &&
+	    (j = next_answer_line(r, h->vline)) != SIZE_MAX) {
+		g_free(raw);
+		l = line_at(r, j);
+		raw = trim_form(l->s, l->s + l->len);
+		r->used[j] = 1;
+	}
+	return raw;
+}
+
+/* Free text and check-box lists: where the lines under a label end. */
+struct span {
+	size_t		 first;		/* first line after the label's */
+	size_t		 end;		/* one past the last */
+	unsigned	 quoted;	/* the quoting the answer is in */
+};
+
+static int
+ends_span(const struct reader *r, size_t j, const struct span *sp)
+{
+	const struct line	*l = line_at(r, j);
+
+	return r->used[j] || stop_at(r, j) || label_line(r, j) ||
+	    (!(l->flags & LINE_BLANK) && (l->flags & LINE_QUOTED) !=
+	    sp->quoted);
+}
+
+/*
+ * Free text runs on until a stop; a blank line is a paragraph break
+ * unless what follows it stops the text anyway.
+ */
+static void
+text_span(const struct reader *r, const struct hit *h, int same_line,
+    struct span *sp)
+{
+	size_t	j = h->vline + 1, k;
+
+	while (!same_line && j < r->t->n && (line_at(r, j)->flags & LINE_BLANK))
+		j++;
+	sp->first = j;
+	sp->quoted = same_line || j >= r->t->n ?
+	    line_at(r, h->vline)->flags & LINE_QUOTED :
+	    line_at(r, j)->flags & LINE_QUOTED;
+	/* j: the first line not yet taken; k: the next non-blank from it */
+	while (j < r->t->n) {
+		for (k = j; k < r->t->n && (line_at(r, k)->flags & LINE_BLANK);
+		    k++)
+			;
+		if (k >= r->t->n || ends_span(r, k, sp))
+			break;
+		j = k + 1;
+	}
+	sp->end = j;
+}
+
+/* Words a sign-off line may hold: the applicant's name, the address. */
+static int
+signer_word(const struct reader *r, const char *word)
+{
+	const char	*name = r->res->values[field_id("name")];
+	const char	*from = r->in->from_addr;
+	char		*hay, *needle;
+	int		 found;
+
+	if (strlen(word) < 2)
+		return 0;
+	hay = g_strdup_printf(" %s %s ", name != NULL ? name : "",
+	    from != NULL ? from : "");
+	g_strdelimit(hay, ".,_-@", ' ');
+	needle = g_strdup_printf(" %s ", word);
+	found = strcasestr(hay, needle) != NULL;
+	g_free(needle);
+	g_free(hay);
+	return found;
+}
+
+/* A last paragraph that is only the applicant's name is a sign-off. */
+static int
+is_signoff(const struct reader *r, const char *line)
+{
+	char	**words;
+	size_t	  i, n = 0;
+	int	  all = 1;
+
+	words = g_strsplit_set(line, " ,.", -1);
+	for (i = 0; words[i] != NULL && all; i++) {
+		if (*words[i] == '\0')
+			continue;
+		n++;
+		all = signer_word(r, words[i]);
+	}
+	g_strfreev(words);
+	return all && n > 0 && n <= 4;
+}
+
+static void
+drop_signoff(const struct reader *r, GPtrArray *lines)
+{
+	guint	n = lines->len;
+
+	if (n >= 3 && *(char *)lines->pdata[n - 2] == '\0' &&
+	    is_signoff(r, lines->pdata[n - 1]))
+		g_ptr_array_set_size(lines, n - 2);
+}
+
+/* Join lines; a line ending in a space was wrapped (format=flowed). */
+static char *
+join_text(GPtrArray *lines)
+{
+	GString		*s = g_string_new(NULL);
+	const char	*line;
+	guint		 i;
+
+	for (i = 0; i < lines->len; i++) {
+		line = lines->pdata[i];
+		if (i > 0)
+			g_string_append_c(s, s->len > 0 &&
+			    s->str[s->len - 1] == ' ' ? ' ' : '\n');
+		g_string_append(s, line);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* A text line: trimmed of underscores, a flowed line's space kept. */
+static char *
+text_line(const struct line *l)
+{
+	char	*t = trim_form(l->s, l->s + l->len);
+	size_t	 n = l->len;
+
+	if (*t != '\0' && n > 0 && l->s[n - 1] == ' ' &&
+	    (n < 2 || l->s[n - 2] != ' ')) {
+		char *flowed = g_strconcat(t, " ", NULL);
+
+		g_free(t);
+		return flowed;
+	}
+	return t;
+}
+
+static void
+read_text(struct reader *r, const struct hit *h, int id, int last)
+{
+	const struct line	*l = line_at(r, h->vline);
+	GPtrArray		*lines = g_ptr_array_new_with_free_func(g_free);
+	struct span		 sp;
+	char			*first, *raw;
+	size_t			 j;
+
+	first = trim_form(l->s + h->vstart, l->s + h->vend);
+	text_span(r, h, *first != '\0', &sp);
+	if (!last)
+		sp.end = sp.first;	/* another label follows on its line */
+	if (*first != '\0')
+		g_ptr_array_add(lines, text_line(&(struct line){
+		    l->s + h->vstart, h->vend - h->vstart, 0 }));
+	g_free(first);
+	for (j = sp.first; j < sp.end; j++) {
+		g_ptr_array_add(lines, text_line(line_at(r, j)));
+		r->used[j] = 1;
+	}
+	while (lines->len > 0 && *(char *)lines->pdata[lines->len - 1] == '\0')
+		g_ptr_array_set_size(lines, lines->len - 1);
+	drop_signoff(r, lines);
+	raw = join_text(lines);
+	offer(r, id, h->label, raw);
+	g_free(raw);
+	g_ptr_array_free(lines, TRUE);
+}
+
+/*
+ * The marks of the options in one line: a mark before the first option
+ * means each option's mark is before it ("[x] Mentor"), else after it
+ * ("Mentor _X_", "Protégé: Yes").
+ */
+static void
+picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
+{
+	GArray			*seen = options_in(r->form->fields[id], s, e);
+	struct seen_option	*o;
+	struct pick		 p;
+	guint			 k;
+	int			 before;
+
+	if (seen->len == 0) {
+		g_array_free(seen, TRUE);
+		return;
+	}
+	o = &g_array_index(seen, struct seen_option, 0);
+	before = mark_scan(s, o[0].start, 1) != MARK_NONE;
+	for (k = 0; k < seen->len; k++) {
+		p.choice = o[k].choice;
+		p.quoted = quoted;
+		if (before)
+			p.mark = mark_scan(k == 0 ? s : o[k - 1].end,
+			    o[k].start, 1);
+		else
+			p.mark = mark_scan(o[k].end, k + 1 < seen->len ?
+			    o[k + 1].start : e, 0);
+		g_array_append_val(r->picks[id], p);
+	}
+	r->found[id] = 1;
+	g_array_free(seen, TRUE);
+}
+
+static int
+quoted_in_reply(const struct line *l)
+{
+	return (l->flags & (LINE_QUOTED | LINE_MIXED)) ==
+	    (LINE_QUOTED | LINE_MIXED);
+}
+
+/*
+ * A check-box list: the rest of the label's line, and the lines under it
+ * when the label is the line's last.
+ */
+static void
+read_choice(struct reader *r, const struct hit *h, int id, int last)
+{
+	const struct line	*l = line_at(r, h->vline);
+	size_t			 j = last ? h->vline + 1 : r->t->n;
+	int			 content = 0;
+
+	if (r->picks[id] == NULL)
+		r->picks[id] = g_array_new(FALSE, FALSE, sizeof(struct pick));
+	r->via[id] = h->label;
+	picks_in(r, id, l->s + h->vstart, l->s + h->vend, quoted_in_reply(l));
+	content = h->vend > h->vstart && !is_empty_answer(r, h);
+	for (; j < r->t->n; j++) {
+		l = line_at(r, j);
+		if (l->flags & LINE_BLANK) {
+			if (content)
+				break;
+			continue;
+		}
+		if (r->used[j] || stop_at(r, j) || label_line(r, j))
+			break;
+		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l));
+		r->used[j] = 1;
+		content = 1;
+	}
+}
+
+/*
+ * Each field of a label reads its answer; one-line answers are shared,
+ * and read elsewhere for a row of columns (`singles` 0).
+ */
+static void
+read_fields(struct reader *r, const struct hit *h, int last, int singles)
+{
+	const struct field_rule	*fr;
+	char			*raw = NULL;
+	int			 id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(h->label->fields & ((field_mask)1 << id)))
+			continue;
+		fr = r->form->fields[id];
+		if (fr->choices->len > 0)
+			read_choice(r, h, id, last);
+		else if (fr->multiline)
+			read_text(r, h, id, last);
+		else if (singles) {
+			if (raw == NULL)
+				raw = single_answer(r, h, last);
+			offer(r, id, h->label, raw);
+		}
+	}
+	g_free(raw);
+}
+
+static int
+is_single(const struct field_rule *fr)
+{
+	return fr->choices->len == 0 && !fr->multiline;
+}
+
+/* The column of byte `off` of a line, in characters. */
+static long
+column(const struct line *l, size_t off)
+{
+	return g_utf8_pointer_to_offset(l->s, l->s + off);
+}
+
+/* Whether a label introduces a one-line answer (columns hold only those). */
+static int
+has_single(const struct reader *r, const struct label *lab)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((lab->fields & ((field_mask)1 << id)) &&
+		    is_single(r->form->fields[id]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A line holding only labels of one-line answers, under a line of
+ * underscores: the answers are on the line above the underscores, in
+ * the labels' columns.
+ */
+static int
+is_column_row(const struct reader *r, size_t i, GArray *hits)
+{
+	const struct hit	*h;
+	guint			 k;
+
+	if (i < 2 || !(line_at(r, i - 1)->flags & LINE_RULE))
+		return 0;
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		if (!has_single(r, h->label) || !is_empty_answer(r, h))
+			return 0;
+	}
+	return 1;
+}
+
+/* The hit whose column a piece of the answer line starting at `col` is in. */
+static guint
+column_owner(const struct reader *r, GArray *hits, long col)
+{
+	const struct hit	*h;
+	guint			 k, owner = 0;
+
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		if (column(line_at(r, h->line), h->start) <= col + 2)
+			owner = k;
+	}
+	return owner;
+}
+
+/* The line holding the answers of column row i, or NULL. */
+static const struct line *
+column_answers(const struct reader *r, size_t i)
+{
+	const struct line	*v = line_at(r, i - 2);
+
+	if ((v->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, i - 2) ||
+	    label_line(r, i - 2))
+		return NULL;
+	return v;
+}
+
+static void
+read_columns(struct reader *r, size_t i, GArray *hits)
+{
+	const struct line	*v;
+	GPtrArray		*answers;
+	const struct hit	*h;
+	char			*piece, *joined;
+	size_t			 pos, end;
+	guint			 k;
+	int			 id;
+
+	if ((v = column_answers(r, i)) == NULL)
+		return;
+	answers = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_set_size(answers, hits->len);
+	for (pos = line_start(v); pos < v->len; pos = end) {
+		end = next_candidate(v, pos);
+		k = column_owner(r, hits, column(v, pos));
+		piece = trim_form(v->s + pos, v->s + end);
+		joined = g_strjoin(" ", answers->pdata[k] != NULL ?
+		    (char *)answers->pdata[k] : "", piece, NULL);
+		g_free(answers->pdata[k]);
+		g_free(piece);
+		answers->pdata[k] = g_strstrip(joined);
+	}
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		for (id = 0; id < FIELD_MAX; id++) {
+			if ((h->label->fields & ((field_mask)1 << id)) &&
+			    is_single(r->form->fields[id]))
+				offer(r, id, h->label, answers->pdata[k]);
+		}
+	}
+	g_ptr_array_free(answers, TRUE);
+}
+
+static void
+read_line(struct reader *r, size_t i)
+{
+	GArray		*hits = find_hits(r, i);
+	struct hit	*h;
+	guint		 k;
+	int		 columns;
+
+	columns = hits->len > 0 && is_column_row(r, i, hits);
+	if (columns)
+		read_columns(r, i, hits);
+	for (k = 0; k < hits->len; k++)
+		read_fields(r, &g_array_index(hits, struct hit, k),
+		    k + 1 == hits->len, !columns);
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		memset(r->used + h->line, 1, h->vline - h->line + 1);
+	}
+	g_array_free(hits, TRUE);
+}
+
+/*
+ * The answer lines of column rows are read by their rows, and not as
+ * lines of their own: "Park County  Library System" has no label Library.
+ */
+static void
+mark_column_answers(struct reader *r)
+{
+	GArray	*hits;
+	size_t	 i;
+
+	for (i = 2; i < r->t->n; i++) {
+		if (!(line_at(r, i - 1)->flags & LINE_RULE) ||
+		    (line_at(r, i)->flags & LINE_BLANK))
+			continue;
+		hits = find_hits(r, i);
+		if (hits->len > 0 && is_column_row(r, i, hits) &&
+		    column_answers(r, i) != NULL)
+			r->used[i - 2] = 1;
+		g_array_free(hits, TRUE);
+	}
+}
+
+/*
+ * A closing above the form ("Thanks, / Dana", then the form pasted below)
+ * must not hide it: after a closing, lines holding FORM_LINES strong
+ * labels are a form and are read, up to the next sign-off.  A signature
+ * with a phone and an e-mail line is not a form.
+ */
+#define FORM_LINES	4
+
+static void
+reopen_forms(struct reader *r)
+{
+	struct hit	h;
+	size_t		i, j, end, labels;
+
+	for (i = 0; i < r->t->n; i = j) {
+		j = i + 1;
+		if (!(line_at(r, i)->flags & LINE_SOFT))
+			continue;
+		labels = 0;
+		for (end = j; end < r->t->n && (line_at(r, end)->flags &
+		    (LINE_SOFT | LINE_SIGNOFF)) == LINE_SOFT; end++)
+			labels += hit_at(r, end, line_start(line_at(r, end)),
+			    HIT_NEXT, &h);
+		if (labels >= FORM_LINES)
+			memset(r->open + j, 1, end - j);
+		j = end;
+	}
+}
+
+/* The choices a set of picks selects: the ticked ones if any is marked. */
+static guint32
+picks_select(const GArray *picks, int quoted, int *marked)
+{
+	const struct pick	*p;
+	guint32			 sel = 0;
+	guint			 k;
+	int			 any = 0;
+
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		if (p->quoted == quoted && p->mark != MARK_NONE)
+			any = 1;
+	}
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		if (p->quoted == quoted && (!any || p->mark == MARK_TICKED))
+			sel |= (guint32)1 << p->choice;
+	}
+	*marked |= any;
+	return sel;
+}
+
+/*
+ * Decide a check-box question.  Answers typed on unquoted lines of a
+ * reply come first; the quoted blank form counts only when they say
+ * nothing.  One answer expected and several ticked is unclear: no value.
+ */
+static void
+resolve_choice(struct reader *r, int id)
+{
+	const struct field_rule	*fr = r->form->fields[id];
+	char			*v;
+	guint32			 sel;
+	int			 marked = 0;
+
+	if (r->picks[id] == NULL)
+		return;
+	if ((sel = picks_select(r->picks[id], 0, &marked)) == 0)
+		sel = picks_select(r->picks[id], 1, &marked);
+	v = choice_values(fr, sel);
+	if (sel == 0 && marked && !fr->multiple)
+		g_ptr_array_add(r->res->unclear, g_strdup_printf(
+		    "%s: no box is ticked", field_name(id)));
+	else if (!fr->multiple && (sel & (sel - 1)) != 0)
+		g_ptr_array_add(r->res->unclear, g_strdup_printf(
+		    "%s: more than one is ticked (%s)", field_name(id), v));
+	else if (sel != 0) {
+		r->res->values[id] = v;
+		trace(r, fr, fr->labels_line, "label \"%s\" ticked -> %s",
+		    r->via[id]->text, v);
+		return;
+	}
+	g_free(v);
+	r->found[id] = -1;	/* unclear: nothing else may answer it */
+}
+
+/* Fields no label answered: a pattern anywhere, or the From address. */
+static void
+fill_absent(struct reader *r, int id)
+{
+	const struct field_rule	*fr = r->form->fields[id];
+	char			*v;
+
+	if (fr == NULL || r->res->values[id] != NULL || r->found[id] < 0)
+		return;
+	if (fr->search != NULL &&
+	    (v = field_search(r->rules, fr, r->in)) != NULL) {
+		r->res->values[id] = v;
+		trace(r, fr, fr->search_line, "search -> %s", v);
+	} else if (fr->fallback_from && r->in->from_addr != NULL) {
+		r->res->values[id] = g_ascii_strdown(r->in->from_addr, -1);
+		trace(r, fr, 0, "fallback from -> %s", r->res->values[id]);
+	}
+}
+
+struct form_result *
+form_read(const struct rules *rules, const struct form *form,
+    const struct msg_text *t, const struct extract_input *in)
+{
+	struct reader	 r = { .rules = rules, .form = form, .t = t, .in = in };
+	size_t		 i;
+	int		 id;
+
+	r.res = g_new0(struct form_result, 1);
+	r.res->form = form;
+	r.res->unclear = g_ptr_array_new_with_free_func(g_free);
+	r.res->trace = g_ptr_array_new_with_free_func(g_free);
+	r.used = g_new0(guint8, t->n + 1);
+	r.open = g_new0(guint8, t->n + 1);
+	reopen_forms(&r);
+	mark_column_answers(&r);
+	for (i = 0; i < t->n; i++) {
+		if (!r.used[i] && !(t->lines[i].flags & LINE_BLANK) &&
+		    !stop_at(&r, i))
+			read_line(&r, i);
+	}
+	for (id = 0; id < FIELD_MAX; id++) {
+		resolve_choice(&r, id);
+		if (r.picks[id] != NULL)
+			g_array_free(r.picks[id], TRUE);
+		r.res->nfound += r.res->values[id] != NULL;
+	}
+	for (id = 0; id < FIELD_MAX; id++)
+		fill_absent(&r, id);
+	g_free(r.used);
+	g_free(r.open);
+	return r.res;
+}
+
+void
+form_result_free(struct form_result *res)
+{
+	int	id;
+
+	if (res == NULL)
+		return;
+	for (id = 0; id < FIELD_MAX; id++)
+		g_free(res->values[id]);
+	g_ptr_array_free(res->unclear, TRUE);
+	g_ptr_array_free(res->trace, TRUE);
+	g_free(res);
+}

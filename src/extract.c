@@ -1,0 +1,280 @@
+/*
+ * extract.c -- what a message is and what it says.
+ *
+ * Every active form reads the message; the form that finds the most
+ * fields (one whose `match` pattern is in the message first) is the
+ * message's form.  Then the kinds are tried in the rules' order, each a
+ * short check that passes or not, and the first that passes names the
+ * kind; "other" when none does.  An application keeps its form's fields;
+ * another kind keeps the fields its rule extracts.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "rules-int.h"
+
+static void
+trace_add(struct extraction *x, const struct rule_loc *loc, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+trace_add(struct extraction *x, const struct rule_loc *loc, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*what;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(x->trace, g_strdup_printf("%s:%d %s", loc->file,
+	    loc->line, what));
+	g_free(what);
+}
+
+static int
+re_in(const struct re *re, const char *s)
+{
+	return re != NULL && s != NULL &&
+	    re_match(re, s, strlen(s), 0, NULL, NULL);
+}
+
+/* A form's claim to the message: its `match` first, then fields found. */
+static int
+form_score(const struct form_result *res, const struct extract_input *in)
+{
+	const struct re	*m = res->form->match;
+
+	return res->nfound + (re_in(m, in->subject) || re_in(m, in->text) ?
+	    FIELD_MAX + 1 : 0);
+}
+
+static struct form_result *
+best_form(const struct rules *rules, const struct msg_text *t,
+    const struct extract_input *in)
+{
+	struct form_result	*best = NULL, *res;
+	guint			 i;
+
+	for (i = 0; i < rules->forms->len; i++) {
+		res = form_read(rules, rules->forms->pdata[i], t, in);
+		if (best == NULL ||
+		    form_score(res, in) > form_score(best, in)) {
+			form_result_free(best);
+			best = res;
+		} else
+			form_result_free(res);
+	}
+	return best;
+}
+
+/* A kind passes when `from` and `fields` hold and subject or body match. */
+static int
+kind_passes(const struct kind *k, const struct extract_input *in,
+    int nfound)
+{
+	if (k->coordinator && !in->from_coordinator)
+		return 0;
+	if (nfound < k->min_fields)
+		return 0;
+	if (k->subject == NULL && k->body == NULL)
+		return 1;
+	return re_in(k->subject, in->subject) || re_in(k->body, in->text);
+}
+
+static const struct kind *
+decide_kind(const struct rules *rules, const struct extract_input *in,
+    int nfound, struct extraction *x)
+{
+	const struct kind	*k;
+	guint			 i;
+
+	for (i = 0; i < rules->kinds->len; i++) {
+		k = rules->kinds->pdata[i];
+		if (kind_passes(k, in, nfound)) {
+			trace_add(x, &k->loc, "[kind %s] matched (%d fields "
+			    "found)", k->name, nfound);
+			return k;
+		}
+	}
+	g_ptr_array_add(x->trace, g_strdup_printf("no kind matched (%d fields "
+	    "found): other", nfound));
+	return NULL;
+}
+
+static void
+add_field(struct extraction *x, int id, char *value)
+{
+	struct extract_field	*f;
+
+	f = g_new0(struct extract_field, 1);
+	f->name = g_strdup(field_name(id));
+	f->value = value;
+	g_ptr_array_add(x->fields, f);
+}
+
+static int
+ids_contain(const GArray *ids, int id)
+{
+	guint	i;
+
+	for (i = 0; ids != NULL && i < ids->len; i++) {
+		if (g_array_index(ids, int, i) == id)
+			return 1;
+	}
+	return 0;
+}
+
+/* The form's fields in canonical order; what it requires and lacks. */
+static void
+take_application(struct extraction *x, struct form_result *res)
+{
+	const struct form	*f = res->form;
+	const GArray		*by_role = NULL;
+	int			 id, role = field_id("role");
+
+	x->form = g_strdup(f->name);
+	if (res->values[role] != NULL)
+		by_role = g_hash_table_lookup(f->required_role,
+		    res->values[role]);
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (res->values[id] != NULL) {
+			add_field(x, id, res->values[id]);
+			res->values[id] = NULL;
+		} else if (ids_contain(f->required, id) ||
+		    ids_contain(by_role, id))
+			g_ptr_array_add(x->missing, g_strdup(field_name(id)));
+	}
+	g_ptr_array_extend_and_steal(x->unclear, res->unclear);
+	res->unclear = g_ptr_array_new_with_free_func(g_free);
+}
+
+/* A kind's fields, in the order of its `extract` list. */
+static void
+take_kind_fields(struct extraction *x, const struct rules *rules,
+    const struct kind *k, const struct extract_input *in)
+{
+	const struct field_rule	*fr;
+	struct rule_loc		 loc;
+	char			*v;
+	guint			 i;
+	int			 id;
+
+	for (i = 0; i < k->extract->len; i++) {
+		id = g_array_index(k->extract, int, i);
+		fr = rules->kind_fields[id];
+		if ((v = field_search(rules, fr, in)) == NULL)
+			continue;
+		loc.file = fr->loc.file;
+		loc.line = fr->search_line;
+		trace_add(x, &loc, "[field %s] search -> %s", field_name(id),
+		    v);
+		add_field(x, id, v);
+	}
+}
+
+static void
+field_free(gpointer p)
+{
+	struct extract_field	*f = p;
+
+	g_free(f->name);
+	g_free(f->value);
+	g_free(f);
+}
+
+static struct extraction *
+extraction_new(void)
+{
+	struct extraction	*x;
+
+	x = g_new0(struct extraction, 1);
+	x->fields = g_ptr_array_new_with_free_func(field_free);
+	x->missing = g_ptr_array_new_with_free_func(g_free);
+	x->unclear = g_ptr_array_new_with_free_func(g_free);
+	x->trace = g_ptr_array_new_with_free_func(g_free);
+	return x;
+}
+
+static struct extraction *
+extract_valid(const struct rules *rules, const struct extract_input *in)
+{
+	struct extraction	*x = extraction_new();
+	struct msg_text		*t;
+	struct form_result	*res;
+	const struct kind	*k;
+
+	t = msg_text_new(&rules->text, in->text);
+	res = best_form(rules, t, in);
+	k = decide_kind(rules, in, res != NULL ? res->nfound : 0, x);
+	x->kind = g_strdup(k != NULL ? k->name : "other");
+	if (k != NULL && strcmp(k->name, "application") == 0 && res != NULL) {
+		take_application(x, res);
+		g_ptr_array_extend_and_steal(x->trace, res->trace);
+		res->trace = g_ptr_array_new();
+	} else if (k != NULL)
+		take_kind_fields(x, rules, k, in);
+	form_result_free(res);
+	msg_text_free(t);
+	return x;
+}
+
+/*
+ * mime.c hands over valid UTF-8, but the matching code walks characters
+ * and must not be led past a string's end by a broken one.
+ */
+static char *
+valid_utf8(const char *s)
+{
+	if (s == NULL || g_utf8_validate(s, -1, NULL))
+		return NULL;
+	return g_utf8_make_valid(s, -1);
+}
+
+struct extraction *
+extract_message(const struct rules *rules, const struct extract_input *in)
+{
+	struct extract_input	 valid = *in;
+	char			*text, *subject;
+	struct extraction	*x;
+
+	text = valid_utf8(in->text);
+	subject = valid_utf8(in->subject);
+	if (text != NULL)
+		valid.text = text;
+	if (subject != NULL)
+		valid.subject = subject;
+	x = extract_valid(rules, &valid);
+	g_free(text);
+	g_free(subject);
+	return x;
+}
+
+void
+extraction_free(struct extraction *x)
+{
+	if (x == NULL)
+		return;
+	g_free(x->kind);
+	g_free(x->form);
+	g_ptr_array_free(x->fields, TRUE);
+	g_ptr_array_free(x->missing, TRUE);
+	g_ptr_array_free(x->unclear, TRUE);
+	g_ptr_array_free(x->trace, TRUE);
+	g_free(x);
+}
+
+const char *
+extraction_get(const struct extraction *x, const char *name)
+{
+	const struct extract_field	*f;
+	guint				 i;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = x->fields->pdata[i];
+		if (strcmp(f->name, name) == 0)
+			return f->value;
+	}
+	return NULL;
+}

@@ -1,0 +1,429 @@
+/*
+ * normalise.c -- turning an answer as written into the value mentormail
+ * keeps: "(307) 555-0142" into "307-555-0142", "Two" into "2", "Wis."
+ * into "WI".  A normaliser returns NULL when the answer holds no such
+ * value, which makes the field absent (a "phone" of "ask my office").
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "rules-int.h"
+
+/* Trimmed, every run of white space one space; NULL when empty. */
+char *
+norm_text(const char *s)
+{
+	GString		*out = g_string_new(NULL);
+	const char	*p;
+	int		 space = 0;
+
+	for (p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		if (*p == ' ' || *p == '\t' || ((unsigned char)*p >= 0x80 &&
+		    g_unichar_isspace(g_utf8_get_char(p)))) {
+			space = out->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(out, ' ');
+		space = 0;
+		g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Free text: each line trimmed, a run of blank lines kept as one (a
+ * paragraph break), none at the start or the end.
+ */
+char *
+norm_multiline(const char *s)
+{
+	GString	*out = g_string_new(NULL);
+	char	**lines, *line;
+	size_t	  i;
+	int	  blank = 0;
+
+	lines = g_strsplit(s, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		line = norm_text(lines[i]);
+		if (line == NULL) {
+			blank = out->len > 0;
+			continue;
+		}
+		if (out->len > 0)
+			g_string_append(out, blank ? "\n\n" : "\n");
+		g_string_append(out, line);
+		blank = 0;
+		g_free(line);
+	}
+	g_strfreev(lines);
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+static char *
+norm_lowercase(const char *s)
+{
+	char	*t, *low;
+
+	if ((t = norm_text(s)) == NULL)
+		return NULL;
+	low = g_utf8_strdown(t, -1);
+	g_free(t);
+	return low;
+}
+
+/* Numbers people write as words on a form. */
+static const char *const number_words[] = {
+	"zero", "one", "two", "three", "four", "five", "six", "seven",
+	"eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
+	"fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+};
+
+/*
+ * The number at or after *pp, as digits ("1.5") or a word ("two"); *pp
+ * moves past it.  Returns 0 when there is none.
+ */
+static int
+next_number(const char **pp, double *out)
+{
+	const char	*p;
+	char		*end;
+	size_t		 i, n;
+
+	for (p = *pp; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p)) {
+			*out = g_ascii_strtod(p, &end);
+			*pp = end;
+			return 1;
+		}
+		if (!isalpha((unsigned char)*p) || (p > *pp &&
+		    isalpha((unsigned char)p[-1])))
+			continue;
+		for (i = 0; i < G_N_ELEMENTS(number_words); i++) {
+			n = strlen(number_words[i]);
+			if (g_ascii_strncasecmp(p, number_words[i], n) == 0 &&
+			    !isalpha((unsigned char)p[n])) {
+				*out = (double)i;
+				*pp = p + n;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Whether the word after `p` (past spaces) starts with `unit`. */
+static int
+unit_follows(const char *p, const char *unit)
+{
+	while (*p == ' ' || *p == '+')
+		p++;
+	return g_ascii_strncasecmp(p, unit, strlen(unit)) == 0;
+}
+
+static char *
+norm_integer(const char *s)
+{
+	double	n;
+
+	if (!next_number(&s, &n))
+		return NULL;
+	return g_strdup_printf("%ld", (long)n);
+}
+
+/* Whether the number at `p` follows "less than" or "under". */
+static int
+is_below(const char *start, const char *p)
+{
+	size_t	n = (size_t)(p - start);
+
+	return (n >= 10 && g_ascii_strncasecmp(p - 10, "less than ", 10) ==
+	    0) || (n >= 6 && g_ascii_strncasecmp(p - 6, "under ", 6) == 0);
+}
+
+/* Whole years, rounded down: "20+" 20, "1.5" 1, "8 months" 0. */
+static char *
+norm_years(const char *s)
+{
+	const char	*start = s, *at;
+	double		 n;
+
+	if (!next_number(&s, &n))
+		return NULL;
+	for (at = s; at > start && (g_ascii_isalnum(at[-1]) ||
+	    at[-1] == '.'); at--)
+		;
+	if (unit_follows(s, "month"))
+		n /= 12;
+	if (is_below(start, at) && n > 0)
+		n -= 0.5;
+	return g_strdup_printf("%ld", (long)n);
+}
+
+/* The largest number stated: "1-2" is 2, "two or three" 3. */
+static char *
+norm_capacity(const char *s)
+{
+	double	n, max = -1;
+
+	while (next_number(&s, &n)) {
+		if (n > max)
+			max = n;
+	}
+	if (max < 0)
+		return NULL;
+	return g_strdup_printf("%ld", (long)max);
+}
+
+/* After a number: " ext. 4", " x4", " extension 4"; 0 when none. */
+static long
+phone_extension(const char *p)
+{
+	while (*p == ' ' || *p == ',')
+		p++;
+	if (g_ascii_strncasecmp(p, "extension", 9) == 0)
+		p += 9;
+	else if (g_ascii_strncasecmp(p, "ext", 3) == 0)
+		p += 3;
+	else if (*p == 'x' || *p == 'X')
+		p++;
+	else
+		return 0;
+	while (*p == '.' || *p == ' ' || *p == ':' || *p == '#')
+		p++;
+	return isdigit((unsigned char)*p) ? strtol(p, NULL, 10) : 0;
+}
+
+/* US numbers as NNN-NNN-NNNN, an extension as " xN". */
+static char *
+norm_phone(const char *s)
+{
+	char		 d[12];
+	const char	*p;
+	size_t		 n = 0, want = 10;
+	long		 ext;
+
+	for (p = s; *p != '\0' && n < want; p++) {
+		if (isdigit((unsigned char)*p)) {
+			/* a leading 1 is the country code, never an area's */
+			if (n == 0 && *p == '1')
+				want = 11;
+			d[n++] = *p;
+		} else if (n > 0 && strchr(" ()-./", *p) == NULL)
+			break;
+	}
+	if (n != want)
+		return NULL;
+	d[n] = '\0';
+	s = d + n - 10;
+	if ((ext = phone_extension(p)) > 0)
+		return g_strdup_printf("%.3s-%.3s-%.4s x%ld", s, s + 3, s + 6,
+		    ext);
+	return g_strdup_printf("%.3s-%.3s-%.4s", s, s + 3, s + 6);
+}
+
+/* NNNNN or NNNNN-NNNN. */
+static char *
+norm_zip(const char *s)
+{
+	GString	*d = g_string_new(NULL);
+	char	*out = NULL;
+
+	for (; *s != '\0' && d->len < 9; s++) {
+		if (isdigit((unsigned char)*s))
+			g_string_append_c(d, *s);
+		else if (d->len > 0 && *s != '-' && *s != ' ')
+			break;
+	}
+	if (d->len == 5)
+		out = g_strdup(d->str);
+	else if (d->len == 9)
+		out = g_strdup_printf("%.5s-%.4s", d->str, d->str + 5);
+	g_string_free(d, TRUE);
+	return out;
+}
+
+static const struct state {
+	const char	*code;
+	const char	*names;		/* '|'-separated, lower case */
+} states[] = {
+	{ "AL", "alabama|ala" }, { "AK", "alaska" }, { "AZ", "arizona|ariz" },
+	{ "AR", "arkansas|ark" }, { "CA", "california|calif|cal" },
+	{ "CO", "colorado|colo" }, { "CT", "connecticut|conn" },
+	{ "DE", "delaware|del" }, { "DC", "district of columbia" },
+	{ "FL", "florida|fla" }, { "GA", "georgia" }, { "HI", "hawaii" },
+	{ "ID", "idaho" }, { "IL", "illinois|ill" }, { "IN", "indiana|ind" },
+	{ "IA", "iowa" }, { "KS", "kansas|kans" }, { "KY", "kentucky" },
+	{ "LA", "louisiana" }, { "ME", "maine" }, { "MD", "maryland" },
+	{ "MA", "massachusetts|mass" }, { "MI", "michigan|mich" },
+	{ "MN", "minnesota|minn" }, { "MS", "mississippi|miss" },
+	{ "MO", "missouri" }, { "MT", "montana|mont" },
+	{ "NE", "nebraska|neb|nebr" }, { "NV", "nevada|nev" },
+	{ "NH", "new hampshire" }, { "NJ", "new jersey" },
+	{ "NM", "new mexico" }, { "NY", "new york" },
+	{ "NC", "north carolina" }, { "ND", "north dakota" },
+	{ "OH", "ohio" }, { "OK", "oklahoma|okla" }, { "OR", "oregon|ore" },
+	{ "PA", "pennsylvania|penn|penna" }, { "RI", "rhode island" },
+	{ "SC", "south carolina" }, { "SD", "south dakota" },
+	{ "TN", "tennessee|tenn" }, { "TX", "texas|tex" }, { "UT", "utah" },
+	{ "VT", "vermont" }, { "VA", "virginia" },
+	{ "WA", "washington|wash" }, { "WV", "west virginia" },
+	{ "WI", "wisconsin|wis|wisc" }, { "WY", "wyoming|wyo" },
+	{ "PR", "puerto rico" }, { "GU", "guam" },
+};
+
+static const char *
+state_code(const char *name)
+{
+	char	**names;
+	size_t	  i;
+	int	  found;
+
+	for (i = 0; i < G_N_ELEMENTS(states); i++) {
+		if (g_ascii_strcasecmp(name, states[i].code) == 0)
+			return states[i].code;
+		names = g_strsplit(states[i].names, "|", -1);
+		found = g_strv_contains((const char *const *)names, name);
+		g_strfreev(names);
+		if (found)
+			return states[i].code;
+	}
+	return NULL;
+}
+
+/*
+ * The two-letter postal code: "Wyoming" WY, "Wis." WI.  When the whole
+ * answer is not a state, its last words may be ("Wausau WI").
+ */
+static char *
+norm_state(const char *s)
+{
+	char		*t, *low, *p;
+	const char	*code = NULL;
+	size_t		 n;
+
+	if ((t = norm_text(s)) == NULL)
+		return NULL;
+	low = g_ascii_strdown(t, -1);
+	g_free(t);
+	n = strlen(low);
+	while (n > 0 && (low[n - 1] == '.' || low[n - 1] == ','))
+		low[--n] = '\0';
+	for (p = low; p != NULL && code == NULL; p = strchr(p, ' ')) {
+		while (*p == ' ')
+			p++;
+		code = state_code(p);
+	}
+	g_free(low);
+	return code != NULL ? g_strdup(code) : NULL;
+}
+
+static const char *const months[] = {
+	"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+	"nov", "dec",
+};
+
+static int
+month_of(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(months); i++) {
+		if (g_ascii_strncasecmp(word, months[i], 3) == 0)
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+/* 2026-03-04, 3/4/2026 (US order), March 4, 2026, 4 March 2026. */
+static char *
+norm_date(const char *s)
+{
+	char	word[16];
+	int	y = 0, m = 0, d = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 ||
+	    sscanf(s, "%2d/%2d/%4d", &m, &d, &y) == 3)
+		;
+	else if (sscanf(s, "%15[A-Za-z] %2d, %4d", word, &d, &y) == 3 ||
+	    sscanf(s, "%15[A-Za-z] %2d %4d", word, &d, &y) == 3)
+		m = month_of(word);
+	else if (sscanf(s, "%2d %15[A-Za-z] %4d", &d, word, &y) == 3)
+		m = month_of(word);
+	if (y < 100)
+		y += 2000;
+	if (!g_date_valid_dmy(d, m, y))
+		return NULL;
+	return g_strdup_printf("%04d-%02d-%02d", y, m, d);
+}
+
+/* Decimal hours: "2 hours" 2, "about 90 minutes" 1.5, "45 min" 0.75. */
+static char *
+norm_hours(const char *s)
+{
+	char	*out;
+	size_t	 n;
+	double	 h;
+
+	if (!next_number(&s, &h))
+		return NULL;
+	if (unit_follows(s, "min"))
+		h /= 60;
+	out = g_strdup_printf("%.2f", h);
+	n = strlen(out);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[n - 1] = '\0';
+	return out;
+}
+
+static const struct normaliser normalisers[] = {
+	{ "text", norm_text },
+	{ "multiline", norm_multiline },
+	{ "lowercase", norm_lowercase },
+	{ "phone", norm_phone },
+	{ "integer", norm_integer },
+	{ "years", norm_years },
+	{ "capacity", norm_capacity },
+	{ "state", norm_state },
+	{ "zip", norm_zip },
+	{ "date", norm_date },
+	{ "hours", norm_hours },
+};
+
+const struct normaliser *
+normaliser_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(normalisers); i++) {
+		if (strcmp(normalisers[i].name, name) == 0)
+			return &normalisers[i];
+	}
+	return NULL;
+}
+
+char *
+normaliser_list(void)
+{
+	GString	*s = g_string_new(NULL);
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(normalisers); i++)
+		g_string_append_printf(s, "%s%s", i > 0 ? ", " : "",
+		    normalisers[i].name);
+	return g_string_free(s, FALSE);
+}

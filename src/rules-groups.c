@@ -1,0 +1,629 @@
+/*
+ * rules-groups.c -- what each group of a rules file means: the keys of
+ * [field NAME], [form], [kind NAME] and [text], each a row of a table
+ * with the function that checks and keeps its value (rules/README.md
+ * documents them for coordinators).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "rules-int.h"
+#include "rules-load.h"
+
+static const char *const kind_names[] = {
+	"application", "goals", "meeting_report", "evaluation", "command",
+	"other",
+};
+
+/* [field NAME] */
+
+static int
+fk_labels(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	g_strfreev(fr->labels);
+	fr->labels_line = loader_line(l, group, key);
+	fr->labels = loader_texts(l, group, key, value, cause);
+	if (fr->labels == NULL) {
+		fr->labels = g_new0(char *, 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+fk_pattern(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	return loader_compile(l, group, key, value, &fr->pattern, cause);
+}
+
+static int
+fk_search(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	fr->search_line = loader_line(l, group, key);
+	return loader_compile(l, group, key, value, &fr->search, cause);
+}
+
+static int
+fk_in(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	if (strcmp(value, "subject") == 0)
+		fr->search_in = SEARCH_SUBJECT;
+	else if (strcmp(value, "body") == 0)
+		fr->search_in = SEARCH_BODY;
+	else if (strcmp(value, "both") == 0)
+		fr->search_in = SEARCH_SUBJECT | SEARCH_BODY;
+	else
+		return loader_error(l, group, key, cause, "[%s] in must be "
+		    "subject, body or both, not \"%s\"", group, value);
+	return 0;
+}
+
+static int
+fk_normalise(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	char			*names;
+
+	if ((fr->norm = normaliser_find(value)) != NULL)
+		return 0;
+	names = normaliser_list();
+	loader_error(l, group, key, cause, "unknown normaliser \"%s\" "
+	    "(use one of: %s)", value, names);
+	g_free(names);
+	return -1;
+}
+
+static int
+fk_text(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	if (strcmp(value, "line") != 0 && strcmp(value, "multiline") != 0)
+		return loader_error(l, group, key, cause, "[%s] text must be "
+		    "line or multiline, not \"%s\"", group, value);
+	fr->multiline = strcmp(value, "multiline") == 0;
+	return 0;
+}
+
+static int
+fk_multiple(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	if ((fr->multiple = loader_yes_no(value)) < 0)
+		return loader_error(l, group, key, cause, "[%s] multiple must "
+		    "be yes or no, not \"%s\"", group, value);
+	return 0;
+}
+
+static int
+fk_fallback(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	if (strcmp(value, "from") != 0)
+		return loader_error(l, group, key, cause, "[%s] the only "
+		    "fallback is \"from\" (the sender's address)", group);
+	((struct field_rule *)target)->fallback_from = 1;
+	return 0;
+}
+
+static int
+fk_choice(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct choice		 c;
+
+	if (fr->choices->len >= CHOICE_MAX)
+		return loader_error(l, group, key, cause, "[%s] more than %d "
+		    "choices", group, CHOICE_MAX);
+	if ((c.texts = loader_texts(l, group, key, value, cause)) == NULL)
+		return -1;
+	c.value = g_strdup(key + strlen("choice."));
+	g_array_append_val(fr->choices, c);
+	return 0;
+}
+
+static int
+fk_map(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct mapping		 m = { NULL, NULL };
+
+	if (loader_compile(l, group, key, value, &m.re, cause) != 0)
+		return -1;
+	m.value = g_strdup(key + strlen("map."));
+	g_array_append_val(fr->maps, m);
+	return 0;
+}
+
+static int
+fk_from(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct derive		 d = { -1, NULL, 0 };
+
+	if ((d.source = field_id(key + strlen("from."))) < 0)
+		return loader_error(l, group, key, cause, "[%s] %s: unknown "
+		    "field \"%s\"", group, key, key + strlen("from."));
+	if (loader_compile(l, group, key, value, &d.re, cause) != 0)
+		return -1;
+	d.line = loader_line(l, group, key);
+	g_array_append_val(fr->derives, d);
+	return 0;
+}
+
+static const struct key_rule field_keys[] = {
+	{ "labels", fk_labels },
+	{ "pattern", fk_pattern },
+	{ "search", fk_search },
+	{ "in", fk_in },
+	{ "normalise", fk_normalise },
+	{ "text", fk_text },
+	{ "multiple", fk_multiple },
+	{ "fallback", fk_fallback },
+	{ "choice.", fk_choice },
+	{ "map.", fk_map },
+	{ "from.", fk_from },
+};
+
+void
+field_rule_free(gpointer p)
+{
+	struct field_rule	*fr = p;
+	guint			 k;
+
+	g_strfreev(fr->labels);
+	re_free(fr->pattern);
+	re_free(fr->search);
+	for (k = 0; k < fr->choices->len; k++) {
+		g_free(g_array_index(fr->choices, struct choice, k).value);
+		g_strfreev(g_array_index(fr->choices, struct choice, k).texts);
+	}
+	for (k = 0; k < fr->maps->len; k++) {
+		g_free(g_array_index(fr->maps, struct mapping, k).value);
+		re_free(g_array_index(fr->maps, struct mapping, k).re);
+	}
+	for (k = 0; k < fr->derives->len; k++)
+		re_free(g_array_index(fr->derives, struct derive, k).re);
+	g_array_free(fr->choices, TRUE);
+	g_array_free(fr->maps, TRUE);
+	g_array_free(fr->derives, TRUE);
+	g_free(fr);
+}
+
+/* What a field's keys must agree on. */
+static int
+field_check(const struct loader *l, const char *group,
+    const struct field_rule *fr, char **cause)
+{
+	int	found_by = fr->labels[0] != NULL || fr->search != NULL;
+
+	if (fr->choices->len > 0 && fr->maps->len > 0)
+		return loader_error(l, group, NULL, cause, "[%s] has both "
+		    "choice.* and map.* keys: use one or the other", group);
+	if (fr->multiple && fr->choices->len == 0)
+		return loader_error(l, group, "multiple", cause, "[%s] "
+		    "multiple = yes needs choice.* keys", group);
+	if (fr->choices->len > 0 && !found_by)
+		return loader_error(l, group, NULL, cause, "[%s] has choice.* "
+		    "options but no labels (or search) to find them by",
+		    group);
+	if (!found_by && fr->derives->len == 0)
+		return loader_error(l, group, NULL, cause, "[%s] needs labels, "
+		    "search or from.FIELD", group);
+	return 0;
+}
+
+/* Where a field defined in this file goes: its form, the kinds, all. */
+static struct field_rule **
+field_slot(struct loader *l, int id)
+{
+	if (l->form != NULL)
+		return &l->form->fields[id];
+	if (l->kinds)
+		return &l->rules->kind_fields[id];
+	return &l->shared[id];
+}
+
+int
+group_field(struct loader *l, const char *group, char **cause)
+{
+	struct field_rule	*fr, **slot;
+	const char		*name = group + strlen("field ");
+	int			 id;
+
+	if ((id = field_id(name)) < 0)
+		return loader_error(l, group, NULL, cause, "[%s]: unknown "
+		    "field \"%s\" (rules/README.md lists the fields)", group,
+		    name);
+	if (*(slot = field_slot(l, id)) != NULL)
+		return loader_error(l, group, NULL, cause, "[%s] is defined "
+		    "twice, also in %s", group, (*slot)->loc.file);
+	fr = g_new0(struct field_rule, 1);
+	fr->id = id;
+	fr->loc.file = l->name;
+	fr->loc.line = loader_line(l, group, NULL);
+	fr->labels = g_new0(char *, 1);
+	fr->search_in = SEARCH_SUBJECT | SEARCH_BODY;
+	fr->choices = g_array_new(FALSE, FALSE, sizeof(struct choice));
+	fr->maps = g_array_new(FALSE, FALSE, sizeof(struct mapping));
+	fr->derives = g_array_new(FALSE, FALSE, sizeof(struct derive));
+	g_ptr_array_add(l->rules->owned, fr);
+	if (loader_keys(l, group, field_keys, G_N_ELEMENTS(field_keys), fr,
+	    cause) != 0 || field_check(l, group, fr, cause) != 0)
+		return -1;
+	if (fr->norm == NULL)
+		fr->norm = normaliser_find(fr->multiline ? "multiline" :
+		    "text");
+	*slot = fr;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* [form] */
+
+static int
+fo_name(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+	guint		 i;
+
+	if (*value == '\0' || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-") != strlen(value))
+		return loader_error(l, group, key, cause, "[form] name must be "
+		    "lower-case letters, digits, '-' and '_', not \"%s\"",
+		    value);
+	for (i = 0; i < l->forms->len; i++) {
+		if (strcmp(((struct form *)l->forms->pdata[i])->name,
+		    value) == 0)
+			return loader_error(l, group, key, cause, "the form "
+			    "\"%s\" is also defined in %s", value,
+			    ((struct form *)l->forms->pdata[i])->loc.file);
+	}
+	f->name = g_strdup(value);
+	return 0;
+}
+
+static int
+fo_title(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	g_free(((struct form *)target)->title);
+	((struct form *)target)->title = g_strdup(value);
+	return 0;
+}
+
+static int
+fo_match(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	return loader_compile(l, group, key, value, &f->match, cause);
+}
+
+static int
+fo_required(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+	GArray		*ids;
+
+	if ((ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	if (strcmp(key, "required") == 0) {
+		g_array_free(f->required, TRUE);
+		f->required = ids;
+	} else
+		g_hash_table_replace(f->required_role,
+		    g_strdup(key + strlen("required.")), ids);
+	return 0;
+}
+
+static int
+fo_ignore(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	g_strfreev(f->ignore);
+	f->ignore = loader_texts(l, group, key, value, cause);
+	return f->ignore != NULL ? 0 : -1;
+}
+
+static const struct key_rule form_keys[] = {
+	{ "name", fo_name },
+	{ "title", fo_title },
+	{ "match", fo_match },
+	{ "required", fo_required },
+	{ "required.", fo_required },
+	{ "ignore", fo_ignore },
+};
+
+void
+form_rule_free(gpointer p)
+{
+	struct form	*f = p;
+
+	g_free(f->name);
+	g_free(f->title);
+	re_free(f->match);
+	g_strfreev(f->ignore);
+	g_array_free(f->required, TRUE);
+	g_hash_table_destroy(f->required_role);
+	label_index_free(f->index);
+	g_free(f);
+}
+
+static void
+ids_free(gpointer p)
+{
+	g_array_free(p, TRUE);
+}
+
+int
+group_form(struct loader *l, const char *group, char **cause)
+{
+	struct form	*f;
+
+	f = g_new0(struct form, 1);
+	f->loc.file = l->name;
+	f->loc.line = loader_line(l, group, NULL);
+	f->required = g_array_new(FALSE, FALSE, sizeof(int));
+	f->required_role = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, ids_free);
+	if (loader_keys(l, group, form_keys, G_N_ELEMENTS(form_keys), f,
+	    cause) != 0) {
+		form_rule_free(f);
+		return -1;
+	}
+	if (f->name == NULL) {
+		form_rule_free(f);
+		return loader_error(l, group, NULL, cause, "[form] needs a "
+		    "name");
+	}
+	g_ptr_array_add(l->forms, f);
+	l->form = f;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* [kind NAME] */
+
+static int
+ki_from(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct kind	*k = target;
+
+	if (strcmp(value, "coordinator") == 0)
+		k->coordinator = 1;
+	else if (strcmp(value, "anyone") == 0)
+		k->coordinator = 0;
+	else
+		return loader_error(l, group, key, cause, "[%s] from must be "
+		    "coordinator or anyone, not \"%s\"", group, value);
+	return 0;
+}
+
+static int
+ki_subject(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct kind	*k = target;
+
+	return loader_compile(l, group, key, value, &k->subject, cause);
+}
+
+static int
+ki_body(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct kind	*k = target;
+
+	return loader_compile(l, group, key, value, &k->body, cause);
+}
+
+static int
+ki_fields(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0 || *value == '\0' || *end != '\0' || n < 0 ||
+	    n > FIELD_MAX)
+		return loader_error(l, group, key, cause, "[%s] fields must "
+		    "be a number from 0 to %d, not \"%s\"", group, FIELD_MAX,
+		    value);
+	((struct kind *)target)->min_fields = (int)n;
+	return 0;
+}
+
+static int
+ki_extract(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct kind	*k = target;
+	GArray		*ids;
+
+	if ((ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	g_array_free(k->extract, TRUE);
+	k->extract = ids;
+	return 0;
+}
+
+/* A kind's field is found without labels: it needs a `search`. */
+static int
+check_kind_field(const struct loader *l, const struct kind *k, int id,
+    char **cause)
+{
+	const struct field_rule	*fr = l->rules->kind_fields[id];
+	char			*group;
+	int			 error;
+
+	if (fr != NULL && fr->search != NULL)
+		return 0;
+	group = g_strdup_printf("kind %s", k->name);
+	if (fr == NULL)
+		error = loader_error(l, group, "extract", cause, "[%s] extract: "
+		    "no [field %s] in this file", group, field_name(id));
+	else
+		error = loader_error(l, group, "extract", cause, "[%s] extract: "
+		    "[field %s] needs a search pattern", group, field_name(id));
+	g_free(group);
+	return error;
+}
+
+/* The fields this file's kinds extract must be defined in it. */
+int
+group_check_extract(const struct loader *l, char **cause)
+{
+	const struct kind	*k;
+	guint			 i, j;
+	int			 id, error = 0;
+
+	for (i = 0; i < l->rules->kinds->len && error == 0; i++) {
+		k = l->rules->kinds->pdata[i];
+		if (k->loc.file != l->name)
+			continue;
+		for (j = 0; j < k->extract->len && error == 0; j++) {
+			id = g_array_index(k->extract, int, j);
+			error = check_kind_field(l, k, id, cause);
+		}
+	}
+	return error;
+}
+
+static const struct key_rule kind_keys[] = {
+	{ "from", ki_from },
+	{ "subject", ki_subject },
+	{ "body", ki_body },
+	{ "fields", ki_fields },
+	{ "extract", ki_extract },
+};
+
+void
+kind_rule_free(gpointer p)
+{
+	struct kind	*k = p;
+
+	g_free(k->name);
+	re_free(k->subject);
+	re_free(k->body);
+	g_array_free(k->extract, TRUE);
+	g_free(k);
+}
+
+static int
+kind_known(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(kind_names); i++) {
+		if (strcmp(kind_names[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+group_kind(struct loader *l, const char *group, char **cause)
+{
+	struct kind	*k;
+	const char	*name = group + strlen("kind ");
+	guint		 i;
+
+	if (!kind_known(name))
+		return loader_error(l, group, NULL, cause, "[%s]: unknown kind "
+		    "(kinds are application, goals, meeting_report, "
+		    "evaluation, command and other)", group);
+	for (i = 0; i < l->rules->kinds->len; i++) {
+		k = l->rules->kinds->pdata[i];
+		if (strcmp(k->name, name) == 0)
+			return loader_error(l, group, NULL, cause, "[%s] is "
+			    "defined twice, also in %s", group, k->loc.file);
+	}
+	k = g_new0(struct kind, 1);
+	k->name = g_strdup(name);
+	k->loc.file = l->name;
+	k->loc.line = loader_line(l, group, NULL);
+	k->extract = g_array_new(FALSE, FALSE, sizeof(int));
+	g_ptr_array_add(l->rules->kinds, k);
+	return loader_keys(l, group, kind_keys, G_N_ELEMENTS(kind_keys), k,
+	    cause);
+}
+
+/* ------------------------------------------------------------------ */
+/* [text] */
+
+static const struct text_key {
+	const char	*key;
+	size_t		 offset;
+} text_keys[] = {
+	{ "closing", offsetof(struct text_rules, closing) },
+	{ "signature", offsetof(struct text_rules, signature) },
+	{ "disclaimer", offsetof(struct text_rules, disclaimer) },
+	{ "reply", offsetof(struct text_rules, reply) },
+	{ "empty", offsetof(struct text_rules, empty) },
+};
+
+static int
+te_pattern(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct re	**slot = NULL;
+	size_t		  i;
+
+	for (i = 0; i < G_N_ELEMENTS(text_keys); i++) {
+		if (strcmp(text_keys[i].key, key) == 0)
+			slot = (struct re **)((char *)target +
+			    text_keys[i].offset);
+	}
+	if (*slot != NULL)
+		return loader_error(l, group, key, cause, "[text] %s is set "
+		    "in another file too", key);
+	return loader_compile(l, group, key, value, slot, cause);
+}
+
+static const struct key_rule text_rule_keys[] = {
+	{ "closing", te_pattern },
+	{ "signature", te_pattern },
+	{ "disclaimer", te_pattern },
+	{ "reply", te_pattern },
+	{ "empty", te_pattern },
+};
+
+int
+group_text(struct loader *l, const char *group, char **cause)
+{
+	return loader_keys(l, group, text_rule_keys,
+	    G_N_ELEMENTS(text_rule_keys), &l->rules->text, cause);
+}
+

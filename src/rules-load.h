@@ -1,0 +1,75 @@
+/*
+ * rules-load.h -- the loader shared by rules.c (files, lines, values) and
+ * rules-groups.c (what the keys of each group mean).  Only those two
+ * include it.
+ */
+#ifndef MENTORMAIL_RULES_LOAD_H
+#define MENTORMAIL_RULES_LOAD_H
+
+#include <glib.h>
+
+#include "rules-int.h"
+
+/* What is being loaded: one file at a time, into one rules set. */
+struct loader {
+	const char	*path;
+	const char	*name;		/* base name, in rules->strings */
+	char		*text;
+	GKeyFile	*kf;
+	struct rules	*rules;
+	GPtrArray	*forms;		/* every form defined, struct form * */
+	struct field_rule *shared[FIELD_MAX];
+	struct form	*form;		/* the file's form, or NULL */
+	int		 kinds;		/* the file defines kinds */
+};
+
+/* One key of a group: `key` ends in '.' for a family such as "choice.". */
+struct key_rule {
+	const char	*key;
+	int		(*set)(struct loader *, const char *group,
+			    const char *key, const char *value, void *target,
+			    char **cause);
+};
+
+/*
+ * The line (1-based) of `key` in `group`, or of the group header when
+ * key is NULL; 0 when not found.
+ */
+int	loader_line(const struct loader *, const char *group, const char *key);
+
+/* Fail with "path:line: message" for `key` in `group`; returns -1. */
+int	loader_error(const struct loader *, const char *group, const char *key,
+	    char **cause, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/* Compile `value` into *out (replacing it), or fail with file:line. */
+int	loader_compile(const struct loader *, const char *group,
+	    const char *key, const char *value, struct re **out, char **cause);
+
+/* "A | B | C": texts as written, none empty, or NULL.  Caller frees. */
+char	**loader_texts(const struct loader *, const char *group,
+	    const char *key, const char *value, char **cause);
+
+/* "a, b; c": canonical field names as ids, or NULL.  Caller frees. */
+GArray	*loader_fields(const struct loader *, const char *group,
+	    const char *key, const char *value, char **cause);
+
+/* 1 for yes/true, 0 for no/false, -1 otherwise. */
+int	loader_yes_no(const char *);
+
+/* Apply every key of `group` through `table`; unknown keys are errors. */
+int	loader_keys(struct loader *, const char *group,
+	    const struct key_rule *table, size_t n, void *target, char **cause);
+
+/* rules-groups.c: one group each; 0, or -1 with *cause set. */
+int	group_field(struct loader *, const char *group, char **cause);
+int	group_form(struct loader *, const char *group, char **cause);
+int	group_kind(struct loader *, const char *group, char **cause);
+int	group_text(struct loader *, const char *group, char **cause);
+/* The fields this file's kinds extract are defined next to them. */
+int	group_check_extract(const struct loader *, char **cause);
+void	field_rule_free(gpointer);
+void	form_rule_free(gpointer);
+void	kind_rule_free(gpointer);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * rules-query.c -- what the rest of mentormail may ask of loaded rules:
+ * a form's title and required fields, a field's label and possible values,
+ * so that replies can name things the way the program's form does.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "rules-int.h"
+
+static const struct form *
+form_named(const struct rules *rules, const char *name)
+{
+	const struct form	*f;
+	guint			 i;
+
+	for (i = 0; name != NULL && i < rules->forms->len; i++) {
+		f = g_ptr_array_index(rules->forms, i);
+		if (strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static const struct field_rule *
+field_rule_of(const struct rules *rules, const char *form, const char *name)
+{
+	const struct form	*f = form_named(rules, form);
+	int			 id = field_id(name);
+
+	if (id < 0)
+		return NULL;
+	if (f != NULL && f->fields[id] != NULL)
+		return f->fields[id];
+	return rules->kind_fields[id];
+}
+
+const char *
+rules_form_title(const struct rules *rules, const char *form)
+{
+	const struct form	*f = form_named(rules, form);
+
+	return f != NULL ? f->title : NULL;
+}
+
+const char *
+rules_field_label(const struct rules *rules, const char *form,
+    const char *name)
+{
+	const struct field_rule	*r = field_rule_of(rules, form, name);
+
+	if (r == NULL || r->labels == NULL || r->labels[0] == NULL)
+		return NULL;
+	return r->labels[0];
+}
+
+/* "a, b or c" from the values of `values` (struct choice or mapping). */
+static char *
+values_sentence(GArray *values, size_t size, size_t offset)
+{
+	GString	*s = g_string_new(NULL);
+	guint	 i;
+	char	*v;
+
+	for (i = 0; i < values->len; i++) {
+		v = *(char **)((char *)values->data + i * size + offset);
+		if (i > 0)
+			g_string_append(s, i + 1 == values->len ? " or " : ", ");
+		g_string_append(s, v);
+	}
+	return g_string_free(s, FALSE);
+}
+
+char *
+rules_field_values(const struct rules *rules, const char *form,
+    const char *name)
+{
+	const struct field_rule	*r = field_rule_of(rules, form, name);
+
+	if (r == NULL)
+		return NULL;
+	if (r->choices != NULL && r->choices->len > 0)
+		return values_sentence(r->choices, sizeof(struct choice),
+		    offsetof(struct choice, value));
+	if (r->maps != NULL && r->maps->len > 0)
+		return values_sentence(r->maps, sizeof(struct mapping),
+		    offsetof(struct mapping, value));
+	return NULL;
+}
+
+static void
+add_ids(GPtrArray *out, const GArray *ids)
+{
+	const char	*name;
+	guint		 i;
+
+	for (i = 0; ids != NULL && i < ids->len; i++) {
+		name = field_name(g_array_index(ids, int, i));
+		if (!g_ptr_array_find_with_equal_func(out, name, g_str_equal,
+		    NULL))
+			g_ptr_array_add(out, g_strdup(name));
+	}
+}
+
+GPtrArray *
+rules_required(const struct rules *rules, const char *form, const char *role)
+{
+	const struct form	*f = form_named(rules, form);
+	GPtrArray		*out = g_ptr_array_new_with_free_func(g_free);
+
+	if (f == NULL)
+		return out;
+	add_ids(out, f->required);
+	if (role != NULL && f->required_role != NULL)
+		add_ids(out, g_hash_table_lookup(f->required_role, role));
+	return out;
+}

@@ -1,0 +1,612 @@
+/*
+ * rules.c -- loading rules/: every *.rules file, an INI file read with
+ * GLib's GKeyFile, in file-name order.
+ *
+ * A file with a [form] group is one program's form: its [field NAME]
+ * groups belong to that form.  A file with [kind NAME] groups holds the
+ * kinds of message and the fields those kinds read.  Any other file's
+ * [field NAME] groups are shared by every form, unless a form defines the
+ * field itself.  Each group's keys are a table, as config.c's options are
+ * (rules-groups.c); GKeyFile knows no line numbers, so the file's text is
+ * kept to say which line a problem is on.  Values are read with
+ * g_key_file_get_value, which leaves a pattern's backslashes alone.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "log.h"
+#include "rules-int.h"
+#include "rules-load.h"
+
+static const char *const field_names[] = {
+	"role", "name", "email", "phone", "address", "city", "state", "zip",
+	"library", "position", "library_type", "supervisor_ok",
+	"supervisor_name", "supervisor_email", "categories",
+	"years_experience", "goals", "strengths", "region", "membership",
+	"match_preference", "capacity", "meeting_mode",
+	"meeting_date", "hours", "location", "command",
+	NULL,
+};
+
+/* Every pattern in the rules ignores case and sees lines as lines. */
+#define RULE_RE_FLAGS	(RE_CASELESS | RE_MULTILINE)
+
+const char *const *
+rules_field_names(void)
+{
+	return field_names;
+}
+
+int
+field_count(void)
+{
+	return (int)G_N_ELEMENTS(field_names) - 1;
+}
+
+int
+field_id(const char *name)
+{
+	int	i;
+
+	for (i = 0; field_names[i] != NULL; i++) {
+		if (strcmp(field_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+const char *
+field_name(int id)
+{
+	return id >= 0 && id < field_count() ? field_names[id] : "?";
+}
+
+/* As config.c finds lines: GKeyFile knows none. */
+int
+loader_line(const struct loader *l, const char *group, const char *key)
+{
+	char	**lines, *p, *want;
+	int	  n, found = 0, in_group = 0;
+	size_t	  klen = key != NULL ? strlen(key) : 0;
+
+	want = g_strdup_printf("[%s]", group);
+	lines = g_strsplit(l->text, "\n", -1);
+	for (n = 0; lines[n] != NULL && (found == 0 || key != NULL); n++) {
+		p = g_strstrip(lines[n]);
+		if (*p == '[')
+			in_group = strcmp(p, want) == 0;
+		if (in_group && key == NULL && *p == '[')
+			found = n + 1;
+		else if (in_group && key != NULL && *p != '[' &&
+		    strncmp(p, key, klen) == 0 &&
+		    (p[klen] == '=' || p[klen] == ' ' || p[klen] == '\t'))
+			found = n + 1;
+	}
+	g_strfreev(lines);
+	g_free(want);
+	return found;
+}
+
+int
+loader_error(const struct loader *l, const char *group, const char *key,
+    char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+	int	 line;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	line = group != NULL ? loader_line(l, group, key) : 0;
+	if (line > 0)
+		cause_set(cause, "%s:%d: %s", l->path, line, msg);
+	else
+		cause_set(cause, "%s: %s", l->path, msg);
+	g_free(msg);
+	return -1;
+}
+
+/*
+ * The syntax as it is read: the group a line is in, and the groups and
+ * keys seen, because GKeyFile silently merges a group or a key given
+ * twice, and a coordinator who copied one would wonder why it is ignored.
+ */
+struct syntax {
+	GHashTable	*seen;		/* "[group]" and "group\nkey" */
+	char		*group;		/* NULL before the first */
+};
+
+static char *
+syntax_repeat(struct syntax *sx, char *what, const char *fmt)
+{
+	char	*why;
+
+	if (!g_hash_table_contains(sx->seen, what)) {
+		g_hash_table_add(sx->seen, what);
+		return NULL;
+	}
+	why = g_strdup_printf(fmt, what);
+	g_free(what);
+	return why;
+}
+
+static char *
+syntax_group(struct syntax *sx, const char *p)
+{
+	if (p[strlen(p) - 1] != ']')
+		return g_strdup("a group header must end with ']'");
+	g_free(sx->group);
+	sx->group = g_strndup(p + 1, strlen(p) - 2);
+	return syntax_repeat(sx, g_strdup(p), "%s is given twice in this "
+	    "file");
+}
+
+/* What is wrong with one stripped line, or NULL; caller frees. */
+static char *
+line_problem(struct syntax *sx, const char *p)
+{
+	size_t	klen;
+	char	*key, *why;
+
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	if (*p == '[')
+		return syntax_group(sx, p);
+	klen = strcspn(p, "=");
+	if (p[klen] != '=' || klen == 0)
+		return g_strdup("expected \"[group]\" or \"key = value\"");
+	if (memchr(p, '[', klen) != NULL)
+		return g_strdup_printf("\"%.*s\": localised keys are not "
+		    "used", (int)klen, p);
+	if (sx->group == NULL)
+		return g_strdup("\"key = value\" before any [group]");
+	key = g_strndup(p, klen);
+	why = syntax_repeat(sx, g_strdup_printf("%s\n%s", sx->group,
+	    g_strstrip(key)), "a key is given twice in its group: %s");
+	g_free(key);
+	if (why != NULL)
+		g_strdelimit(why, "\n", ' ');
+	return why;
+}
+
+static int
+loader_check_syntax(const struct loader *l, char **cause)
+{
+	struct syntax	 sx = { NULL, NULL };
+	char		**lines, *why = NULL;
+	int		  n;
+
+	sx.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
+	lines = g_strsplit(l->text, "\n", -1);
+	for (n = 0; lines[n] != NULL && why == NULL; n++)
+		why = line_problem(&sx, g_strstrip(lines[n]));
+	g_strfreev(lines);
+	g_hash_table_destroy(sx.seen);
+	g_free(sx.group);
+	if (why == NULL)
+		return 0;
+	/* n is one past the bad line's index: its 1-based number */
+	cause_set(cause, "%s:%d: %s", l->path, n, why);
+	g_free(why);
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values. */
+
+static char *
+get_value(const struct loader *l, const char *group, const char *key)
+{
+	char	*v = g_key_file_get_value(l->kf, group, key, NULL);
+
+	return v != NULL ? g_strstrip(v) : NULL;
+}
+
+int
+loader_compile(const struct loader *l, const char *group, const char *key,
+    const char *value, struct re **out, char **cause)
+{
+	char	*why = NULL;
+
+	if (*value == '\0')
+		return loader_error(l, group, key, cause,
+		    "[%s] %s: empty pattern", group, key);
+	re_free(*out);
+	if ((*out = re_compile(value, RULE_RE_FLAGS, &why)) != NULL)
+		return 0;
+	loader_error(l, group, key, cause, "[%s] %s: %s", group, key, why);
+	g_free(why);
+	return -1;
+}
+
+/* "A | B | C": texts as written, none empty.  Caller frees. */
+char **
+loader_texts(const struct loader *l, const char *group, const char *key,
+    const char *value, char **cause)
+{
+	char	**texts;
+	size_t	  i;
+
+	texts = g_strsplit(value, "|", -1);
+	for (i = 0; texts[i] != NULL; i++) {
+		if (*g_strstrip(texts[i]) == '\0') {
+			g_strfreev(texts);
+			loader_error(l, group, key, cause, "[%s] %s: an empty "
+			    "text between '|'s", group, key);
+			return NULL;
+		}
+	}
+	return texts;
+}
+
+/* "a, b; c": field names.  Returns a GArray of ids, or NULL. */
+GArray *
+loader_fields(const struct loader *l, const char *group, const char *key,
+    const char *value, char **cause)
+{
+	GArray	*ids = g_array_new(FALSE, FALSE, sizeof(int));
+	char	**names;
+	size_t	  i;
+	int	  id;
+
+	names = g_strsplit_set(value, ",;", -1);
+	for (i = 0; names[i] != NULL; i++) {
+		if (*g_strstrip(names[i]) == '\0')
+			continue;
+		if ((id = field_id(names[i])) < 0) {
+			loader_error(l, group, key, cause, "[%s] %s: unknown "
+			    "field \"%s\"", group, key, names[i]);
+			g_array_free(ids, TRUE);
+			ids = NULL;
+			break;
+		}
+		g_array_append_val(ids, id);
+	}
+	g_strfreev(names);
+	return ids;
+}
+
+int
+loader_yes_no(const char *v)
+{
+	if (g_ascii_strcasecmp(v, "yes") == 0 ||
+	    g_ascii_strcasecmp(v, "true") == 0)
+		return 1;
+	if (g_ascii_strcasecmp(v, "no") == 0 ||
+	    g_ascii_strcasecmp(v, "false") == 0)
+		return 0;
+	return -1;
+}
+
+static const struct key_rule *
+key_find(const struct key_rule *table, size_t n, const char *key)
+{
+	size_t	i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(table[i].key);
+		if (table[i].key[len - 1] == '.' ?
+		    strncmp(key, table[i].key, len) == 0 && key[len] != '\0' :
+		    strcmp(key, table[i].key) == 0)
+			return &table[i];
+	}
+	return NULL;
+}
+
+/* Apply every key of `group` through `table`; unknown keys are errors. */
+int
+loader_keys(struct loader *l, const char *group, const struct key_rule *table,
+    size_t n, void *target, char **cause)
+{
+	const struct key_rule	*k;
+	char			**keys, *value;
+	size_t			  i;
+	int			  error = 0;
+
+	keys = g_key_file_get_keys(l->kf, group, NULL, NULL);
+	for (i = 0; keys[i] != NULL && error == 0; i++) {
+		if ((k = key_find(table, n, keys[i])) == NULL) {
+			error = loader_error(l, group, keys[i], cause,
+			    "unknown key \"%s\" in [%s]", keys[i], group);
+			break;
+		}
+		value = get_value(l, group, keys[i]);
+		error = k->set(l, group, keys[i], value, target, cause);
+		g_free(value);
+	}
+	g_strfreev(keys);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Files. */
+
+static int
+load_group(struct loader *l, const char *group, char **cause)
+{
+	if (strcmp(group, "form") == 0)
+		return 0;	/* read first, by load_groups */
+	if (strcmp(group, "text") == 0)
+		return group_text(l, group, cause);
+	if (g_str_has_prefix(group, "field "))
+		return group_field(l, group, cause);
+	if (g_str_has_prefix(group, "kind "))
+		return group_kind(l, group, cause);
+	return loader_error(l, group, NULL, cause, "unknown group [%s] "
+	    "(groups are [form], [field NAME], [kind NAME] and [text])",
+	    group);
+}
+
+/*
+ * The [form] group first, so that the fields know they are the form's;
+ * a file is a form or holds kinds, not both.
+ */
+static int
+load_groups(struct loader *l, char **cause)
+{
+	char	**groups;
+	size_t	  i;
+	int	  error = 0;
+
+	groups = g_key_file_get_groups(l->kf, NULL);
+	for (i = 0; groups[i] != NULL; i++)
+		l->kinds |= g_str_has_prefix(groups[i], "kind ");
+	if (g_key_file_has_group(l->kf, "form")) {
+		if (l->kinds)
+			error = loader_error(l, "form", NULL, cause, "a file "
+			    "with a [form] cannot also define kinds");
+		else
+			error = group_form(l, "form", cause);
+	}
+	for (i = 0; groups[i] != NULL && error == 0; i++)
+		error = load_group(l, groups[i], cause);
+	g_strfreev(groups);
+	return error;
+}
+
+static int
+load_file(struct loader *l, char **cause)
+{
+	GError	*error = NULL;
+	int	 rc;
+
+	if (!g_file_get_contents(l->path, &l->text, NULL, &error)) {
+		cause_set(cause, "%s: %s", l->path, error->message);
+		g_error_free(error);
+		return -1;
+	}
+	if (loader_check_syntax(l, cause) != 0)
+		return -1;
+	l->kf = g_key_file_new();
+	if (!g_key_file_load_from_data(l->kf, l->text, -1, G_KEY_FILE_NONE,
+	    &error)) {
+		cause_set(cause, "%s: %s", l->path, error->message);
+		g_error_free(error);
+		return -1;
+	}
+	rc = load_groups(l, cause);
+	if (rc == 0 && l->kinds)
+		rc = group_check_extract(l, cause);
+	return rc;
+}
+
+static void
+loader_next_file(struct loader *l)
+{
+	if (l->kf != NULL)
+		g_key_file_free(l->kf);
+	g_free(l->text);
+	g_free((char *)l->path);
+	l->kf = NULL;
+	l->text = NULL;
+	l->path = NULL;
+	l->form = NULL;
+	l->kinds = 0;
+}
+
+static int
+ptr_strcmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.rules files of `dir`, sorted.  Caller frees. */
+static GPtrArray *
+rules_files(const char *dir, char **cause)
+{
+	GPtrArray	*names;
+	GDir		*d;
+	GError		*error = NULL;
+	const char	*name;
+
+	if ((d = g_dir_open(dir, 0, &error)) == NULL) {
+		cause_set(cause, "rules directory %s: %s", dir, error->message);
+		g_error_free(error);
+		return NULL;
+	}
+	names = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		if (g_str_has_suffix(name, ".rules") && *name != '.')
+			g_ptr_array_add(names, g_strdup(name));
+	}
+	g_dir_close(d);
+	g_ptr_array_sort(names, ptr_strcmp);
+	return names;
+}
+
+static int
+load_dir(struct loader *l, const char *dir, char **cause)
+{
+	GPtrArray	*names;
+	guint		 i;
+	int		 error = 0;
+
+	if ((names = rules_files(dir, cause)) == NULL)
+		return -1;
+	if (names->len == 0)
+		error = cause_set(cause, "rules directory %s: no *.rules files",
+		    dir);
+	for (i = 0; i < names->len && error == 0; i++) {
+		l->path = g_build_filename(dir, names->pdata[i], NULL);
+		l->name = g_string_chunk_insert(l->rules->strings,
+		    names->pdata[i]);
+		error = load_file(l, cause);
+		loader_next_file(l);
+	}
+	g_ptr_array_free(names, TRUE);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* The active forms. */
+
+static struct form *
+form_take(GPtrArray *forms, const char *name)
+{
+	struct form	*f;
+	guint		 i;
+
+	for (i = 0; i < forms->len; i++) {
+		f = forms->pdata[i];
+		if (strcmp(f->name, name) == 0)
+			return g_ptr_array_steal_index(forms, i);
+	}
+	return NULL;
+}
+
+static int
+form_active(const struct rules *r, const char *name)
+{
+	guint	i;
+
+	for (i = 0; i < r->forms->len; i++) {
+		if (strcmp(((struct form *)r->forms->pdata[i])->name,
+		    name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+form_finish(struct loader *l, struct form *f, GArray *required)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (f->fields[id] == NULL)
+			f->fields[id] = l->shared[id];
+	}
+	if (required != NULL) {
+		g_array_set_size(f->required, 0);
+		g_array_append_vals(f->required, required->data, required->len);
+	}
+	f->index = label_index_new(f);
+	g_ptr_array_add(l->rules->forms, f);
+}
+
+static GArray *
+options_required(const struct rules_options *o, char **cause)
+{
+	GArray	*ids;
+	size_t	 i;
+	int	 id;
+
+	if (o == NULL || o->required == NULL)
+		return NULL;
+	ids = g_array_new(FALSE, FALSE, sizeof(int));
+	for (i = 0; o->required[i] != NULL; i++) {
+		if ((id = field_id(o->required[i])) < 0) {
+			cause_set(cause, "required: unknown field \"%s\"",
+			    o->required[i]);
+			g_array_free(ids, TRUE);
+			return NULL;
+		}
+		g_array_append_val(ids, id);
+	}
+	return ids;
+}
+
+static int
+activate_named(struct loader *l, const char *dir, const char *name,
+    GArray *required, char **cause)
+{
+	struct form	*f;
+
+	if (form_active(l->rules, name))
+		return cause_set(cause, "forms: the form \"%s\" is named "
+		    "twice", name);
+	if ((f = form_take(l->forms, name)) == NULL)
+		return cause_set(cause, "rules directory %s: no file defines "
+		    "the form \"%s\"", dir, name);
+	form_finish(l, f, required);
+	return 0;
+}
+
+/* The forms named in the options, in their order; else every form. */
+static int
+activate_forms(struct loader *l, const char *dir,
+    const struct rules_options *o, char **cause)
+{
+	GArray	*required;
+	size_t	 i;
+	int	 error = 0;
+
+	if ((required = options_required(o, cause)) == NULL &&
+	    o != NULL && o->required != NULL)
+		return -1;
+	for (i = 0; o != NULL && o->forms != NULL && o->forms[i] != NULL &&
+	    error == 0; i++)
+		error = activate_named(l, dir, o->forms[i], required, cause);
+	while ((o == NULL || o->forms == NULL) && l->forms->len > 0)
+		form_finish(l, g_ptr_array_steal_index(l->forms, 0), required);
+	if (required != NULL)
+		g_array_free(required, TRUE);
+	return error;
+}
+
+int
+rules_load(const char *dir, const struct rules_options *o,
+    struct rules **out, char **cause)
+{
+	struct loader	 l;
+	int		 error;
+
+	memset(&l, 0, sizeof l);
+	l.rules = g_new0(struct rules, 1);
+	l.rules->forms = g_ptr_array_new_with_free_func(form_rule_free);
+	l.rules->kinds = g_ptr_array_new_with_free_func(kind_rule_free);
+	l.rules->owned = g_ptr_array_new_with_free_func(field_rule_free);
+	l.rules->strings = g_string_chunk_new(256);
+	l.forms = g_ptr_array_new_with_free_func(form_rule_free);
+	error = load_dir(&l, dir, cause);
+	if (error == 0)
+		error = activate_forms(&l, dir, o, cause);
+	g_ptr_array_free(l.forms, TRUE);
+	if (error != 0) {
+		rules_free(l.rules);
+		return -1;
+	}
+	*out = l.rules;
+	return 0;
+}
+
+void
+rules_free(struct rules *r)
+{
+	if (r == NULL)
+		return;
+	g_ptr_array_free(r->forms, TRUE);
+	g_ptr_array_free(r->kinds, TRUE);
+	g_ptr_array_free(r->owned, TRUE);
+	re_free(r->text.closing);
+	re_free(r->text.signature);
+	re_free(r->text.disclaimer);
+	re_free(r->text.reply);
+	re_free(r->text.empty);
+	g_string_chunk_free(r->strings);
+	g_free(r);
+}

@@ -1,0 +1,93 @@
+/*
+ * rules.h -- the rules in rules/: which message is which kind, and how each
+ * field of each program's application form is found and normalised.
+ *
+ * Rules are data a coordinator can read and edit (rules/README.md documents
+ * the format); a mistake in them is reported as "file:line: message" by
+ * rules_load, and so by `mentormail check`.  Patterns are compiled once per
+ * run.
+ */
+#ifndef MENTORMAIL_RULES_H
+#define MENTORMAIL_RULES_H
+
+#include <glib.h>
+
+struct rules;
+
+/* What the configuration says about the forms. */
+struct rules_options {
+	/* Active forms, NULL-terminated; NULL means every form defined. */
+	char *const	*forms;
+	/*
+	 * Fields an application must have, NULL-terminated, overriding each
+	 * form's own `required` list; NULL keeps the forms' lists.
+	 */
+	char *const	*required;
+};
+
+/*
+ * Load every *.rules file in `dir`.  Naming an active form that no file
+ * defines is an error.  Returns 0 and a new rules set in *out (free with
+ * rules_free), or -1 with *cause set ("file:line: message").
+ */
+int	rules_load(const char *dir, const struct rules_options *,
+	    struct rules **out, char **cause);
+void	rules_free(struct rules *);
+
+/* What extraction looks at. */
+struct extract_input {
+	const char	*subject;	/* may be NULL */
+	const char	*text;		/* decoded best text; may be NULL */
+	const char	*from_addr;	/* may be NULL */
+	int		 from_coordinator;
+};
+
+/* One field found. */
+struct extract_field {
+	char	*name;		/* canonical name, e.g. "library_type" */
+	char	*value;		/* normalised; may hold newlines */
+};
+
+/*
+ * What a message is and what it says.  Fields are in canonical order (the
+ * order of rules/README.md's field list); for a kind other than
+ * application, in the order of that kind's `extract` list.
+ */
+struct extraction {
+	char		*kind;		/* application, goals, meeting_report,
+					   evaluation, command, other */
+	char		*form;		/* the form it was read as, or NULL */
+	GPtrArray	*fields;	/* struct extract_field * */
+	GPtrArray	*missing;	/* char *: required fields not found */
+	GPtrArray	*unclear;	/* char *: "role: both ... ticked" */
+	GPtrArray	*trace;		/* char *: which rule matched what */
+};
+
+/* Classify and extract; never fails.  Free with extraction_free. */
+struct extraction *extract_message(const struct rules *,
+	    const struct extract_input *);
+void	extraction_free(struct extraction *);
+
+/* The value of field `name`, or NULL. */
+const char *extraction_get(const struct extraction *, const char *name);
+
+/*
+ * Questions about the loaded rules (rules-query.c), for the replies.  A
+ * form name no active form has gives NULL (or an empty array).
+ */
+const char *rules_form_title(const struct rules *, const char *form);
+/* The field's first label in `form` (or its shared definition), or NULL. */
+const char *rules_field_label(const struct rules *, const char *form,
+	    const char *name);
+/* Its possible values as "a, b or c", or NULL for free text.  Caller frees. */
+char	*rules_field_values(const struct rules *, const char *form,
+	    const char *name);
+/* The fields `form` requires of an applicant in `role` (may be NULL), as
+ * names in a new array (caller unrefs). */
+GPtrArray *rules_required(const struct rules *, const char *form,
+	    const char *role);
+
+/* The names of all canonical fields, in order, NULL-terminated. */
+const char *const *rules_field_names(void);
+
+#endif

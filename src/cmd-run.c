@@ -15,6 +15,8 @@
 #include "intake.h"
 #include "lock.h"
 #include "log.h"
+#include "outbox.h"
+#include "process.h"
 
 /* Temporary failures in a row before cron's mail speaks of them. */
 #define RUN_QUIET_FAILURES	3
@@ -22,6 +24,7 @@
 struct run_args {
 	const char	*now;
 	int		 dry_run;
+	const char	*outdir;	/* where a dry run writes its mail */
 };
 
 static int
@@ -29,7 +32,7 @@ run_parse(int argc, char **argv, struct run_args *args)
 {
 	static const struct option longopts[] = {
 		{ "now", required_argument, NULL, 'n' },
-		{ "dry-run", no_argument, NULL, 'd' },
+		{ "dry-run", optional_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -39,8 +42,10 @@ run_parse(int argc, char **argv, struct run_args *args)
 	while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
 		if (ch == 'n')
 			args->now = optarg;
-		else if (ch == 'd')
+		else if (ch == 'd') {
 			args->dry_run = 1;
+			args->outdir = optarg != NULL ? optarg : "dry-run";
+		}
 		else if (ch == 'v')
 			log_set_level(log_get_level() + 1);
 		else
@@ -81,10 +86,54 @@ run_report(struct db *db, int error, const char *cause)
 		log_error("%s", cause);
 }
 
+/* Send what is due; with a dry run, write it to args->outdir instead. */
+static int
+run_flush(struct config *cfg, struct db *db, const struct run_args *args,
+    char **cause)
+{
+	struct outbox_counts	c = { 0 };
+	int			error;
+
+	error = outbox_flush(cfg, db, args->dry_run ? args->outdir : NULL, &c,
+	    cause);
+	if (c.due > 0)
+		log_info("outbox: %d due, %d sent, %d deferred, %d failed",
+		    c.due, c.sent, c.deferred, c.failed);
+	if (args->dry_run && c.sent > 0)
+		printf("dry run: %d mails written to %s\n", c.sent, args->outdir);
+	return error;
+}
+
+/*
+ * Intake, then the outbox.  Mail queued by earlier runs is sent even when
+ * the mailbox cannot be read now; the first failure is what is reported.
+ */
+static int
+run_pass(struct config *cfg, struct db *db, const struct run_args *args,
+    struct run_counts *counts, char **cause)
+{
+	struct intake_options	 opts = { .dry_run = args->dry_run };
+	char			*flush_cause = NULL;
+	int			 error, flush_error;
+
+	if (process_open(cfg, &opts.process, cause) != 0)
+		return EX_CONFIG;
+	error = intake_run(cfg, db, &opts, counts, cause);
+	process_free(opts.process);
+	flush_error = run_flush(cfg, db, args, &flush_cause);
+	if (error == 0 && flush_error != 0) {
+		error = flush_error;
+		*cause = flush_cause;
+	} else if (flush_error != 0) {
+		log_warn("%s", flush_cause);
+		g_free(flush_cause);
+	}
+	return error;
+}
+
 static int
 run_locked(struct config *cfg, const struct run_args *args)
 {
-	struct intake_options	 opts = { .dry_run = args->dry_run };
 	struct run_counts	 counts = { 0 };
 	struct db		*db;
 	char			*cause = NULL, *now;
@@ -100,10 +149,7 @@ run_locked(struct config *cfg, const struct run_args *args)
 	now = clock_now_iso();
 	run = state_run_start(db, now, &cause);
 	g_free(now);
-	if (run < 0)
-		error = EX_IOERR;
-	else
-		error = intake_run(cfg, db, &opts, &counts, &cause);
+	error = run < 0 ? EX_IOERR : run_pass(cfg, db, args, &counts, &cause);
 	if (run > 0 && state_run_finish(db, run, error == 0 ? "ok" :
 	    error == EX_TEMPFAIL ? "tempfail" : "error", &counts, cause,
 	    NULL) != 0)
@@ -150,7 +196,7 @@ run_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[--now TIME] [--dry-run] [-v]",
+	.usage = "[--now TIME] [--dry-run[=DIR]] [-v]",
 	.help = "fetch, record and answer new mail (one pass, for cron)",
 	.exec = run_exec,
 };

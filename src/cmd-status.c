@@ -12,6 +12,8 @@
 #include "db.h"
 #include "log.h"
 #include "state-message.h"
+#include "state-outbox.h"
+#include "state-participant.h"
 
 static void
 status_print(const char *key, const char *value, void *arg)
@@ -36,7 +38,9 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("program.name: %s\n", cfg->name);
 		printf("database.schema: %d\n", db_schema_version(db));
 		if (state_status(db, cfg->mailbox, status_print, NULL,
-		    &cause) != 0)
+		    &cause) != 0 || state_outbox_status(db, status_print,
+		    NULL, &cause) != 0 || state_participant_status(db,
+		    status_print, NULL, &cause) != 0)
 			error = EX_IOERR;
 		db_close(db);
 	}

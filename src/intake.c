@@ -15,6 +15,7 @@
 #include "intake.h"
 #include "log.h"
 #include "mime.h"
+#include "process.h"
 
 struct intake {
 	const struct config	*cfg;
@@ -64,9 +65,10 @@ intake_fill(struct intake *in, struct message_record *r,
 
 /* Record `r`, or note it as a copy of a message already recorded. */
 static int
-intake_store(struct intake *in, const struct message_record *r)
+intake_store(struct intake *in, const struct message_record *r,
+    const struct mime_msg *msg)
 {
-	int64_t	original;
+	int64_t	original, id;
 
 	original = state_message_original(in->db, r, in->cause);
 	if (original < 0)
@@ -79,7 +81,10 @@ intake_store(struct intake *in, const struct message_record *r)
 		return state_duplicate_add(in->db, r, original, in->cause) == 0 ?
 		    0 : EX_IOERR;
 	}
-	if (state_message_add(in->db, r, NULL, in->cause) != 0)
+	if (state_message_add(in->db, r, &id, in->cause) != 0)
+		return EX_IOERR;
+	if (in->opts->process != NULL && process_message(in->opts->process,
+	    in->db, id, r, msg, in->cause) != 0)
 		return EX_IOERR;
 	in->counts->recorded++;
 	if (strcmp(r->outcome, "unparseable") == 0)
@@ -117,7 +122,7 @@ intake_message(const struct fetch_msg *m, void *arg)
 	if (mime_parse(m->raw, m->len, &msg, &mime_cause) != 0)
 		msg = NULL;
 	intake_fill(in, &r, msg, mime_cause);
-	error = intake_store(in, &r);
+	error = intake_store(in, &r, msg);
 	mime_msg_free(msg);
 	g_free(mime_cause);
 	g_free(hash);

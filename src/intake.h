@@ -20,6 +20,7 @@
 
 struct config;
 struct db;
+struct process;
 
 /* Messages recorded per transaction. */
 #define INTAKE_BATCH	100
@@ -29,7 +30,9 @@ struct intake_options {
 	 * Move nothing and tell stdout what is recorded: the caller gives a
 	 * database that is a throwaway copy (db_open_copy).
 	 */
-	int	dry_run;
+	int		 dry_run;
+	/* What is done with each message recorded; NULL: only record. */
+	struct process	*process;
 };
 
 /*

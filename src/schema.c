@@ -83,7 +83,43 @@ const char *const schema_migrations[] = {
 	"CREATE INDEX outbox_by_to ON outbox (to_addr COLLATE NOCASE, "
 	"  created_at);"
 	"CREATE INDEX outbox_by_message ON outbox (message);",
+
+	/*
+	 * 2 -> 3: participants, keyed by e-mail address, their fields as
+	 * name/value rows (a new form field needs no migration), and the
+	 * history of every change with the message that made it.  Each
+	 * message gets the kind the rules gave it and its participant.
+	 */
+	"CREATE TABLE participant ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  form TEXT,"
+	"  status TEXT NOT NULL,"	/* incomplete | ineligible | applied */
+	"  reason TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE participant_field ("
+	"  participant INTEGER NOT NULL REFERENCES participant (id),"
+	"  name TEXT NOT NULL,"
+	"  value TEXT,"
+	"  PRIMARY KEY (participant, name)"
+	");"
+	"CREATE TABLE participant_change ("
+	"  id INTEGER PRIMARY KEY,"
+	"  participant INTEGER NOT NULL REFERENCES participant (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  field TEXT NOT NULL,"
+	"  old_value TEXT,"
+	"  new_value TEXT,"
+	"  changed_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX participant_change_by_participant ON participant_change "
+	"  (participant, id);"
+	"ALTER TABLE message ADD COLUMN kind TEXT;"
+	"ALTER TABLE message ADD COLUMN participant INTEGER "
+	"  REFERENCES participant (id);",
 	NULL
 };
 
-const int schema_version = 2;
+const int schema_version = 3;

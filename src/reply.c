@@ -1,0 +1,150 @@
+/*
+ * reply.c -- templates by name, each with the schema of names it may use.
+ *
+ * The schemas are the contract between the code that fills the variables
+ * (process.c) and the coordinator who edits the wording: templates/README.md
+ * lists the same names.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "log.h"
+#include "reply.h"
+#include "template.h"
+
+/* A schema: plain names, then lists as "list:item1,item2". */
+struct reply_def {
+	const char	*name;		/* templates/NAME.txt */
+	const char	*names;		/* space separated */
+	const char	*lists;		/* "list:a,b list2:c" */
+};
+
+#define PROGRAM	"program.name program.address program.coordinator "
+
+static const struct reply_def reply_defs[] = {
+	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
+	    "resubmission complete",
+	    "fields:name,label,value missing:name,label,hint unclear:text" },
+	{ "ineligible", PROGRAM "applicant.name applicant.email role",
+	    "reasons:text" },
+	{ "not-understood", PROGRAM "applicant.name applicant.email subject",
+	    "" },
+};
+
+struct replies {
+	struct template	*t[G_N_ELEMENTS(reply_defs)];
+};
+
+static void
+schema_lists(struct tvars *schema, const char *lists)
+{
+	char		**l, **names, *colon;
+	struct tvars	 *item;
+	size_t		  i, j;
+
+	l = g_strsplit(lists, " ", -1);
+	for (i = 0; l[i] != NULL; i++) {
+		if ((colon = strchr(l[i], ':')) == NULL)
+			continue;
+		*colon = '\0';
+		item = tvars_add_item(schema, l[i]);
+		names = g_strsplit(colon + 1, ",", -1);
+		for (j = 0; names[j] != NULL; j++)
+			tvars_set(item, names[j], "");
+		g_strfreev(names);
+	}
+	g_strfreev(l);
+}
+
+static struct tvars *
+schema_new(const struct reply_def *d)
+{
+	struct tvars	 *schema = tvars_new();
+	char		**names;
+	size_t		  i;
+
+	names = g_strsplit(d->names, " ", -1);
+	for (i = 0; names[i] != NULL; i++) {
+		if (*names[i] != '\0')
+			tvars_set(schema, names[i], "");
+	}
+	g_strfreev(names);
+	schema_lists(schema, d->lists);
+	return schema;
+}
+
+static int
+reply_load_one(const struct config *cfg, const struct reply_def *d,
+    struct template **out, char **cause)
+{
+	struct tvars	*schema;
+	char		*path, *file;
+	int		 error;
+
+	file = g_strconcat(d->name, ".txt", NULL);
+	path = g_build_filename(cfg->templates, file, NULL);
+	g_free(file);
+	error = template_load(path, out, cause);
+	g_free(path);
+	if (error != 0)
+		return -1;
+	schema = schema_new(d);
+	error = template_check(*out, schema, cause);
+	tvars_free(schema);
+	return error;
+}
+
+int
+replies_load(const struct config *cfg, struct replies **out, char **cause)
+{
+	struct replies	*r = g_new0(struct replies, 1);
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(reply_defs); i++) {
+		if (reply_load_one(cfg, &reply_defs[i], &r->t[i], cause) != 0) {
+			replies_free(r);
+			return -1;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+void
+replies_free(struct replies *r)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(reply_defs); i++)
+		template_free(r->t[i]);
+	g_free(r);
+}
+
+struct tvars *
+reply_vars(const struct config *cfg)
+{
+	struct tvars	*v = tvars_new();
+
+	tvars_set(v, "program.name", cfg->name);
+	tvars_set(v, "program.address", cfg->address);
+	tvars_set(v, "program.coordinator", cfg->coordinators[0]);
+	return v;
+}
+
+int
+reply_render(const struct replies *r, const char *name,
+    const struct tvars *vars, char **subject, char **body, char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(reply_defs); i++) {
+		if (strcmp(reply_defs[i].name, name) == 0)
+			return template_render(r->t[i], vars, subject, body,
+			    cause);
+	}
+	fatal("reply_render: no template \"%s\"", name);
+}

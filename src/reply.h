@@ -1,0 +1,36 @@
+/*
+ * reply.h -- the mail mentormail writes, by name, from templates/: each
+ * template has a schema (the names it may use), checked when loaded.
+ */
+#ifndef MENTORMAIL_REPLY_H
+#define MENTORMAIL_REPLY_H
+
+struct config;
+struct tvars;
+struct replies;
+
+/*
+ * Load and check every template mentormail uses from the configured
+ * templates directory.  Returns 0 and the set in *out (free with
+ * replies_free), or -1 with *cause set ("path:line: what is wrong").
+ */
+int	replies_load(const struct config *, struct replies **out, char **cause);
+void	replies_free(struct replies *);
+
+/*
+ * Variables for template `name`, with the program's own (program.name,
+ * program.address, program.coordinator) already set.  Caller frees with
+ * tvars_free.
+ */
+struct tvars *reply_vars(const struct config *);
+
+/*
+ * Render template `name` ("receipt", "ineligible", "not-understood") with
+ * `vars`.  Returns 0 with new strings in *subject and *body (caller frees),
+ * or -1 with *cause set.
+ */
+int	reply_render(const struct replies *, const char *name,
+	    const struct tvars *vars, char **subject, char **body,
+	    char **cause);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * state-participant.h -- the people in the program, keyed by e-mail address,
+ * with the history of every change (which message changed what).
+ *
+ * Functions return 0 (or the value said) and -1 with *cause set on a
+ * database error.  None begins or ends a transaction.
+ */
+#ifndef MENTORMAIL_STATE_PARTICIPANT_H
+#define MENTORMAIL_STATE_PARTICIPANT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+struct db;
+struct extraction;
+
+/* Where an application leaves the applicant. */
+#define PARTICIPANT_INCOMPLETE	"incomplete"	/* something missing/unclear */
+#define PARTICIPANT_INELIGIBLE	"ineligible"
+#define PARTICIPANT_APPLIED	"applied"	/* complete and eligible */
+
+/*
+ * Create or update the participant whose address is `email` from the
+ * fields of `x`: each field that differs is written and noted in the
+ * history with the message that carried it.  A field absent from `x` is
+ * left as it was (a reply with one corrected line updates one field).
+ * Stores the participant's id in *id and sets *created to 1 when new.
+ */
+int	participant_apply(struct db *, const char *email,
+	    const struct extraction *x, int64_t message, const char *now,
+	    int64_t *id, int *created, char **cause);
+
+/* Set the participant's status and the reason (may be NULL). */
+int	participant_set_status(struct db *, int64_t id, const char *status,
+	    const char *reason, const char *now, char **cause);
+
+/*
+ * The participant's current fields as name -> value (a new table: caller
+ * destroys), or NULL with *cause set.  Unknown id: an empty table.
+ */
+GHashTable *participant_fields(struct db *, int64_t id, char **cause);
+
+/*
+ * Status keys: participants.total, .mentors, .mentees, .incomplete,
+ * .ineligible, .applied.  `fn` is called as for state_status.
+ */
+int	state_participant_status(struct db *,
+	    void (*fn)(const char *key, const char *value, void *arg),
+	    void *arg, char **cause);
+
+/* Write every participant as CSV (RFC 4180) with the canonical header. */
+int	participant_export_csv(struct db *, FILE *out, char **cause);
+
+#endif

@@ -197,14 +197,53 @@ extraction_new(void)
 	return x;
 }
 
+static const struct form *
+form_by_name(const struct rules *rules, const char *name)
+{
+	const struct form	*f;
+	guint			 i;
+
+	for (i = 0; name != NULL && i < rules->forms->len; i++) {
+		f = rules->forms->pdata[i];
+		if (strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* Read the text as `form` and nothing else: an application, always. */
 static struct extraction *
-extract_valid(const struct rules *rules, const struct extract_input *in)
+extract_as(const struct rules *rules, const struct form *form,
+    const struct extract_input *in)
 {
 	struct extraction	*x = extraction_new();
 	struct msg_text		*t;
 	struct form_result	*res;
-	const struct kind	*k;
 
+	t = msg_text_new(&rules->text, in->text);
+	res = form_read(rules, form, t, in);
+	x->kind = g_strdup("application");
+	take_application(x, res);
+	g_ptr_array_extend_and_steal(x->trace, res->trace);
+	res->trace = g_ptr_array_new();
+	form_result_free(res);
+	msg_text_free(t);
+	return x;
+}
+
+static struct extraction *
+extract_valid(const struct rules *rules, const struct extract_input *in,
+    const char *as_form)
+{
+	struct extraction	*x;
+	struct msg_text		*t;
+	struct form_result	*res;
+	const struct kind	*k;
+	const struct form	*form = form_by_name(rules, as_form);
+
+	if (form != NULL)
+		return extract_as(rules, form, in);
+	x = extraction_new();
 	t = msg_text_new(&rules->text, in->text);
 	res = best_form(rules, t, in);
 	k = decide_kind(rules, in, res != NULL ? res->nfound : 0, x);
@@ -232,8 +271,9 @@ valid_utf8(const char *s)
 	return g_utf8_make_valid(s, -1);
 }
 
-struct extraction *
-extract_message(const struct rules *rules, const struct extract_input *in)
+static struct extraction *
+extract_with(const struct rules *rules, const struct extract_input *in,
+    const char *as_form)
 {
 	struct extract_input	 valid = *in;
 	char			*text, *subject;
@@ -245,10 +285,23 @@ extract_message(const struct rules *rules, const struct extract_input *in)
 		valid.text = text;
 	if (subject != NULL)
 		valid.subject = subject;
-	x = extract_valid(rules, &valid);
+	x = extract_valid(rules, &valid, as_form);
 	g_free(text);
 	g_free(subject);
 	return x;
+}
+
+struct extraction *
+extract_message(const struct rules *rules, const struct extract_input *in)
+{
+	return extract_with(rules, in, NULL);
+}
+
+struct extraction *
+extract_application(const struct rules *rules, const char *form,
+    const struct extract_input *in)
+{
+	return extract_with(rules, in, form);
 }
 
 void

@@ -158,18 +158,20 @@ vars_fields(struct work *w, struct tvars *v, const char *form,
     GHashTable *fields)
 {
 	const char *const	*names = rules_field_names();
-	const char		*value, *label;
+	const char		*value;
+	char			*title;
 	struct tvars		*item;
 	size_t			 i;
 
 	for (i = 0; names[i] != NULL; i++) {
 		if ((value = g_hash_table_lookup(fields, names[i])) == NULL)
 			continue;
-		label = rules_field_label(w->p->rules, form, names[i]);
+		title = rules_field_title(w->p->rules, form, names[i]);
 		item = tvars_add_item(v, "fields");
 		tvars_set(item, "name", names[i]);
-		tvars_set(item, "label", label != NULL ? label : names[i]);
+		tvars_set(item, "label", title);
 		tvars_set(item, "value", value);
+		g_free(title);
 	}
 }
 
@@ -178,26 +180,25 @@ static void
 vars_missing(struct work *w, struct tvars *v, const char *form,
     GPtrArray *missing)
 {
-	const char	*label;
-	char		*values, *hint;
+	const char	*name, *label;
+	char		*title, *values, *hint;
 	struct tvars	*item;
 	guint		 i;
 
 	for (i = 0; i < missing->len; i++) {
-		label = rules_field_label(w->p->rules, form,
-		    g_ptr_array_index(missing, i));
-		if (label == NULL)
-			label = g_ptr_array_index(missing, i);
-		values = rules_field_values(w->p->rules, form,
-		    g_ptr_array_index(missing, i));
-		hint = g_strdup_printf("%s: %s", label,
+		name = g_ptr_array_index(missing, i);
+		title = rules_field_title(w->p->rules, form, name);
+		label = rules_field_label(w->p->rules, form, name);
+		values = rules_field_values(w->p->rules, form, name);
+		hint = g_strdup_printf("%s: %s", label != NULL ? label : title,
 		    values != NULL ? values : "...");
 		item = tvars_add_item(v, "missing");
-		tvars_set(item, "name", g_ptr_array_index(missing, i));
-		tvars_set(item, "label", label);
+		tvars_set(item, "name", name);
+		tvars_set(item, "label", title);
 		tvars_set(item, "hint", hint);
 		g_free(hint);
 		g_free(values);
+		g_free(title);
 	}
 }
 
@@ -335,6 +336,84 @@ process_other(struct work *w)
 	return error;
 }
 
+static int
+form_row(struct db_row *row, void *arg)
+{
+	*(char **)arg = g_strdup(db_row_text(row, 0));
+	return 1;
+}
+
+/*
+ * The form of the application this message answers: it replies to one of
+ * our receipts (In-Reply-To or References), or comes from an applicant
+ * whose application is still incomplete.  NULL when neither.
+ */
+static char *
+answered_form(struct work *w)
+{
+	char	**ids, *all, *form = NULL;
+	size_t	  i;
+
+	all = g_strjoin(" ", w->msg->in_reply_to != NULL ?
+	    w->msg->in_reply_to : "", w->msg->references != NULL ?
+	    w->msg->references : "", NULL);
+	ids = g_strsplit(all, " ", -1);
+	for (i = 0; ids[i] != NULL && form == NULL; i++) {
+		if (*ids[i] != '\0')
+			db_query(w->db, NULL, form_row, &form, "SELECT p.form "
+			    "FROM outbox o JOIN message m ON m.id = o.message "
+			    "JOIN participant p ON p.id = m.participant WHERE "
+			    "o.message_id = ? AND o.kind IN ('receipt', "
+			    "'ineligible')", "t", ids[i]);
+	}
+	g_strfreev(ids);
+	g_free(all);
+	if (form == NULL)
+		db_query(w->db, NULL, form_row, &form, "SELECT form FROM "
+		    "participant WHERE email = ? AND status = 'incomplete'", "t",
+		    w->r->from_addr);
+	return form;
+}
+
+/* Whether `x` says anything beyond the address it came from. */
+static int
+has_answers(const struct extraction *x)
+{
+	const struct extract_field	*f;
+	guint				 i;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = g_ptr_array_index(x->fields, i);
+		if (strcmp(f->name, "email") != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A message the rules call "other" may be an applicant's corrected lines
+ * ("Library Type: Public"): read it as their form, and keep that reading
+ * when it finds an answer.
+ */
+static struct extraction *
+as_correction(struct work *w, const struct extract_input *in,
+    struct extraction *x)
+{
+	struct extraction	*update;
+	char			*form;
+
+	if (strcmp(x->kind, "other") != 0 || (form = answered_form(w)) == NULL)
+		return x;
+	update = extract_application(w->p->rules, form, in);
+	g_free(form);
+	if (!has_answers(update)) {
+		extraction_free(update);
+		return x;
+	}
+	extraction_free(x);
+	return update;
+}
+
 int
 process_message(struct process *p, struct db *db, int64_t id,
     const struct message_record *r, const struct mime_msg *msg,
@@ -352,7 +431,7 @@ process_message(struct process *p, struct db *db, int64_t id,
 	in = (struct extract_input){ .subject = msg->subject,
 	    .text = msg->text, .from_addr = r->from_addr,
 	    .from_coordinator = is_coordinator(p->cfg, r->from_addr) };
-	x = extract_message(p->rules, &in);
+	x = as_correction(&w, &in, extract_message(p->rules, &in));
 	if (strcmp(x->kind, "application") == 0)
 		error = process_application(&w, x);
 	else if (strcmp(x->kind, "other") == 0 && !in.from_coordinator)

@@ -38,6 +38,17 @@ fk_labels(struct loader *l, const char *group, const char *key,
 }
 
 static int
+fk_title(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	g_free(fr->title);
+	fr->title = g_strstrip(g_strdup(value));
+	return 0;
+}
+
+static int
 fk_pattern(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
@@ -176,6 +187,7 @@ fk_from(struct loader *l, const char *group, const char *key,
 
 static const struct key_rule field_keys[] = {
 	{ "labels", fk_labels },
+	{ "title", fk_title },
 	{ "pattern", fk_pattern },
 	{ "search", fk_search },
 	{ "in", fk_in },
@@ -195,6 +207,7 @@ field_rule_free(gpointer p)
 	guint			 k;
 
 	g_strfreev(fr->labels);
+	g_free(fr->title);
 	re_free(fr->pattern);
 	re_free(fr->search);
 	for (k = 0; k < fr->choices->len; k++) {

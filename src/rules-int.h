@@ -78,6 +78,7 @@ struct field_rule {
 	int		 labels_line;	/* the lines of keys, for the trace */
 	int		 search_line;
 	char		**labels;	/* NULL-terminated, may be empty */
+	char		*title;		/* how replies name it, or NULL */
 	struct re	*pattern;	/* what a value looks like */
 	struct re	*search;	/* found anywhere, without a label */
 	int		 search_in;

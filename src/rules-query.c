@@ -44,15 +44,64 @@ rules_form_title(const struct rules *rules, const char *form)
 	return f != NULL ? f->title : NULL;
 }
 
+/* The shortest label: the one an applicant can most easily write back. */
 const char *
 rules_field_label(const struct rules *rules, const char *form,
     const char *name)
 {
 	const struct field_rule	*r = field_rule_of(rules, form, name);
+	const char		*best = NULL;
+	size_t			 i;
 
-	if (r == NULL || r->labels == NULL || r->labels[0] == NULL)
-		return NULL;
-	return r->labels[0];
+	for (i = 0; r != NULL && r->labels != NULL && r->labels[i] != NULL;
+	    i++) {
+		if (best == NULL || strlen(r->labels[i]) < strlen(best))
+			best = r->labels[i];
+	}
+	return best;
+}
+
+/*
+ * How replies name the canonical fields unless a rule's `title` says
+ * otherwise: the fields are a contract, and so are their plain names.
+ */
+static const struct {
+	const char	*name;
+	const char	*title;
+} titles[] = {
+	{ "role", "Applying as" },
+	{ "email", "E-mail" },
+	{ "zip", "ZIP code" },
+	{ "library_type", "Library type" },
+	{ "supervisor_ok", "Supervisor's support" },
+	{ "supervisor_name", "Supervisor" },
+	{ "supervisor_email", "Supervisor's e-mail" },
+	{ "years_experience", "Years of experience" },
+	{ "strengths", "Strengths and experience" },
+	{ "membership", "Membership number" },
+	{ "match_preference", "Matching preference" },
+	{ "capacity", "Mentees you can take" },
+	{ "meeting_mode", "Meeting mode" },
+};
+
+char *
+rules_field_title(const struct rules *rules, const char *form,
+    const char *name)
+{
+	const struct field_rule	*r = field_rule_of(rules, form, name);
+	char			*t;
+	size_t			 i;
+
+	if (r != NULL && r->title != NULL)
+		return g_strdup(r->title);
+	for (i = 0; i < G_N_ELEMENTS(titles); i++) {
+		if (strcmp(titles[i].name, name) == 0)
+			return g_strdup(titles[i].title);
+	}
+	/* "meeting_date" reads as "Meeting date". */
+	t = g_strdelimit(g_strdup(name), "_", ' ');
+	t[0] = g_ascii_toupper(t[0]);
+	return t;
 }
 
 /* "a, b or c" from the values of `values` (struct choice or mapping). */

@@ -68,6 +68,14 @@ struct extraction *extract_message(const struct rules *,
 	    const struct extract_input *);
 void	extraction_free(struct extraction *);
 
+/*
+ * Read the message as an answer to `form`, whatever it looks like: a reply
+ * to a receipt carrying only the corrected lines is still an application.
+ * An unknown form reads as extract_message does.
+ */
+struct extraction *extract_application(const struct rules *,
+	    const char *form, const struct extract_input *);
+
 /* The value of field `name`, or NULL. */
 const char *extraction_get(const struct extraction *, const char *name);
 
@@ -76,7 +84,14 @@ const char *extraction_get(const struct extraction *, const char *name);
  * form name no active form has gives NULL (or an empty array).
  */
 const char *rules_form_title(const struct rules *, const char *form);
-/* The field's first label in `form` (or its shared definition), or NULL. */
+/*
+ * How replies name the field: its `title`, else its name made readable.
+ * Caller frees.
+ */
+char	*rules_field_title(const struct rules *, const char *form,
+	    const char *name);
+/* The field's shortest label in `form` (or its shared definition), the
+ * one a reply asks the applicant to write back; NULL when it has none. */
 const char *rules_field_label(const struct rules *, const char *form,
 	    const char *name);
 /* Its possible values as "a, b or c", or NULL for free text.  Caller frees. */

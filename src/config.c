@@ -30,6 +30,9 @@ enum option_type {
 	OPTION_HOST,
 	OPTION_SECONDS,		/* a whole number of seconds, 1 to 3600 */
 	OPTION_COUNT,		/* a whole number, 1 to 1000 */
+	OPTION_WEIGHT,		/* a whole number, 0 to 100 */
+	OPTION_BOOL,		/* yes or no */
+	OPTION_WORD,		/* one of the option's `choices` */
 };
 
 struct option {
@@ -39,9 +42,12 @@ struct option {
 	int		 required;
 	const char	*fallback;	/* default text, or NULL */
 	size_t		 offset;	/* where the value goes in struct config */
+	const char	*choices;	/* OPTION_WORD: "a|b|c" */
 };
 
-#define C(field)	offsetof(struct config, field)
+/* Where a key's value goes; W() also names the words it may take. */
+#define C(field)	offsetof(struct config, field), NULL
+#define W(field, words)	offsetof(struct config, field), words
 
 static const struct option options[] = {
 	{ "program", "name", OPTION_STRING, 1, NULL, C(name) },
@@ -68,6 +74,35 @@ static const struct option options[] = {
 	{ "imap", "timeout", OPTION_SECONDS, 0, NULL, C(imap.timeout) },
 	{ "imap", "mailbox", OPTION_STRING, 0, "INBOX", C(mailbox) },
 	{ "imap", "processed", OPTION_STRING, 0, "Processed", C(processed) },
+
+	{ "matching", "mode", OPTION_WORD, 0, "approve",
+	    W(matching.mode, "approve|auto") },
+	{ "matching", "maximize_count", OPTION_BOOL, 0, "no",
+	    C(matching.maximize_count) },
+	{ "matching", "reverse", OPTION_BOOL, 0, "no", C(matching.weights.reverse) },
+	{ "matching", "weight.goals", OPTION_WEIGHT, 0, "40",
+	    C(matching.weights.goals) },
+	{ "matching", "weight.library_type", OPTION_WEIGHT, 0, "15",
+	    C(matching.weights.library_type) },
+	{ "matching", "weight.region", OPTION_WEIGHT, 0, "10",
+	    C(matching.weights.region) },
+	{ "matching", "weight.seniority", OPTION_WEIGHT, 0, "20",
+	    C(matching.weights.seniority) },
+	{ "matching", "weight.preference", OPTION_WEIGHT, 0, "10",
+	    C(matching.weights.preference) },
+	{ "matching", "weight.meeting_mode", OPTION_WEIGHT, 0, "5",
+	    C(matching.weights.meeting_mode) },
+	{ "matching", "show", OPTION_LIST, 0, "name; email; library; position; "
+	    "library_type; city; state; region; years_experience; goals; "
+	    "strengths; meeting_mode", C(matching.show) },
+	{ "matching", "attachments", OPTION_LIST, 0, "discussion-topics.txt; "
+	    "partnership-agreement.txt", C(matching.attachments) },
+	{ "matching", "cadence", OPTION_STRING, 0, "once a month",
+	    C(matching.cadence) },
+	{ "matching", "first_meeting_days", OPTION_COUNT, 0, "30",
+	    C(matching.first_meeting_days) },
+	{ "matching", "goals_days", OPTION_COUNT, 0, "30",
+	    C(matching.goals_days) },
 
 	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
 	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
@@ -323,23 +358,57 @@ set_list(const struct loader *l, const struct option *o, const char *value,
 	return 0;
 }
 
-/* A port, or with OPTION_SECONDS a timeout: a whole number in range. */
+/* A port, a timeout, a count or a weight: a whole number in range. */
 static int
 set_number(const struct loader *l, const struct option *o, const char *value,
     int *slot, char **cause)
 {
+	long	 min = o->type == OPTION_WEIGHT ? 0 : 1;
 	long	 max = o->type == OPTION_PORT ? 65535 :
-	    o->type == OPTION_SECONDS ? 3600 : 1000;
+	    o->type == OPTION_SECONDS ? 3600 :
+	    o->type == OPTION_WEIGHT ? 100 : 1000;
 	char	*end;
 	long	 n;
 
 	errno = 0;
 	n = strtol(value, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > max)
+	if (errno != 0 || *end != '\0' || n < min || n > max)
 		return loader_error(l, o->group, o->key, cause,
-		    "%s must be a number from 1 to %ld, not \"%s\"", o->key,
-		    max, value);
+		    "%s must be a number from %ld to %ld, not \"%s\"", o->key,
+		    min, max, value);
 	*slot = (int)n;
+	return 0;
+}
+
+static int
+set_bool(const struct loader *l, const struct option *o, const char *value,
+    int *slot, char **cause)
+{
+	if (g_ascii_strcasecmp(value, "yes") == 0 ||
+	    g_ascii_strcasecmp(value, "true") == 0)
+		*slot = 1;
+	else if (g_ascii_strcasecmp(value, "no") == 0 ||
+	    g_ascii_strcasecmp(value, "false") == 0)
+		*slot = 0;
+	else
+		return loader_error(l, o->group, o->key, cause,
+		    "%s must be yes or no, not \"%s\"", o->key, value);
+	return 0;
+}
+
+static int
+set_word(const struct loader *l, const struct option *o, const char *value,
+    char **slot, char **cause)
+{
+	char	**words = g_strsplit(o->choices, "|", -1);
+	int	  ok = g_strv_contains((const char *const *)words, value);
+
+	g_strfreev(words);
+	if (!ok)
+		return loader_error(l, o->group, o->key, cause,
+		    "%s must be one of %s, not \"%s\"", o->key, o->choices,
+		    value);
+	*slot = g_strdup(value);
 	return 0;
 }
 
@@ -404,7 +473,12 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 	case OPTION_PORT:
 	case OPTION_SECONDS:
 	case OPTION_COUNT:
+	case OPTION_WEIGHT:
 		return set_number(l, o, value, slot, cause);
+	case OPTION_BOOL:
+		return set_bool(l, o, value, slot, cause);
+	case OPTION_WORD:
+		return set_word(l, o, value, slot, cause);
 	case OPTION_SECURITY:
 		return set_security(l, o, value, slot, cause);
 	case OPTION_TIMEZONE:
@@ -491,6 +565,9 @@ eligibility_parse(struct eligibility_rule *r, const char *text)
 		else
 			g_free(w[i]);
 	}
+	/* "because" and the reason's words, already copied whole. */
+	for (; w[i] != NULL; i++)
+		g_free(w[i]);
 	ok = n >= 2 && g_strv_contains(eligibility_ops, w[1]) &&
 	    (strcmp(w[1], "present") == 0 ? n == 2 : n == 3);
 	if (ok) {
@@ -655,6 +732,10 @@ config_free(struct config *c)
 	server_free(&c->imap);
 	g_free(c->mailbox);
 	g_free(c->processed);
+	g_free(c->matching.mode);
+	g_strfreev(c->matching.show);
+	g_strfreev(c->matching.attachments);
+	g_free(c->matching.cadence);
 	server_free(&c->smtp);
 	g_free(c);
 }

@@ -55,8 +55,8 @@ static char *
 reason(const struct eligibility_rule *r, const char *value)
 {
 	if (r->because != NULL && value != NULL)
-		return g_strdup_printf("%s (your application says %s: %s)",
-		    r->because, r->field, value);
+		return g_strdup_printf("%s (your application says %s)",
+		    r->because, value);
 	if (r->because != NULL)
 		return g_strdup(r->because);
 	if (value == NULL)

@@ -35,6 +35,8 @@ struct work {
 	const struct message_record	*r;
 	const struct mime_msg		*msg;
 	char				**cause;
+	char				*answered;	/* the address of the
+							   participant it answers */
 };
 
 int
@@ -63,6 +65,18 @@ process_free(struct process *p)
 		rules_free(p->rules);
 	replies_free(p->replies);
 	g_free(p);
+}
+
+struct rules *
+process_rules(struct process *p)
+{
+	return p->rules;
+}
+
+struct replies *
+process_replies(struct process *p)
+{
+	return p->replies;
 }
 
 static int
@@ -290,11 +304,13 @@ process_application(struct work *w, const struct extraction *x)
 {
 	struct verdict	 v = { 0 };
 	GHashTable	*fields;
-	const char	*email = extraction_get(x, "email");
+	const char	*email = w->answered;
 	char		*reasons;
 	int64_t		 pid;
 	int		 created, error;
 
+	if (email == NULL)
+		email = extraction_get(x, "email");
 	if (email == NULL)
 		email = w->r->from_addr;
 	if (participant_apply(w->db, email, x, w->id, w->r->recorded_at, &pid,
@@ -336,43 +352,56 @@ process_other(struct work *w)
 	return error;
 }
 
+/* The application a message answers: its form and its address. */
+struct answered {
+	char	*form;
+	char	*email;
+};
+
 static int
-form_row(struct db_row *row, void *arg)
+answered_row(struct db_row *row, void *arg)
 {
-	*(char **)arg = g_strdup(db_row_text(row, 0));
+	struct answered	*a = arg;
+
+	a->form = g_strdup(db_row_text(row, 0));
+	a->email = g_strdup(db_row_text(row, 1));
 	return 1;
 }
 
 /*
- * The form of the application this message answers: it replies to one of
- * our receipts (In-Reply-To or References), or comes from an applicant
- * whose application is still incomplete.  NULL when neither.
+ * The application this message answers: it replies to one of our
+ * receipts (In-Reply-To or References), or comes from an applicant whose
+ * application is still incomplete.  0 with `a` filled, or -1 for neither.
  */
-static char *
-answered_form(struct work *w)
+static int
+answered_application(struct work *w, struct answered *a)
 {
-	char	**ids, *all, *form = NULL;
+	char	**ids, *all;
 	size_t	  i;
 
 	all = g_strjoin(" ", w->msg->in_reply_to != NULL ?
 	    w->msg->in_reply_to : "", w->msg->references != NULL ?
 	    w->msg->references : "", NULL);
 	ids = g_strsplit(all, " ", -1);
-	for (i = 0; ids[i] != NULL && form == NULL; i++) {
+	for (i = 0; ids[i] != NULL && a->form == NULL; i++) {
 		if (*ids[i] != '\0')
-			db_query(w->db, NULL, form_row, &form, "SELECT p.form "
-			    "FROM outbox o JOIN message m ON m.id = o.message "
-			    "JOIN participant p ON p.id = m.participant WHERE "
-			    "o.message_id = ? AND o.kind IN ('receipt', "
-			    "'ineligible')", "t", ids[i]);
+			db_query(w->db, NULL, answered_row, a, "SELECT p.form, "
+			    "p.email FROM outbox o JOIN message m ON m.id = "
+			    "o.message JOIN participant p ON p.id = "
+			    "m.participant WHERE o.message_id = ? AND o.kind IN "
+			    "('receipt', 'ineligible')", "t", ids[i]);
 	}
 	g_strfreev(ids);
 	g_free(all);
-	if (form == NULL)
-		db_query(w->db, NULL, form_row, &form, "SELECT form FROM "
+	if (a->form == NULL)
+		db_query(w->db, NULL, answered_row, a, "SELECT form, email FROM "
 		    "participant WHERE email = ? AND status = 'incomplete'", "t",
 		    w->r->from_addr);
-	return form;
+	if (a->form != NULL)
+		return 0;
+	g_free(a->email);
+	a->email = NULL;
+	return -1;
 }
 
 /* Whether `x` says anything beyond the address it came from. */
@@ -391,25 +420,48 @@ has_answers(const struct extraction *x)
 }
 
 /*
+ * A correction's "email" is the From address the rules fall back on, not
+ * an answer: the application keeps the address its form gave.
+ */
+static void
+drop_from_address(struct extraction *x, const char *from)
+{
+	const struct extract_field	*f;
+	guint				 i;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = g_ptr_array_index(x->fields, i);
+		if (strcmp(f->name, "email") == 0 &&
+		    g_ascii_strcasecmp(f->value, from) == 0) {
+			g_ptr_array_remove_index(x->fields, i);
+			return;
+		}
+	}
+}
+
+/*
  * A message the rules call "other" may be an applicant's corrected lines
- * ("Library Type: Public"): read it as their form, and keep that reading
- * when it finds an answer.
+ * ("Library Type: Public"): read it as their form, and keep that reading,
+ * for the application it answers, when it finds an answer.
  */
 static struct extraction *
 as_correction(struct work *w, const struct extract_input *in,
     struct extraction *x)
 {
+	struct answered		 a = { NULL, NULL };
 	struct extraction	*update;
-	char			*form;
 
-	if (strcmp(x->kind, "other") != 0 || (form = answered_form(w)) == NULL)
+	if (strcmp(x->kind, "other") != 0 || answered_application(w, &a) != 0)
 		return x;
-	update = extract_application(w->p->rules, form, in);
-	g_free(form);
+	update = extract_application(w->p->rules, a.form, in);
+	g_free(a.form);
 	if (!has_answers(update)) {
 		extraction_free(update);
+		g_free(a.email);
 		return x;
 	}
+	drop_from_address(update, in->from_addr);
+	w->answered = a.email;
 	extraction_free(x);
 	return update;
 }
@@ -419,7 +471,7 @@ process_message(struct process *p, struct db *db, int64_t id,
     const struct message_record *r, const struct mime_msg *msg,
     char **cause)
 {
-	struct work		 w = { p, db, id, r, msg, cause };
+	struct work		 w = { p, db, id, r, msg, cause, NULL };
 	struct extract_input	 in;
 	struct extraction	*x;
 	int			 error;
@@ -439,5 +491,6 @@ process_message(struct process *p, struct db *db, int64_t id,
 	else
 		error = set_kind(&w, x->kind, 0);
 	extraction_free(x);
+	g_free(w.answered);
 	return error;
 }

@@ -31,6 +31,12 @@ static const struct reply_def reply_defs[] = {
 	    "reasons:text" },
 	{ "not-understood", PROGRAM "applicant.name applicant.email subject",
 	    "" },
+	{ "introduction", PROGRAM "me.name other.name other.role mentee "
+	    "cadence first_meeting_by goals_by",
+	    "other.fields:label,value attachments:name" },
+	{ "proposals", PROGRAM "count one",
+	    "proposals:id,mentee,mentor,score,why,runner_up,new "
+	    "unmatched:name,why" },
 };
 
 struct replies {

@@ -25,7 +25,8 @@ void	replies_free(struct replies *);
 struct tvars *reply_vars(const struct config *);
 
 /*
- * Render template `name` ("receipt", "ineligible", "not-understood") with
+ * Render template `name` ("receipt", "ineligible", "not-understood",
+ * "introduction", "proposals") with
  * `vars`.  Returns 0 with new strings in *subject and *body (caller frees),
  * or -1 with *cause set.
  */

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "csv.h"
 #include "db.h"
 #include "log.h"
 #include "rules.h"
@@ -133,27 +134,6 @@ participant_fields(struct db *db, int64_t id, char **cause)
 		return NULL;
 	}
 	return t;
-}
-
-/* One CSV cell (RFC 4180): quoted when it holds a comma, quote or newline. */
-static void
-csv_cell(GString *line, const char *value)
-{
-	const char	*p;
-
-	if (value == NULL)
-		return;
-	if (strpbrk(value, ",\"\r\n") == NULL) {
-		g_string_append(line, value);
-		return;
-	}
-	g_string_append_c(line, '"');
-	for (p = value; *p != '\0'; p++) {
-		if (*p == '"')
-			g_string_append_c(line, '"');
-		g_string_append_c(line, *p);
-	}
-	g_string_append_c(line, '"');
 }
 
 struct csv_out {

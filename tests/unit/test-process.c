@@ -1,0 +1,1223 @@
+/*
+ * test-process.c -- what a message means for the program, as process.h
+ * promises: an application makes or updates a participant, who is judged
+ * (complete, incomplete, ineligible) and gets one reply, queued in the
+ * outbox in the transaction that recorded the message; a reply to a
+ * receipt corrects the application; a person whose mail is not understood
+ * is told the coordinator will answer; and some mail is never answered:
+ * automatic mail, mail that cannot be read, mail with no sender, the
+ * coordinator's, and more than [program] replies_per_day a day to anyone.
+ *
+ * Messages come from the corpus (tests/corpus) or are written here, and
+ * are recorded and handed to process_message exactly as intake.c does
+ * (deliver(), below).  Each test has its own configuration and an empty
+ * in-memory database; the clock is fixed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "mime.h"
+#include "process.h"
+#include "state-message.h"
+#include "state-outbox.h"
+
+#define APPLICATIONS	"tests/corpus/applications/"
+#define OTHER		"tests/corpus/other/"
+#define MIME		"tests/corpus/mime/"
+
+#define PROGRAM_NAME	"Test Mentoring Program"
+#define PROGRAM_ADDR	"mentoring@example.org"
+#define COORDINATOR	"coord@example.org"
+#define NOW		"2026-03-14T15:00:00Z"
+
+#define ALLISON		"akrueger@tomahawklibrary.example.org"
+#define JORDAN		"jreyes@rhinelanderlibrary.example.org"
+#define MAI		"mthao@fresnolibrary.example.org"
+
+struct fixture {
+	char		*dir;
+	struct config	*cfg;
+	struct process	*process;
+	struct db	*db;
+	uint32_t	 uid;		/* of the last message delivered */
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = g_new0(struct fixture, 1);
+
+	*state = f;
+	f->dir = g_dir_make_tmp("test-process.XXXXXX", NULL);
+	if (f->dir == NULL)
+		return -1;
+	return clock_set(NOW, NULL, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		*path;
+
+	process_free(f->process);
+	config_free(f->cfg);
+	db_close(f->db);
+	path = g_build_filename(f->dir, "mentormail.conf", NULL);
+	g_remove(path);
+	g_free(path);
+	g_rmdir(f->dir);
+	g_free(f->dir);
+	g_free(f);
+	return 0;
+}
+
+/*
+ * Start the program: a configuration with `program` added to [program]
+ * (forms, replies_per_day) and `eligibility` (may be NULL) as its
+ * [eligibility] group, the shipped rules and templates, and an empty
+ * database.
+ */
+static void
+start(struct fixture *f, const char *program, const char *eligibility)
+{
+	char	*cwd, *path, *text, *cause = NULL;
+
+	cwd = g_get_current_dir();
+	text = g_strdup_printf(
+	    "[program]\n"
+	    "name = " PROGRAM_NAME "\n"
+	    "address = " PROGRAM_ADDR "\n"
+	    "coordinators = " COORDINATOR "\n"
+	    "database = state.db\n"
+	    "rules = %s/rules\n"
+	    "templates = %s/templates\n"
+	    "%s"
+	    "[imap]\n"
+	    "host = imap.example.org\n"
+	    "username = " PROGRAM_ADDR "\n"
+	    "password_file = imap.password\n"
+	    "%s%s", cwd, cwd, program, eligibility != NULL ?
+	    "[eligibility]\n" : "", eligibility != NULL ? eligibility : "");
+	path = g_build_filename(f->dir, "mentormail.conf", NULL);
+	if (!g_file_set_contents(path, text, -1, NULL))
+		fail_msg("cannot write %s", path);
+	if (config_load(path, &f->cfg, &cause) != 0)
+		fail_msg("config: %s", cause);
+	if (process_open(f->cfg, &f->process, &cause) != 0)
+		fail_msg("process_open: %s", cause);
+	g_free(path);
+	path = g_build_filename(f->dir, "state.db", NULL);
+	if (db_open_copy(path, &f->db, &cause) != 0)
+		fail_msg("db_open_copy: %s", cause);
+	g_free(path);
+	g_free(text);
+	g_free(cwd);
+}
+
+static void
+assert_contains(const char *haystack, const char *needle)
+{
+	if (haystack == NULL)
+		fail_msg("NULL does not contain \"%s\"", needle);
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+static void
+assert_lacks(const char *haystack, const char *needle)
+{
+	if (haystack != NULL && strstr(haystack, needle) != NULL)
+		fail_msg("\"%s\" contains \"%s\"", haystack, needle);
+}
+
+/* Delivering: what intake.c does with one message it fetched. */
+
+/* intake_auto_reason(): mime.c's signs, or our own address. */
+static const char *
+auto_reason(struct fixture *f, const struct mime_msg *msg)
+{
+	if (msg->auto_reason != NULL)
+		return msg->auto_reason;
+	if (msg->from_addr != NULL &&
+	    g_ascii_strcasecmp(msg->from_addr, f->cfg->address) == 0)
+		return "sent from the program address (our own mail)";
+	return NULL;
+}
+
+/*
+ * Record `raw` as intake_message() and intake_store() do, in a
+ * transaction of its own, and hand it to process_message.  Returns the
+ * message's id, or 0 when it was a copy of one recorded already.
+ */
+static int64_t
+deliver_raw(struct fixture *f, const char *raw, size_t len)
+{
+	struct message_record	 r = { 0 };
+	struct mime_msg		*msg = NULL;
+	char			*hash, *now, *mime_cause = NULL, *cause = NULL;
+	int64_t			 id = 0, original;
+
+	now = clock_now_iso();
+	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)raw, len);
+	r = (struct message_record){ .mailbox = "INBOX", .uidvalidity = 1,
+	    .uid = ++f->uid, .internaldate = now, .raw = raw, .size = len,
+	    .hash = hash, .recorded_at = now };
+	if (mime_parse(raw, len, &msg, &mime_cause) != 0)
+		msg = NULL;
+	if (msg != NULL) {
+		r.message_id = msg->message_id;
+		r.from_addr = msg->from_addr;
+		r.from_name = msg->from_name;
+		r.subject = msg->subject;
+		r.text = msg->text;
+		r.auto_reason = auto_reason(f, msg);
+		r.cause = msg->warning;
+	}
+	if (msg == NULL) {
+		r.outcome = "unparseable";
+		r.cause = mime_cause;
+	} else if (r.auto_reason != NULL)
+		r.outcome = "automatic";
+	else
+		r.outcome = "decoded";
+
+	if (db_begin(f->db, &cause) != 0)
+		fail_msg("db_begin: %s", cause);
+	original = state_message_original(f->db, &r, &cause);
+	if (original < 0)
+		fail_msg("state_message_original: %s", cause);
+	if (original > 0) {
+		if (state_duplicate_add(f->db, &r, original, &cause) != 0)
+			fail_msg("state_duplicate_add: %s", cause);
+	} else {
+		if (state_message_add(f->db, &r, &id, &cause) != 0)
+			fail_msg("state_message_add: %s", cause);
+		if (process_message(f->process, f->db, id, &r, msg,
+		    &cause) != 0)
+			fail_msg("process_message: %s", cause);
+	}
+	if (db_commit(f->db, &cause) != 0)
+		fail_msg("db_commit: %s", cause);
+
+	mime_msg_free(msg);
+	g_free(mime_cause);
+	g_free(hash);
+	g_free(now);
+	return id;
+}
+
+static int64_t
+deliver(struct fixture *f, const char *text)
+{
+	return deliver_raw(f, text, strlen(text));
+}
+
+static int64_t
+deliver_file(struct fixture *f, const char *path)
+{
+	char	*raw;
+	gsize	 len;
+	int64_t	 id;
+
+	if (!g_file_get_contents(path, &raw, &len, NULL))
+		fail_msg("cannot read %s", path);
+	id = deliver_raw(f, raw, len);
+	g_free(raw);
+	return id;
+}
+
+/* What the database says. */
+
+/* A count or an id: the first column of the first row, 0 for none. */
+static int64_t
+query_int(struct fixture *f, const char *sql)
+{
+	int64_t	n;
+	int	found;
+
+	n = db_query_int(f->db, NULL, &found, sql, "");
+	if (found < 0)
+		fail_msg("query failed: %s", sql);
+	return n;
+}
+
+/* As query_int, with `id` for the one '?'. */
+static int64_t
+query_int_of(struct fixture *f, const char *sql, int64_t id)
+{
+	int64_t	n;
+	int	found;
+
+	n = db_query_int(f->db, NULL, &found, sql, "i", id);
+	if (found < 0)
+		fail_msg("query failed: %s", sql);
+	return n;
+}
+
+static int
+text_row(struct db_row *row, void *arg)
+{
+	*(char **)arg = g_strdup(db_row_text(row, 0));
+	return 1;
+}
+
+/* The first column of the first row as text (NULL for none).  Caller frees. */
+static char *
+query_text(struct fixture *f, const char *sql, int64_t id)
+{
+	char	*v = NULL;
+
+	if (db_query(f->db, NULL, text_row, &v, sql, "i", id) < 0)
+		fail_msg("query failed: %s", sql);
+	return v;
+}
+
+/* As query_text, with the text `arg` for the one '?'. */
+static char *
+query_text_t(struct fixture *f, const char *sql, const char *arg)
+{
+	char	*v = NULL;
+
+	if (db_query(f->db, NULL, text_row, &v, sql, "t", arg) < 0)
+		fail_msg("query failed: %s", sql);
+	return v;
+}
+
+static void
+assert_text(char *got, const char *want)
+{
+	if (want == NULL && got != NULL)
+		fail_msg("\"%s\", not NULL", got);
+	if (want != NULL && got == NULL)
+		fail_msg("NULL, not \"%s\"", want);
+	if (want != NULL)
+		assert_string_equal(got, want);
+	g_free(got);
+}
+
+static int64_t
+outbox_count(struct fixture *f)
+{
+	return query_int(f, "SELECT count(*) FROM outbox");
+}
+
+static int64_t
+participant_count(struct fixture *f)
+{
+	return query_int(f, "SELECT count(*) FROM participant");
+}
+
+/* The participant with address `email`, or 0. */
+static int64_t
+participant_of(struct fixture *f, const char *email)
+{
+	int64_t	n;
+	int	found;
+
+	n = db_query_int(f->db, NULL, &found, "SELECT id FROM participant "
+	    "WHERE email = ?", "t", email);
+	if (found < 0)
+		fail_msg("query failed");
+	return n;
+}
+
+static char *
+status_of(struct fixture *f, const char *email)
+{
+	return query_text_t(f, "SELECT status FROM participant WHERE "
+	    "email = ?", email);
+}
+
+static char *
+field_of(struct fixture *f, const char *email, const char *name)
+{
+	char	*v = NULL;
+
+	if (db_query(f->db, NULL, text_row, &v, "SELECT value FROM "
+	    "participant_field f JOIN participant p ON p.id = f.participant "
+	    "WHERE p.email = ? AND f.name = ?", "tt", email, name) < 0)
+		fail_msg("reading %s of %s failed", name, email);
+	return v;
+}
+
+static char *
+kind_of(struct fixture *f, int64_t message)
+{
+	return query_text(f, "SELECT kind FROM message WHERE id = ?", message);
+}
+
+/* A mail in the outbox, read back and decoded as its recipient would. */
+struct sent {
+	int64_t		 id;
+	char		*kind;
+	char		*to;
+	char		*message_id;
+	int64_t		 message;	/* the inbound message it answers */
+	struct mime_msg	*mail;
+};
+
+static void
+sent_free(struct sent *s)
+{
+	g_free(s->kind);
+	g_free(s->to);
+	g_free(s->message_id);
+	mime_msg_free(s->mail);
+}
+
+/* The `n`th mail queued (from 0). */
+static void
+sent(struct fixture *f, int n, struct sent *s)
+{
+	struct outbox_mail	*m;
+	char			*cause = NULL;
+
+	memset(s, 0, sizeof *s);
+	s->id = db_query_int(f->db, NULL, NULL, "SELECT id FROM outbox "
+	    "ORDER BY id LIMIT 1 OFFSET ?", "i", (int64_t)n);
+	if (s->id <= 0 || state_outbox_get(f->db, s->id, &m, &cause) != 1)
+		fail_msg("no mail %d in the outbox", n);
+	s->kind = g_strdup(m->kind);
+	s->to = g_strdup(m->to_addr);
+	s->message_id = g_strdup(m->message_id);
+	s->message = query_int_of(f, "SELECT coalesce(message, 0) FROM "
+	    "outbox WHERE id = ?", s->id);
+	if (mime_parse(m->raw, m->len, &s->mail, &cause) != 0)
+		fail_msg("our own mail cannot be read: %s", cause);
+	assert_non_null(s->mail->text);
+	state_outbox_free(m);
+}
+
+/* The one mail queued, which must be a `kind` to `to` answering `message`. */
+static void
+only_reply(struct fixture *f, const char *kind, const char *to,
+    int64_t message, struct sent *s)
+{
+	assert_int_equal(outbox_count(f), 1);
+	sent(f, 0, s);
+	assert_string_equal(s->kind, kind);
+	assert_string_equal(s->to, to);
+	assert_int_equal(s->message, message);
+}
+
+/*
+ * The lines of `text` after the first one holding `heading`, up to the
+ * next blank line, joined by "\n".  Caller frees.
+ */
+static char *
+section(const char *text, const char *heading)
+{
+	char	**lines;
+	GString	 *s = g_string_new(NULL);
+	size_t	   i;
+
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL && strstr(lines[i], heading) == NULL; i++)
+		;
+	if (lines[i] == NULL)
+		fail_msg("no \"%s\" in:\n%s", heading, text);
+	for (i++; lines[i] != NULL && *lines[i] == '\0'; i++)
+		;
+	for (; lines[i] != NULL && *lines[i] != '\0'; i++)
+		g_string_append_printf(s, "%s\n", lines[i]);
+	g_strfreev(lines);
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * The example line the receipt offers to fill in for a missing field:
+ * the first line holding `needle` and ending in ": ...", without its
+ * indentation and the " ..." after its colon.  Caller frees.
+ */
+static char *
+hint_for(const char *text, const char *needle)
+{
+	char	**lines, *hint = NULL, *line;
+	size_t	  i;
+
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL && hint == NULL; i++) {
+		line = g_strchug(lines[i]);
+		if (strstr(line, needle) != NULL &&
+		    g_str_has_suffix(line, ": ..."))
+			hint = g_strndup(line, strlen(line) - 4);
+	}
+	g_strfreev(lines);
+	if (hint == NULL)
+		fail_msg("no line \"...%s...: ...\" to fill in:\n%s", needle,
+		    text);
+	return hint;
+}
+
+/* Applications. */
+
+static void
+test_clean_application(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*dana = "dana.whitfield@ccpls.example.org";
+	struct sent	 s;
+	int64_t		 m, pid;
+	char		*understood;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+
+	assert_int_equal(participant_count(f), 1);
+	pid = participant_of(f, dana);
+	assert_true(pid > 0);
+	assert_text(status_of(f, dana), "applied");
+	assert_text(field_of(f, dana, "role"), "mentee");
+	assert_text(field_of(f, dana, "library"),
+	    "Campbell County Public Library System");
+	assert_text(kind_of(f, m), "application");
+	assert_int_equal(query_int_of(f, "SELECT participant FROM message "
+	    "WHERE id = ?", m), pid);
+	/* Every field is history, and came with this message. */
+	assert_int_equal(query_int_of(f, "SELECT count(*) FROM "
+	    "participant_change WHERE message = ?", m),
+	    query_int_of(f, "SELECT count(*) FROM participant_field WHERE "
+	    "participant = ?", pid));
+	assert_true(query_int_of(f, "SELECT count(*) FROM participant_field "
+	    "WHERE participant = ?", pid) >= 15);
+
+	only_reply(f, "receipt", dana, m, &s);
+	assert_string_equal(s.mail->in_reply_to,
+	    "20260113161422.4821@ccpls.example.org");
+	assert_contains(s.mail->references,
+	    "20260113161422.4821@ccpls.example.org");
+	assert_string_equal(s.mail->from_addr, PROGRAM_ADDR);
+	assert_string_equal(s.mail->message_id, s.message_id);
+	/* Marked as an automatic reply, so that robots do not answer it. */
+	assert_non_null(s.mail->auto_reason);
+	assert_contains(s.mail->subject, PROGRAM_NAME);
+	assert_contains(s.mail->text, "Dear Dana Whitfield,");
+	understood = section(s.mail->text, "understood");
+	assert_contains(understood,
+	    ": Campbell County Public Library System\n");
+	assert_contains(understood, ": Dana Whitfield\n");
+	g_free(understood);
+	assert_lacks(s.mail->text, "missing");
+	sent_free(&s);
+}
+
+static void
+test_incomplete_application_names_what_is_missing(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+	char		*missing;
+
+	start(f, "forms = wvls\n", NULL);
+	m = deliver_file(f, APPLICATIONS "wv05-mentee-missing-years.eml");
+
+	assert_int_equal(participant_count(f), 1);
+	assert_text(status_of(f, ALLISON), "incomplete");
+	assert_text(field_of(f, ALLISON, "years_experience"), NULL);
+	assert_text(kind_of(f, m), "application");
+
+	only_reply(f, "receipt", ALLISON, m, &s);
+	assert_string_equal(s.mail->in_reply_to,
+	    "87o7h3k2x1.fsf@tomahawklibrary.example.org");
+	missing = section(s.mail->text, "missing");
+	assert_contains(missing, "- Years of");
+	assert_contains(missing, "experience\n");
+	assert_lacks(missing, "Name");
+	g_free(missing);
+	/* And a line to send back. */
+	g_free(hint_for(s.mail->text, "experience"));
+	sent_free(&s);
+}
+
+static void
+test_both_roles_ticked_is_unclear(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*cody = "clindqvist@example.com";
+	struct sent	 s;
+	int64_t		 m;
+	char		*unclear;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_file(f, APPLICATIONS "wy07-ambiguous-both-roles.eml");
+
+	assert_text(status_of(f, cody), "incomplete");
+	assert_text(field_of(f, cody, "role"), NULL);
+	assert_text(field_of(f, cody, "name"), "Cody Lindqvist");
+	only_reply(f, "receipt", cody, m, &s);
+	unclear = section(s.mail->text, "not clear");
+	assert_contains(unclear, "role");
+	assert_contains(unclear, "mentee");
+	assert_contains(unclear, "mentor");
+	g_free(unclear);
+	sent_free(&s);
+}
+
+/* Corrections. */
+
+/*
+ * Allison answers her receipt with the line it offered, filled in:
+ * "Years of experience: 1".  Returns the reply's id.
+ */
+static int64_t
+answer_receipt(struct fixture *f, const char *from, int threaded)
+{
+	struct sent	 receipt;
+	char		*hint, *mail;
+	int64_t		 id;
+
+	sent(f, 0, &receipt);
+	hint = hint_for(receipt.mail->text, "experience");
+	if (threaded)
+		mail = g_strdup_printf("From: Allison Krueger <%s>\n"
+		    "To: " PROGRAM_NAME " <" PROGRAM_ADDR ">\n"
+		    "Subject: Re: %s\n"
+		    "Date: Sat, 14 Mar 2026 09:12:00 -0500\n"
+		    "Message-ID: <reply-years.1@tomahawklibrary.example.org>\n"
+		    "In-Reply-To: <%s>\n"
+		    "References: <87o7h3k2x1.fsf@tomahawklibrary.example.org> "
+		    "<%s>\n"
+		    "MIME-Version: 1.0\n"
+		    "Content-Type: text/plain; charset=us-ascii\n"
+		    "\n"
+		    "%s 1\n", from, receipt.mail->subject, receipt.message_id,
+		    receipt.message_id, hint);
+	else
+		mail = g_strdup_printf("From: Allison Krueger <%s>\n"
+		    "To: " PROGRAM_NAME " <" PROGRAM_ADDR ">\n"
+		    "Subject: my years\n"
+		    "Date: Sat, 14 Mar 2026 09:12:00 -0500\n"
+		    "Message-ID: <reply-years.1@tomahawklibrary.example.org>\n"
+		    "MIME-Version: 1.0\n"
+		    "Content-Type: text/plain; charset=us-ascii\n"
+		    "\n"
+		    "%s 1\n", from, hint);
+	id = deliver(f, mail);
+	g_free(mail);
+	g_free(hint);
+	sent_free(&receipt);
+	return id;
+}
+
+/* What the correction changed and what the second receipt says. */
+static void
+assert_corrected(struct fixture *f, const char *applicant, int64_t reply)
+{
+	struct sent	 first, second;
+	char		*understood, *text;
+
+	assert_int_equal(participant_count(f), 1);
+	assert_text(field_of(f, applicant, "years_experience"), "1");
+	assert_text(field_of(f, applicant, "name"), "Allison Krueger");
+	assert_text(field_of(f, applicant, "library"),
+	    "Tomahawk Public Library");
+	assert_text(status_of(f, applicant), "applied");
+	assert_text(kind_of(f, reply), "application");
+	assert_int_equal(query_int_of(f, "SELECT participant FROM message "
+	    "WHERE id = ?", reply), participant_of(f, applicant));
+
+	/* The change, with the message that made it: and nothing else. */
+	text = query_text(f, "SELECT field || '|' || coalesce(old_value, "
+	    "'NULL') || '|' || new_value FROM participant_change WHERE "
+	    "message = ?", reply);
+	assert_text(text, "years_experience|NULL|1");
+	assert_int_equal(query_int_of(f, "SELECT count(*) FROM "
+	    "participant_change WHERE message = ?", reply), 1);
+
+	/* A second receipt, in the reply's thread, saying it is an update. */
+	assert_int_equal(outbox_count(f), 2);
+	sent(f, 0, &first);
+	sent(f, 1, &second);
+	assert_string_equal(second.kind, "receipt");
+	assert_string_equal(second.to, first.to);
+	assert_int_equal(second.message, reply);
+	assert_string_equal(second.mail->in_reply_to,
+	    "reply-years.1@tomahawklibrary.example.org");
+	assert_string_not_equal(second.mail->subject, first.mail->subject);
+	assert_true(strstr(second.mail->subject, "update") != NULL ||
+	    strstr(second.mail->subject, "Update") != NULL);
+	assert_contains(second.mail->text, "update");
+	understood = section(second.mail->text, "understood");
+	assert_contains(understood, "experience: 1\n");
+	g_free(understood);
+	assert_lacks(second.mail->text, "missing");
+	sent_free(&first);
+	sent_free(&second);
+}
+
+static void
+test_correction_by_reply_to_receipt(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 reply;
+
+	start(f, "forms = wvls\n", NULL);
+	deliver_file(f, APPLICATIONS "wv05-mentee-missing-years.eml");
+	assert_text(status_of(f, ALLISON), "incomplete");
+
+	reply = answer_receipt(f, ALLISON, 1);
+	assert_corrected(f, ALLISON, reply);
+}
+
+/* Out of the thread, from an applicant whose application is incomplete. */
+static void
+test_correction_from_incomplete_applicant(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 reply;
+
+	start(f, "forms = wvls\n", NULL);
+	deliver_file(f, APPLICATIONS "wv05-mentee-missing-years.eml");
+	reply = answer_receipt(f, ALLISON, 0);
+	assert_corrected(f, ALLISON, reply);
+}
+
+/*
+ * She applied from her home address, giving her library address in the
+ * form: the receipt went to her home address, and she answers it from
+ * there.  The reply is to her receipt: it corrects her application.
+ */
+static void
+test_correction_from_the_address_the_receipt_went_to(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*home = "allison.k@home.example.net";
+	struct sent	 receipt;
+	int64_t		 application, reply;
+
+	start(f, "forms = wvls\n", NULL);
+	application = deliver(f,
+	    "From: Allison Krueger <allison.k@home.example.net>\n"
+	    "To: WVLS Mentoring <" PROGRAM_ADDR ">\n"
+	    "Subject: Mentoring program - Tomahawk\n"
+	    "Date: Fri, 13 Mar 2026 11:19:44 -0500\n"
+	    "Message-ID: <87o7h3k2x1.fsf@tomahawklibrary.example.org>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=us-ascii\n"
+	    "\n"
+	    "WVLS Mentoring Program Application\n"
+	    "Applying as:  ( ) Mentor   (x) Mentee\n"
+	    "Name: Allison Krueger\n"
+	    "Library: Tomahawk Public Library\n"
+	    "Position: Interim Director\n"
+	    "Email: " ALLISON "\n"
+	    "Mentees - Years of administrative experience:\n");
+	assert_int_equal(participant_count(f), 1);
+	assert_text(status_of(f, ALLISON), "incomplete");
+	only_reply(f, "receipt", home, application, &receipt);
+	sent_free(&receipt);
+
+	reply = answer_receipt(f, home, 1);
+	if (participant_of(f, home) != 0)
+		fail_msg("the reply to %s's receipt made a new participant, "
+		    "%s, instead of correcting her application", ALLISON,
+		    home);
+	assert_corrected(f, ALLISON, reply);
+}
+
+/* The same application again, changing nothing: an update, no change. */
+static void
+test_same_application_again(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*dana = "dana.whitfield@ccpls.example.org";
+	struct sent	 second;
+	char		*raw, *again;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+	if (!g_file_get_contents(APPLICATIONS "wy01-mentee-clean.eml", &raw,
+	    NULL, NULL))
+		fail_msg("cannot read wy01");
+	/* Sent again: a new message, with a Message-ID of its own. */
+	again = g_strdup(raw);
+	memcpy(strstr(again, "<20260113161422.4821@"), "<20260113161422.4822@",
+	    strlen("<20260113161422.4822@"));
+	m = deliver(f, again);
+	assert_true(m > 0);
+
+	assert_int_equal(participant_count(f), 1);
+	assert_text(status_of(f, dana), "applied");
+	assert_int_equal(query_int_of(f, "SELECT count(*) FROM "
+	    "participant_change WHERE message = ?", m), 0);
+	assert_int_equal(outbox_count(f), 2);
+	sent(f, 1, &second);
+	assert_string_equal(second.kind, "receipt");
+	assert_string_equal(second.mail->in_reply_to,
+	    "20260113161422.4822@ccpls.example.org");
+	assert_contains(second.mail->text, "update");
+	sent_free(&second);
+	g_free(again);
+	g_free(raw);
+}
+
+/* The very same message met again (a copy): recorded once, answered once. */
+static void
+test_copy_is_answered_once(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "forms = wyoming\n", NULL);
+	assert_true(deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml") > 0);
+	assert_int_equal(deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml"),
+	    0);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(participant_count(f), 1);
+}
+
+/* Eligibility. */
+
+#define WVLS_EXPERIENCE							\
+	"mentor.experience = years_experience >= 2 because "		\
+	"mentors need at least two years of relevant experience\n"
+
+static const char jordan[] =
+    "From: Jordan Reyes <" JORDAN ">\n"
+    "To: " PROGRAM_NAME " <" PROGRAM_ADDR ">\n"
+    "Subject: Mentor application\n"
+    "Date: Wed, 4 Feb 2026 10:02:00 -0600\n"
+    "Message-ID: <mentor-one-year.1@rhinelanderlibrary.example.org>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "WVLS Mentoring Program Application\n"
+    "Applying as:  (x) Mentor   ( ) Mentee\n"
+    "Name: Jordan Reyes\n"
+    "Library: Rhinelander District Library\n"
+    "Position: Adult Services Librarian\n"
+    "Email: " JORDAN "\n"
+    "Mentors - Years of relevant experience: 1\n"
+    "Mentors - What expertise would you like to share?\n"
+    "Adult programming on a small budget.\n";
+
+static void
+test_ineligible_applicant_gets_the_reasons(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+	char		*reason;
+
+	start(f, "forms = wvls\n", WVLS_EXPERIENCE);
+	m = deliver(f, jordan);
+
+	assert_text(status_of(f, JORDAN), "ineligible");
+	reason = query_text_t(f, "SELECT reason FROM participant WHERE "
+	    "email = ?", JORDAN);
+	assert_contains(reason,
+	    "mentors need at least two years of relevant experience");
+	g_free(reason);
+	assert_text(kind_of(f, m), "application");
+
+	only_reply(f, "ineligible", JORDAN, m, &s);
+	assert_string_equal(s.mail->in_reply_to,
+	    "mentor-one-year.1@rhinelanderlibrary.example.org");
+	assert_contains(s.mail->text, "Dear Jordan Reyes,");
+	assert_contains(s.mail->text,
+	    "mentors need at least two years of relevant experience");
+	assert_contains(s.mail->text, "(your application says 1)");
+	assert_lacks(s.mail->text, "This is what we understood");
+	sent_free(&s);
+}
+
+/* Told why, he answers the reply with the right figure: judged again. */
+static void
+test_ineligible_applicant_corrects_the_answer(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 refusal, receipt;
+	char		*mail;
+	int64_t		 reply;
+
+	start(f, "forms = wvls\n", WVLS_EXPERIENCE);
+	deliver(f, jordan);
+	sent(f, 0, &refusal);
+	mail = g_strdup_printf("From: Jordan Reyes <" JORDAN ">\n"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: Re: %s\n"
+	    "Message-ID: <mentor-one-year.2@rhinelanderlibrary.example.org>\n"
+	    "In-Reply-To: <%s>\n"
+	    "\n"
+	    "Sorry, my mistake:\n"
+	    "Years of relevant experience: 3\n", refusal.mail->subject,
+	    refusal.message_id);
+	reply = deliver(f, mail);
+	g_free(mail);
+
+	assert_int_equal(participant_count(f), 1);
+	assert_text(field_of(f, JORDAN, "years_experience"), "3");
+	assert_text(status_of(f, JORDAN), "applied");
+	assert_text(query_text_t(f, "SELECT reason FROM participant WHERE "
+	    "email = ?", JORDAN), NULL);
+	assert_int_equal(outbox_count(f), 2);
+	sent(f, 1, &receipt);
+	assert_string_equal(receipt.kind, "receipt");
+	assert_string_equal(receipt.to, JORDAN);
+	assert_int_equal(receipt.message, reply);
+	assert_contains(receipt.mail->text, "update");
+	sent_free(&receipt);
+	sent_free(&refusal);
+}
+
+/* The same conditions, met: a receipt, and applied. */
+static void
+test_eligible_applicant_gets_a_receipt(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	char		*mail;
+	int64_t		 m;
+
+	start(f, "forms = wvls\n", WVLS_EXPERIENCE);
+	mail = g_strjoin("", "From: Jordan Reyes <" JORDAN ">\n"
+	    "Subject: Mentor application\n"
+	    "Message-ID: <mentor-five-years.1@rhinelanderlibrary.example.org>\n"
+	    "\n"
+	    "WVLS Mentoring Program Application\n"
+	    "Applying as:  (x) Mentor   ( ) Mentee\n"
+	    "Name: Jordan Reyes\n"
+	    "Library: Rhinelander District Library\n"
+	    "Email: " JORDAN "\n"
+	    "Mentors - Years of relevant experience: 5\n", NULL);
+	m = deliver(f, mail);
+	g_free(mail);
+	assert_text(status_of(f, JORDAN), "applied");
+	only_reply(f, "receipt", JORDAN, m, &s);
+	sent_free(&s);
+}
+
+/* Mail that is never answered. */
+
+static void
+assert_nothing_done(struct fixture *f, int64_t m)
+{
+	assert_int_equal(outbox_count(f), 0);
+	assert_int_equal(participant_count(f), 0);
+	assert_text(kind_of(f, m), NULL);
+}
+
+static void
+test_auto_reply_is_not_answered(void **state)
+{
+	struct fixture	*f = *state;
+	char		*outcome;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_file(f, MIME "auto-replied.eml");
+	outcome = query_text(f, "SELECT outcome FROM message WHERE id = ?", m);
+	assert_text(outcome, "automatic");
+	assert_nothing_done(f, m);
+}
+
+static void
+test_unparseable_is_not_answered(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_file(f, MIME "garbage.eml");
+	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
+	    m), "unparseable");
+	assert_nothing_done(f, m);
+}
+
+static void
+test_mail_without_sender_is_not_answered(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver(f,
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: When will I be matched?\n"
+	    "Message-ID: <no-from.1@example.org>\n"
+	    "\n"
+	    "When will I be matched with a mentor?\n");
+	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
+	    m), "decoded");
+	assert_text(query_text(f, "SELECT from_addr FROM message WHERE "
+	    "id = ?", m), NULL);
+	assert_nothing_done(f, m);
+}
+
+/*
+ * Our own mail come back (a copy, a loop): intake records it as automatic
+ * and process_message, given it, does nothing, though it reads as an
+ * application.
+ */
+static void
+test_own_mail_is_not_answered(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 m;
+
+	start(f, "forms = wvls\n", NULL);
+	m = deliver(f,
+	    "From: " PROGRAM_NAME " <Mentoring@Example.org>\n"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: Mentor application\n"
+	    "Message-ID: <own.1@example.org>\n"
+	    "\n"
+	    "WVLS Mentoring Program Application\n"
+	    "Applying as:  (x) Mentor   ( ) Mentee\n"
+	    "Name: Jordan Reyes\n"
+	    "Library: Rhinelander District Library\n"
+	    "Mentors - Years of relevant experience: 5\n");
+	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
+	    m), "automatic");
+	assert_nothing_done(f, m);
+}
+
+/* process_message itself: whatever a message says, automatic is silent. */
+static void
+test_process_ignores_automatic_outcome(void **state)
+{
+	struct fixture		*f = *state;
+	struct message_record	 r = { 0 };
+	struct mime_msg		*msg = NULL;
+	char			*raw, *hash, *cause = NULL;
+	gsize			 len;
+	int64_t			 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	if (!g_file_get_contents(APPLICATIONS "wy01-mentee-clean.eml", &raw,
+	    &len, NULL))
+		fail_msg("cannot read wy01");
+	assert_int_equal(mime_parse(raw, len, &msg, NULL), 0);
+	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)raw, len);
+	r = (struct message_record){ .mailbox = "INBOX", .uidvalidity = 1,
+	    .uid = 1, .message_id = msg->message_id, .internaldate = NOW,
+	    .from_addr = msg->from_addr, .from_name = msg->from_name,
+	    .subject = msg->subject, .raw = raw, .size = len, .hash = hash,
+	    .text = msg->text, .auto_reason = "a test says so",
+	    .outcome = "automatic", .recorded_at = NOW };
+	assert_int_equal(db_begin(f->db, NULL), 0);
+	assert_int_equal(state_message_add(f->db, &r, &m, NULL), 0);
+	assert_int_equal(process_message(f->process, f->db, m, &r, msg,
+	    &cause), 0);
+	assert_null(cause);
+	assert_int_equal(db_commit(f->db, NULL), 0);
+	assert_nothing_done(f, m);
+	mime_msg_free(msg);
+	g_free(hash);
+	g_free(raw);
+}
+
+/* Other mail from people. */
+
+static void
+test_question_is_not_understood(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+
+	start(f, "forms = cla\n", NULL);
+	m = deliver_file(f, OTHER "ot11-question-when-matched.eml");
+
+	assert_text(kind_of(f, m), "other");
+	assert_int_equal(participant_count(f), 0);
+	only_reply(f, "not-understood", MAI, m, &s);
+	assert_string_equal(s.mail->in_reply_to,
+	    "c0ffee43-0b1c-4d2e-9f3a-7b8c9d0e1f2a@fresnolibrary.example.org");
+	assert_contains(s.mail->subject, "When will I be matched?");
+	assert_contains(s.mail->text, "Dear Mai Lee Thao,");
+	assert_contains(s.mail->text, COORDINATOR);
+	sent_free(&s);
+}
+
+static void
+test_coordinator_mail_is_not_answered(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 m;
+
+	start(f, "forms = cla\n", NULL);
+	m = deliver(f,
+	    "From: The Coordinator <Coord@Example.org>\n"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: this week\n"
+	    "Message-ID: <coord.1@example.org>\n"
+	    "\n"
+	    "Note to self: look at the new applications on Tuesday.\n");
+	assert_text(kind_of(f, m), "other");
+	assert_int_equal(outbox_count(f), 0);
+}
+
+/* A question from Mai, the `n`th. */
+static int64_t
+question(struct fixture *f, const char *from, int n)
+{
+	char	*mail;
+	int64_t	 m;
+
+	mail = g_strdup_printf("From: Mai Lee Thao <%s>\n"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: Question %d\n"
+	    "Message-ID: <question.%d@fresnolibrary.example.org>\n"
+	    "\n"
+	    "When will I be matched with a mentor?\n", from, n, n);
+	m = deliver(f, mail);
+	g_free(mail);
+	return m;
+}
+
+static void
+test_replies_per_day(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+	char		*cause = NULL;
+
+	start(f, "forms = cla\nreplies_per_day = 2\n", NULL);
+	question(f, MAI, 1);
+	question(f, MAI, 2);
+	m = question(f, MAI, 3);
+	assert_int_equal(outbox_count(f), 2);
+	/* Not answered, but still read. */
+	assert_text(kind_of(f, m), "other");
+
+	/* The limit is per address: the next person is answered. */
+	question(f, "someone.else@example.org", 4);
+	assert_int_equal(outbox_count(f), 3);
+
+	/* Nor does the case of the address get round it. */
+	question(f, "MThao@FresnoLibrary.example.org", 5);
+	assert_int_equal(outbox_count(f), 3);
+
+	/* A day (and an hour) later, she is answered again. */
+	if (clock_set("2026-03-15T16:00:00Z", NULL, &cause) != 0)
+		fail_msg("%s", cause);
+	m = question(f, MAI, 6);
+	assert_int_equal(outbox_count(f), 4);
+	sent(f, 3, &s);
+	assert_string_equal(s.to, MAI);
+	assert_int_equal(s.message, m);
+	sent_free(&s);
+}
+
+/* Less than a day later, the limit still holds. */
+static void
+test_replies_per_day_is_24_hours(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "forms = cla\nreplies_per_day = 1\n", NULL);
+	question(f, MAI, 1);
+	assert_int_equal(clock_set("2026-03-15T14:59:00Z", NULL, NULL), 0);
+	question(f, MAI, 2);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(clock_set("2026-03-15T15:00:00Z", NULL, NULL), 0);
+	question(f, MAI, 3);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(clock_set("2026-03-15T15:00:01Z", NULL, NULL), 0);
+	question(f, MAI, 4);
+	assert_int_equal(outbox_count(f), 2);
+}
+
+/* The caller's transaction. */
+
+/* Rolled back, the message leaves nothing: no participant, no mail. */
+static void
+test_everything_in_the_callers_transaction(void **state)
+{
+	struct fixture		*f = *state;
+	struct message_record	 r = { 0 };
+	struct mime_msg		*msg = NULL;
+	char			*raw, *hash;
+	gsize			 len;
+	int64_t			 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	if (!g_file_get_contents(APPLICATIONS "wy01-mentee-clean.eml", &raw,
+	    &len, NULL))
+		fail_msg("cannot read wy01");
+	assert_int_equal(mime_parse(raw, len, &msg, NULL), 0);
+	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)raw, len);
+	r = (struct message_record){ .mailbox = "INBOX", .uidvalidity = 1,
+	    .uid = 1, .message_id = msg->message_id, .internaldate = NOW,
+	    .from_addr = msg->from_addr, .from_name = msg->from_name,
+	    .subject = msg->subject, .raw = raw, .size = len, .hash = hash,
+	    .text = msg->text, .outcome = "decoded", .recorded_at = NOW };
+	assert_int_equal(db_begin(f->db, NULL), 0);
+	assert_int_equal(state_message_add(f->db, &r, &m, NULL), 0);
+	assert_int_equal(process_message(f->process, f->db, m, &r, msg, NULL),
+	    0);
+	assert_int_equal(outbox_count(f), 1);
+	assert_int_equal(participant_count(f), 1);
+	db_rollback(f->db);
+	assert_int_equal(outbox_count(f), 0);
+	assert_int_equal(participant_count(f), 0);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM message"), 0);
+	mime_msg_free(msg);
+	g_free(hash);
+	g_free(raw);
+}
+
+static int
+group_setup(void **state)
+{
+	mime_init();
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	mime_shutdown();
+	return 0;
+}
+
+#define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_clean_application),
+		T(test_incomplete_application_names_what_is_missing),
+		T(test_both_roles_ticked_is_unclear),
+		T(test_correction_by_reply_to_receipt),
+		T(test_correction_from_incomplete_applicant),
+		T(test_correction_from_the_address_the_receipt_went_to),
+		T(test_same_application_again),
+		T(test_copy_is_answered_once),
+		T(test_ineligible_applicant_gets_the_reasons),
+		T(test_ineligible_applicant_corrects_the_answer),
+		T(test_eligible_applicant_gets_a_receipt),
+		T(test_auto_reply_is_not_answered),
+		T(test_unparseable_is_not_answered),
+		T(test_mail_without_sender_is_not_answered),
+		T(test_own_mail_is_not_answered),
+		T(test_process_ignores_automatic_outcome),
+		T(test_question_is_not_understood),
+		T(test_coordinator_mail_is_not_answered),
+		T(test_replies_per_day),
+		T(test_replies_per_day_is_24_hours),
+		T(test_everything_in_the_callers_transaction),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "state-match.h"
 #include "state-participant.h"
 
 /* What can be exported: a name and the function that writes it. */
@@ -21,6 +22,7 @@ static const struct {
 	int		(*write)(struct db *, FILE *, char **);
 } exports[] = {
 	{ "participants", participant_export_csv },
+	{ "matches", state_match_export_csv },
 };
 
 static int
@@ -56,7 +58,7 @@ export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "participants",
+	.usage = "participants | matches",
 	.help = "write the program's data as CSV on stdout",
 	.exec = export_exec,
 };

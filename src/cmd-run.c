@@ -15,6 +15,7 @@
 #include "intake.h"
 #include "lock.h"
 #include "log.h"
+#include "match.h"
 #include "outbox.h"
 #include "process.h"
 
@@ -105,6 +106,36 @@ run_flush(struct config *cfg, struct db *db, const struct run_args *args,
 }
 
 /*
+ * Propose matches for whoever is waiting, in one transaction with the
+ * coordinators' mail listing them when any are new.
+ */
+static int
+run_match(struct config *cfg, struct db *db, struct process *proc,
+    char **cause)
+{
+	struct match_report	*report = NULL;
+	char			*now = clock_now_iso();
+	struct match_ctx	 m = { cfg, db, process_rules(proc),
+				    process_replies(proc), now };
+	int			 error;
+
+	error = db_begin(db, cause);
+	if (error == 0)
+		error = match_propose(&m, &report, cause);
+	if (error == 0)
+		error = match_notify(&m, report, cause);
+	if (error == 0)
+		error = db_commit(db, cause);
+	if (error != 0)
+		db_rollback(db);
+	else if (report->created > 0)
+		log_info("%d new match proposals", report->created);
+	match_report_free(report);
+	g_free(now);
+	return error == 0 ? 0 : EX_IOERR;
+}
+
+/*
  * Intake, then the outbox.  Mail queued by earlier runs is sent even when
  * the mailbox cannot be read now; the first failure is what is reported.
  */
@@ -119,6 +150,8 @@ run_pass(struct config *cfg, struct db *db, const struct run_args *args,
 	if (process_open(cfg, &opts.process, cause) != 0)
 		return EX_CONFIG;
 	error = intake_run(cfg, db, &opts, counts, cause);
+	if (error == 0)
+		error = run_match(cfg, db, opts.process, cause);
 	process_free(opts.process);
 	flush_error = run_flush(cfg, db, args, &flush_cause);
 	if (error == 0 && flush_error != 0) {

@@ -23,6 +23,7 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_match_entry;
 extern const struct cmd_entry cmd_test_rules_entry;
 
 /*

@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "match-score.h"
+
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/mentormail.conf"
 
 enum security {
@@ -66,6 +68,17 @@ struct config {
 	char		*processed;
 
 	struct server_config smtp;	/* [smtp] */
+
+	struct {			/* [matching] */
+		char		*mode;		/* "approve" or "auto" */
+		int		 maximize_count;
+		struct match_weights weights;
+		char		**show;		/* fields the pair see */
+		char		**attachments;	/* files in templates/ */
+		char		*cadence;	/* "once a month" */
+		int		 first_meeting_days;
+		int		 goals_days;
+	} matching;
 };
 
 /*

@@ -19,6 +19,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_check_entry,
 	&cmd_status_entry,
 	&cmd_export_entry,
+	&cmd_match_entry,
 	&cmd_test_rules_entry,
 };
 

@@ -17,6 +17,8 @@ struct db;
 struct mime_msg;
 struct message_record;
 struct process;
+struct replies;
+struct rules;
 
 /*
  * Load the rules and templates.  Returns 0 and the processor in *out (free
@@ -25,6 +27,10 @@ struct process;
 int	process_open(const struct config *, struct process **out,
 	    char **cause);
 void	process_free(struct process *);
+
+/* What the processor loaded, for the rest of the run (matching). */
+struct rules *process_rules(struct process *);
+struct replies *process_replies(struct process *);
 
 /*
  * Act on message `id`, just recorded as `r`; `msg` is its decoding (NULL

@@ -119,7 +119,44 @@ const char *const schema_migrations[] = {
 	"ALTER TABLE message ADD COLUMN kind TEXT;"
 	"ALTER TABLE message ADD COLUMN participant INTEGER "
 	"  REFERENCES participant (id);",
+
+	/*
+	 * 3 -> 4: matches.  A proposal waits for the coordinator (status
+	 * proposed) unless matching is automatic; approved pairs are
+	 * introduced, and the introductions' Message-IDs kept so that replies
+	 * can be tied to the match.  Pins and exclusions are the
+	 * coordinator's hard constraints; unmatched says why a mentee has no
+	 * proposal.
+	 */
+	"CREATE TABLE match ("
+	"  id INTEGER PRIMARY KEY,"
+	"  mentee INTEGER NOT NULL REFERENCES participant (id),"
+	"  mentor INTEGER NOT NULL REFERENCES participant (id),"
+	"  score INTEGER NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('proposed', 'approved',"
+	"    'rejected', 'ended')),"
+	"  why TEXT NOT NULL,"
+	"  runner_up TEXT,"
+	"  end_reason TEXT,"
+	"  created_at TEXT NOT NULL,"
+	"  decided_at TEXT,"
+	"  intro_mentee TEXT,"		/* Message-IDs of the introductions */
+	"  intro_mentor TEXT"
+	");"
+	"CREATE INDEX match_by_status ON match (status, mentee);"
+	"CREATE TABLE match_rule ("
+	"  mentee INTEGER NOT NULL REFERENCES participant (id),"
+	"  mentor INTEGER NOT NULL REFERENCES participant (id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('pin', 'exclude')),"
+	"  created_at TEXT NOT NULL,"
+	"  PRIMARY KEY (mentee, mentor)"
+	");"
+	"CREATE TABLE unmatched ("
+	"  mentee INTEGER PRIMARY KEY REFERENCES participant (id),"
+	"  why TEXT NOT NULL,"
+	"  at TEXT NOT NULL"
+	");",
 	NULL
 };
 
-const int schema_version = 3;
+const int schema_version = 4;

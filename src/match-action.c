@@ -1,0 +1,370 @@
+/*
+ * match-action.c -- the coordinator's decisions on matches, and the
+ * introductions an approval sends.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <glib.h>
+
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "match.h"
+#include "outbox.h"
+#include "reply.h"
+#include "rules.h"
+#include "state-match.h"
+#include "state-participant.h"
+#include "template.h"
+
+/* A match as read back, with its state. */
+struct pair {
+	int64_t	 id, mentee, mentor;
+	char	*status;
+};
+
+static int
+pair_row(const struct match_row *row, void *arg)
+{
+	struct pair	*p = arg;
+
+	p->id = row->id;
+	p->mentee = row->mentee;
+	p->mentor = row->mentor;
+	p->status = g_strdup(row->status);
+	return 0;
+}
+
+/* The pending proposal `id`, or -1 with a cause saying why it is not. */
+static int
+pending(struct match_ctx *m, int64_t id, struct pair *p, char **cause)
+{
+	int	found;
+
+	memset(p, 0, sizeof(*p));
+	found = state_match_get(m->db, id, pair_row, p, cause);
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return cause_set(cause, "there is no match %lld", (long long)id);
+	if (strcmp(p->status, "proposed") != 0) {
+		cause_set(cause, "match %lld is %s already", (long long)id,
+		    p->status);
+		g_free(p->status);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether approving `p` keeps the mentee single and the mentor in bounds. */
+static int
+room_for(struct match_ctx *m, const struct pair *p, char **cause)
+{
+	GHashTable	*f;
+	int64_t		 taken, mentee_has;
+	int		 capacity = 1, found;
+
+	mentee_has = db_query_int(m->db, cause, &found, "SELECT count(*) FROM "
+	    "match WHERE mentee = ? AND status = 'approved'", "i", p->mentee);
+	if (found < 0)
+		return -1;
+	if (mentee_has > 0)
+		return cause_set(cause, "match %lld: the mentee already has an "
+		    "approved match", (long long)p->id);
+	taken = db_query_int(m->db, cause, &found, "SELECT count(*) FROM "
+	    "match WHERE mentor = ? AND status = 'approved'", "i", p->mentor);
+	if (found < 0 || (f = participant_fields(m->db, p->mentor,
+	    cause)) == NULL)
+		return -1;
+	if (g_hash_table_lookup(f, "capacity") != NULL)
+		capacity = MAX(1, atoi(g_hash_table_lookup(f, "capacity")));
+	g_hash_table_destroy(f);
+	if (taken >= capacity)
+		return cause_set(cause, "match %lld: the mentor has no room "
+		    "left (%d of %d taken)", (long long)p->id, (int)taken,
+		    capacity);
+	return 0;
+}
+
+/* "12 December 2026": a date `days` from now, in the program's zone. */
+static char *
+date_in(struct match_ctx *m, int days)
+{
+	GDateTime	*now = clock_now(), *then, *local;
+	char		*s;
+
+	then = g_date_time_add_days(now, days);
+	local = g_date_time_to_timezone(then, m->cfg->tz);
+	s = g_date_time_format(local, "%-d %B %Y");
+	g_date_time_unref(local);
+	g_date_time_unref(then);
+	g_date_time_unref(now);
+	return s;
+}
+
+/* What `me` is told of `other`: the fields [matching] show allows. */
+static void
+intro_fields(struct match_ctx *m, struct tvars *v, GHashTable *other)
+{
+	const char	*value;
+	char		*title;
+	struct tvars	*item;
+	size_t		 i;
+
+	for (i = 0; m->cfg->matching.show[i] != NULL; i++) {
+		value = g_hash_table_lookup(other, m->cfg->matching.show[i]);
+		if (value == NULL)
+			continue;
+		title = rules_field_title(m->rules, NULL,
+		    m->cfg->matching.show[i]);
+		item = tvars_add_item(v, "other.fields");
+		tvars_set(item, "label", title);
+		tvars_set(item, "value", value);
+		g_free(title);
+	}
+}
+
+static struct tvars *
+intro_vars(struct match_ctx *m, GHashTable *me, GHashTable *other,
+    int to_mentee)
+{
+	struct tvars	*v = reply_vars(m->cfg);
+	char		*first = date_in(m, m->cfg->matching.first_meeting_days);
+	char		*goals = date_in(m, m->cfg->matching.goals_days);
+	size_t		 i;
+
+	tvars_set(v, "me.name", g_hash_table_lookup(me, "name"));
+	tvars_set(v, "other.name", g_hash_table_lookup(other, "name"));
+	tvars_set(v, "other.role", to_mentee ? "mentor" : "mentee");
+	tvars_set(v, "mentee", to_mentee ? "yes" : NULL);
+	tvars_set(v, "cadence", m->cfg->matching.cadence);
+	tvars_set(v, "first_meeting_by", first);
+	tvars_set(v, "goals_by", goals);
+	intro_fields(m, v, other);
+	for (i = 0; m->cfg->matching.attachments[i] != NULL; i++)
+		tvars_set(tvars_add_item(v, "attachments"), "name",
+		    m->cfg->matching.attachments[i]);
+	g_free(first);
+	g_free(goals);
+	return v;
+}
+
+static int
+text_row(struct db_row *row, void *arg)
+{
+	*(char **)arg = g_strdup(db_row_text(row, 0));
+	return 1;
+}
+
+/* Paths of the [matching] attachments, in templates/.  Caller frees. */
+static char **
+attachment_paths(struct match_ctx *m)
+{
+	size_t	  i, n = g_strv_length(m->cfg->matching.attachments);
+	char	**paths = g_new0(char *, n + 1);
+
+	for (i = 0; i < n; i++)
+		paths[i] = g_build_filename(m->cfg->templates,
+		    m->cfg->matching.attachments[i], NULL);
+	return paths;
+}
+
+/* Queue one introduction; its Message-ID goes to *msgid (caller frees). */
+static int
+intro_send(struct match_ctx *m, GHashTable *me, GHashTable *other,
+    int to_mentee, char **msgid, char **cause)
+{
+	struct tvars	*v = intro_vars(m, me, other, to_mentee);
+	struct outmail	 o;
+	char		*subject = NULL, *body = NULL, **paths;
+	int64_t		 id = 0;
+	int		 error;
+
+	paths = attachment_paths(m);
+	error = reply_render(m->replies, "introduction", v, &subject, &body,
+	    cause);
+	o = (struct outmail){ .to_addr = g_hash_table_lookup(me, "email"),
+	    .to_name = g_hash_table_lookup(me, "name"), .subject = subject,
+	    .body = body, .kind = "introduction",
+	    .auto_submitted = COMPOSE_AUTO_GENERATED,
+	    .attachments = (const char *const *)paths };
+	if (error == 0 && outbox_queue(m->db, m->cfg, &o, &id, cause) != 0)
+		error = -1;
+	if (error == 0 && db_query(m->db, cause, text_row, msgid, "SELECT "
+	    "message_id FROM outbox WHERE id = ?", "i", id) < 0)
+		error = -1;
+	g_strfreev(paths);
+	g_free(subject);
+	g_free(body);
+	tvars_free(v);
+	return error;
+}
+
+/* Introduce the pair of match `p` to each other, and keep the threads. */
+static int
+introduce(struct match_ctx *m, const struct pair *p, char **cause)
+{
+	GHashTable	*mentee, *mentor = NULL;
+	char		*a = NULL, *b = NULL;
+	int		 error = -1;
+
+	mentee = participant_fields(m->db, p->mentee, cause);
+	if (mentee != NULL)
+		mentor = participant_fields(m->db, p->mentor, cause);
+	if (mentor != NULL && intro_send(m, mentee, mentor, 1, &a,
+	    cause) == 0 && intro_send(m, mentor, mentee, 0, &b, cause) == 0)
+		error = state_match_introduced(m->db, p->id, a, b, cause);
+	if (mentee != NULL)
+		g_hash_table_destroy(mentee);
+	if (mentor != NULL)
+		g_hash_table_destroy(mentor);
+	g_free(a);
+	g_free(b);
+	return error;
+}
+
+int
+match_approve(struct match_ctx *m, int64_t id, char **cause)
+{
+	struct pair	p;
+	int		error;
+
+	if (pending(m, id, &p, cause) != 0)
+		return -1;
+	error = room_for(m, &p, cause);
+	if (error == 0)
+		error = state_match_decide(m->db, id, "approved", NULL, m->now,
+		    cause);
+	if (error == 0)
+		error = introduce(m, &p, cause);
+	if (error == 0)
+		log_info("match %lld approved: introductions queued",
+		    (long long)id);
+	g_free(p.status);
+	return error;
+}
+
+int
+match_reject(struct match_ctx *m, int64_t id, char **cause)
+{
+	struct pair	p;
+	int		error;
+
+	if (pending(m, id, &p, cause) != 0)
+		return -1;
+	error = state_match_decide(m->db, id, "rejected", "by the coordinator",
+	    m->now, cause);
+	g_free(p.status);
+	return error;
+}
+
+/* The participant at `email` with role `role`, or -1 with a cause. */
+static int64_t
+participant_in_role(struct match_ctx *m, const char *email, const char *role,
+    char **cause)
+{
+	int64_t	id;
+	int	found;
+
+	id = db_query_int(m->db, cause, &found, "SELECT p.id FROM participant "
+	    "p JOIN participant_field f ON f.participant = p.id AND f.name = "
+	    "'role' WHERE p.email = ? AND f.value = ?", "tt", email, role);
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return cause_set(cause, "no %s has the address %s", role, email);
+	return id;
+}
+
+static int
+match_rule(struct match_ctx *m, const char *mentee, const char *mentor,
+    const char *kind, char **cause)
+{
+	int64_t	a, b;
+
+	if ((a = participant_in_role(m, mentee, "mentee", cause)) < 0 ||
+	    (b = participant_in_role(m, mentor, "mentor", cause)) < 0)
+		return -1;
+	return state_match_rule(m->db, a, b, kind, m->now, cause);
+}
+
+int
+match_pin(struct match_ctx *m, const char *mentee, const char *mentor,
+    char **cause)
+{
+	return match_rule(m, mentee, mentor, "pin", cause);
+}
+
+int
+match_exclude(struct match_ctx *m, const char *mentee, const char *mentor,
+    char **cause)
+{
+	return match_rule(m, mentee, mentor, "exclude", cause);
+}
+
+static void
+notify_vars(struct tvars *v, const struct match_report *r)
+{
+	const struct match_line	*l;
+	struct tvars		*item;
+	char			*n;
+	guint			 i;
+
+	for (i = 0; i < r->proposals->len; i++) {
+		l = g_ptr_array_index(r->proposals, i);
+		item = tvars_add_item(v, "proposals");
+		n = g_strdup_printf("%lld", (long long)l->id);
+		tvars_set(item, "id", n);
+		g_free(n);
+		n = g_strdup_printf("%d", l->score);
+		tvars_set(item, "score", n);
+		g_free(n);
+		tvars_set(item, "mentee", l->mentee);
+		tvars_set(item, "mentor", l->mentor);
+		tvars_set(item, "why", l->why);
+		tvars_set(item, "runner_up", l->runner_up);
+		tvars_set(item, "new", l->created ? "yes" : NULL);
+	}
+	for (i = 0; i < r->unmatched->len; i++) {
+		l = g_ptr_array_index(r->unmatched, i);
+		item = tvars_add_item(v, "unmatched");
+		tvars_set(item, "name", l->mentee);
+		tvars_set(item, "why", l->why);
+	}
+}
+
+int
+match_notify(struct match_ctx *m, const struct match_report *r,
+    char **cause)
+{
+	struct tvars	*v;
+	struct outmail	 o;
+	char		*subject = NULL, *body = NULL, *count;
+	size_t		 i;
+	int		 error;
+
+	if (r->created == 0)
+		return 0;
+	v = reply_vars(m->cfg);
+	count = g_strdup_printf("%u", r->proposals->len);
+	tvars_set(v, "count", count);
+	tvars_set(v, "one", r->proposals->len == 1 ? "yes" : NULL);
+	notify_vars(v, r);
+	error = reply_render(m->replies, "proposals", v, &subject, &body,
+	    cause);
+	for (i = 0; error == 0 && m->cfg->coordinators[i] != NULL; i++) {
+		o = (struct outmail){ .to_addr = m->cfg->coordinators[i],
+		    .subject = subject, .body = body, .kind = "proposals",
+		    .auto_submitted = COMPOSE_AUTO_GENERATED };
+		if (outbox_queue(m->db, m->cfg, &o, NULL, cause) != 0)
+			error = -1;
+	}
+	g_free(count);
+	g_free(subject);
+	g_free(body);
+	tvars_free(v);
+	return error;
+}

@@ -1,0 +1,109 @@
+/*
+ * match-solve.h -- the best assignment of mentees to mentors for a whole
+ * pool, found exactly.
+ *
+ * Nothing here knows about participants or the database.  The caller
+ * numbers mentees 0..n_mentees-1 and mentors 0..n_mentors-1, gives each
+ * mentor a capacity and lists the ALLOWED pairs with a score.  A pair that
+ * is not listed is never used: hard constraints (same employer, excluded,
+ * ineligible) are expressed by leaving the pair out.  Fixed pairs (pinned
+ * by the coordinator, or already approved) are kept as they are and use
+ * their mentor's capacity; the rest of the pool is assigned around them.
+ *
+ * What "best" means:
+ *  - By default, the largest total score, where a mentee left without a
+ *    mentor scores 0; among assignments with that total, one that matches
+ *    the most mentees (a score-0 pair is still a match worth making).
+ *  - With MATCH_MAXIMIZE_COUNT, the most mentees matched; among those
+ *    assignments, the largest total score.
+ *
+ * How: a min-cost flow (mentee -> mentor -> sink, each mentee also
+ * free to stay unmatched at score 0) solved by successive shortest paths,
+ * one mentee at a time, with Dijkstra on costs kept non-negative by node
+ * potentials (Johnson).  Costs are integers (int64): no rounding, no float
+ * ties.  Mentors are nodes with a capacity, not copies per place.
+ *	Pools where at least half of all pairs are allowed are held as a
+ *	matrix (4 bytes a cell) and each Dijkstra scans it;
+ *	sparser pools are held as lists (8 bytes a pair) with a binary heap.
+ *	Time: at most one shortest-path search per free mentee, each
+ *	O(n_mentors x mentees reached) on a matrix, O(P log P) on lists
+ *	(P allowed pairs); searches stop at the first free place, so most
+ *	are far shorter.  Memory: the matrix or the lists, plus O(n_mentees
+ *	+ n_mentors).  Nothing is kept after match_solve returns.
+ *
+ * Determinism: the result depends on the problem alone -- the counts, the
+ * capacities, the SET of allowed pairs with their scores, the set of fixed
+ * pairs and the flags -- never on the order in which pairs are listed, on
+ * memory addresses or on the machine.  When several assignments are
+ * equally good, which one is returned is fixed by the order of the search:
+ * mentees are placed in index order, and at equal path cost the search
+ * takes stopping first, then a mentor with a free place, then the lower
+ * mentor index.  That is "same problem, same answer", not a preference
+ * between equally good assignments that a coordinator could rely on.
+ */
+#ifndef MENTORMAIL_MATCH_SOLVE_H
+#define MENTORMAIL_MATCH_SOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The largest score a pair may have. */
+#define MATCH_SCORE_MAX		1000000000
+
+/* Match as many mentees as possible first, then maximise the score. */
+#define MATCH_MAXIMIZE_COUNT	0x1
+
+/* An allowed pair and how good it is (0..MATCH_SCORE_MAX). */
+struct match_pair {
+	int	mentee;
+	int	mentor;
+	int	score;
+};
+
+/* A pair that must be in the result; it must also be an allowed pair. */
+struct match_fixed {
+	int	mentee;
+	int	mentor;
+};
+
+/*
+ * The problem.  Nothing is kept or changed: the arrays are read during
+ * match_solve only.  Each (mentee, mentor) may appear once in `pairs` and
+ * each mentee once in `fixed`.
+ */
+struct match_problem {
+	int				 n_mentees;
+	int				 n_mentors;
+	const int			*capacity;	/* [n_mentors], each >= 1 */
+	const struct match_pair		*pairs;		/* any order */
+	size_t				 n_pairs;
+	const struct match_fixed	*fixed;		/* may be NULL if none */
+	size_t				 n_fixed;
+	int				 flags;		/* MATCH_* */
+};
+
+/* The assignment. */
+struct match_result {
+	int	*mentor;	/* [n_mentees]: mentor index, or -1 */
+	int64_t	 total;		/* sum of the scores of the pairs used */
+	int	 matched;	/* mentees with a mentor */
+};
+
+/*
+ * Solve `p` and fill *r; release it with match_result_free.  Returns 0, or
+ * -1 with *cause set (caller frees) and *r untouched when the problem is
+ * malformed: a negative count, a missing array, a capacity below 1, a pair
+ * or fixed pair naming a mentee or mentor out of range, a score outside
+ * 0..MATCH_SCORE_MAX, a pair listed twice, a fixed pair that is not an
+ * allowed pair, a mentee fixed twice, fixed pairs beyond a mentor's
+ * capacity, or scores too large for int64 arithmetic over this many
+ * mentees (the product of the largest score and n_mentees squared near
+ * 2^61; scores of 0..1000 are far from it).  Never aborts on bad input.
+ */
+int	match_solve(const struct match_problem *p, struct match_result *r,
+	    char **cause);
+
+/* Free what match_solve put in *r.  r may be NULL. */
+void	match_result_free(struct match_result *r);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * match.h -- proposing matches for the whole pool and acting on them.
+ *
+ * Every front end (the command line now, the coordinator's e-mail
+ * commands later) calls these, so that a decision means the same thing
+ * whichever way it is made.  Each function works inside the caller's
+ * transaction and returns 0, or -1 with *cause set: a sentence the
+ * coordinator can read ("match 12 is already approved").
+ */
+#ifndef MENTORMAIL_MATCH_H
+#define MENTORMAIL_MATCH_H
+
+#include <stdint.h>
+
+#include <glib.h>
+
+struct config;
+struct db;
+struct rules;
+struct replies;
+
+/* What matching needs loaded: the rules (field titles), the templates. */
+struct match_ctx {
+	const struct config	*cfg;
+	struct db		*db;
+	struct rules		*rules;
+	struct replies		*replies;
+	const char		*now;	/* ISO time of this run */
+};
+
+/* One proposal or unmatched mentee, as the coordinator reads it. */
+struct match_line {
+	int64_t	 id;		/* the match, 0 for an unmatched mentee */
+	char	*mentee;	/* "Name <address>" */
+	char	*mentor;	/* NULL when unmatched */
+	int	 score;
+	char	*why;		/* the criteria, or why unmatched */
+	char	*runner_up;	/* NULL when none */
+	int	 created;	/* new in this round */
+};
+
+/* What a round of proposals produced: struct match_line * each. */
+struct match_report {
+	GPtrArray	*proposals;
+	GPtrArray	*unmatched;
+	int		 created;	/* proposals new in this round */
+};
+
+void	match_report_free(struct match_report *);
+
+/*
+ * Propose the best matches for everyone not yet matched: an optimal
+ * assignment over all eligible pairs, approved matches kept, pins and
+ * exclusions honoured.  Pending proposals of the same pair keep their id;
+ * ones no longer best are withdrawn.  With [matching] mode = auto every
+ * proposal is approved (and introduced) at once.  *out is a new report.
+ */
+int	match_propose(struct match_ctx *, struct match_report **out,
+	    char **cause);
+
+/*
+ * Approve proposal `id`: the pair is introduced to each other by e-mail
+ * (queued in the outbox).  Refused when it is not a pending proposal, the
+ * mentee already has a match, or the mentor has no capacity left.
+ */
+int	match_approve(struct match_ctx *, int64_t id, char **cause);
+
+/* Reject proposal `id`: that pair is never proposed again. */
+int	match_reject(struct match_ctx *, int64_t id, char **cause);
+
+/*
+ * Pin (always pair) or exclude (never pair) the participants at these
+ * addresses; the next round of proposals honours it.
+ */
+int	match_pin(struct match_ctx *, const char *mentee, const char *mentor,
+	    char **cause);
+int	match_exclude(struct match_ctx *, const char *mentee,
+	    const char *mentor, char **cause);
+
+/*
+ * Queue the coordinators' e-mail listing the report's proposals, when the
+ * round created any.
+ */
+int	match_notify(struct match_ctx *, const struct match_report *,
+	    char **cause);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * state-match.h -- matches, the coordinator's pins and exclusions, and why
+ * a mentee is unmatched.  Functions return 0 (or the value said) and -1
+ * with *cause set on a database error; none begins a transaction.
+ */
+#ifndef MENTORMAIL_STATE_MATCH_H
+#define MENTORMAIL_STATE_MATCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct db;
+
+struct match_row {
+	int64_t		 id;
+	int64_t		 mentee;
+	int64_t		 mentor;
+	int		 score;
+	const char	*status;	/* proposed approved rejected ended */
+	const char	*why;
+	const char	*runner_up;	/* may be NULL */
+	const char	*created_at;
+};
+
+/* Called for each row; the strings last until it returns. */
+typedef int (*match_row_fn)(const struct match_row *, void *arg);
+
+/*
+ * Record a proposal for (mentee, mentor): a pending proposal of the same
+ * pair is updated and keeps its id (the coordinator may have read it);
+ * otherwise a new one is made and *created set.  Its id goes to *id.
+ */
+int	state_match_propose(struct db *, int64_t mentee, int64_t mentor,
+	    int score, const char *why, const char *runner_up, const char *now,
+	    int64_t *id, int *created, char **cause);
+
+/*
+ * Pending proposals not re-proposed since `since` (the start of this
+ * proposal round) are withdrawn: deleted, as nobody acted on them.
+ */
+int	state_match_withdraw_stale(struct db *, const char *since,
+	    char **cause);
+
+/* Set a match's status (approved, rejected, ended) at `now`. */
+int	state_match_decide(struct db *, int64_t id, const char *status,
+	    const char *reason, const char *now, char **cause);
+
+/* Keep the Message-IDs of the two introductions. */
+int	state_match_introduced(struct db *, int64_t id, const char *mentee_id,
+	    const char *mentor_id, char **cause);
+
+/* One match by id: 1 found (fn called), 0 not found, -1 error. */
+int	state_match_get(struct db *, int64_t id, match_row_fn, void *arg,
+	    char **cause);
+
+/* Every match with `status` (NULL: all), in id order. */
+int	state_match_each(struct db *, const char *status, match_row_fn,
+	    void *arg, char **cause);
+
+/* A coordinator's rule for a pair: "pin" or "exclude" (replaces any). */
+int	state_match_rule(struct db *, int64_t mentee, int64_t mentor,
+	    const char *kind, const char *now, char **cause);
+
+/* Every rule, as (mentee, mentor, kind). */
+int	state_match_rules(struct db *,
+	    int (*fn)(int64_t mentee, int64_t mentor, const char *kind,
+	    void *arg), void *arg, char **cause);
+
+/* Replace the list of unmatched mentees and why. */
+int	state_unmatched_clear(struct db *, char **cause);
+int	state_unmatched_add(struct db *, int64_t mentee, const char *why,
+	    const char *now, char **cause);
+
+/* Write every match as CSV (RFC 4180). */
+int	state_match_export_csv(struct db *, FILE *out, char **cause);
+
+#endif

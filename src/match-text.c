@@ -20,7 +20,6 @@
 /* Lexicon bits beyond the MATCH_TERM_* flags a term carries. */
 #define WORD_STOP	0x10
 #define WORD_COMMON	0x20
-#define WORD_KNOWN	0x40	/* in the lexicon at all */
 #define TERM_FLAGS	(MATCH_TERM_IDENTITY | MATCH_TERM_TECH)
 
 #define WEIGHT_COMMON	1
@@ -516,7 +515,7 @@ lexicon_mark(const char *const *list, unsigned bits)
 		n = normalise(*list);
 		old = GPOINTER_TO_UINT(g_hash_table_lookup(lexicon.info, n));
 		g_hash_table_replace(lexicon.info, n,
-		    GUINT_TO_POINTER(old | bits | WORD_KNOWN));
+		    GUINT_TO_POINTER(old | bits));
 	}
 }
 
@@ -737,7 +736,8 @@ settle(struct match_terms *set)
 	struct term	*v = (struct term *)(void *)set->v->data;
 	guint		 i, n = 0;
 
-	qsort(v, set->v->len, sizeof(*v), by_key_pos);
+	if (set->v->len > 1)
+		qsort(v, set->v->len, sizeof(*v), by_key_pos);
 	for (i = 0; i < set->v->len; i++) {
 		if (n > 0 && v[n - 1].key == v[i].key) {
 			g_free(v[i].shown);

@@ -20,12 +20,18 @@
 #include "rules-int.h"
 #include "rules-load.h"
 
+/* The application's fields, then those of other kinds of message. */
+#define APPLICATION_FIELDS						\
+	"role", "name", "email", "phone", "address", "city", "state", "zip", \
+	"library", "position", "library_type", "supervisor_ok",		\
+	"supervisor_name", "supervisor_email", "categories",		\
+	"years_experience", "goals", "strengths", "region", "membership", \
+	"match_preference", "capacity", "meeting_mode"
+
+static const char *const application_names[] = { APPLICATION_FIELDS, NULL };
+
 static const char *const field_names[] = {
-	"role", "name", "email", "phone", "address", "city", "state", "zip",
-	"library", "position", "library_type", "supervisor_ok",
-	"supervisor_name", "supervisor_email", "categories",
-	"years_experience", "goals", "strengths", "region", "membership",
-	"match_preference", "capacity", "meeting_mode",
+	APPLICATION_FIELDS,
 	"meeting_date", "hours", "location", "command",
 	NULL,
 };
@@ -37,6 +43,12 @@ const char *const *
 rules_field_names(void)
 {
 	return field_names;
+}
+
+const char *const *
+rules_application_field_names(void)
+{
+	return application_names;
 }
 
 int

@@ -105,4 +105,7 @@ GPtrArray *rules_required(const struct rules *, const char *form,
 /* The names of all canonical fields, in order, NULL-terminated. */
 const char *const *rules_field_names(void);
 
+/* The application's canonical fields only (role ... meeting_mode). */
+const char *const *rules_application_field_names(void);
+
 #endif

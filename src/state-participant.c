@@ -150,7 +150,7 @@ static const char *const csv_extra[] = { "status", "reason", "form",
 static void
 csv_header(FILE *out)
 {
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	GString			*line = g_string_new(NULL);
 	size_t			 i;
 
@@ -166,7 +166,7 @@ static int
 csv_row(struct db_row *row, void *arg)
 {
 	struct csv_out		*c = arg;
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	GHashTable		*fields;
 	GString			*line = g_string_new(NULL);
 	size_t			 i;

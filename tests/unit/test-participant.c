@@ -671,7 +671,7 @@ csv_parse(const char *csv)
 static size_t
 canonical_count(void)
 {
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	size_t			 n;
 
 	for (n = 0; names[n] != NULL; n++)
@@ -683,7 +683,7 @@ canonical_count(void)
 static guint
 column(const char *name)
 {
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	guint			 i;
 
 	for (i = 0; names[i] != NULL; i++) {
@@ -715,7 +715,7 @@ static void
 test_csv_header(void **state)
 {
 	struct fixture		*f = *state;
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	GString			*want = g_string_new(NULL);
 	char			*csv;
 	size_t			 i;
@@ -795,7 +795,7 @@ static void
 test_csv_absent_fields_are_empty(void **state)
 {
 	struct fixture		*f = *state;
-	const char *const	*names = rules_field_names();
+	const char *const	*names = rules_application_field_names();
 	int64_t			 m = message_from(f, "dana@example.org");
 	GPtrArray		*records;
 	char			*csv;

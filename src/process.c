@@ -335,6 +335,19 @@ process_application(struct work *w, const struct extraction *x)
 	return error;
 }
 
+/* The subject without its "Re:" prefixes, so ours adds exactly one. */
+static const char *
+bare_subject(const char *subject)
+{
+	const char	*p = subject;
+
+	while (p != NULL && (g_ascii_strncasecmp(p, "re:", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "aw:", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "sv:", 3) == 0))
+		p += 3 + strspn(p + 3, " \t");
+	return p;
+}
+
 /* A person wrote something we cannot act on: say the coordinator will. */
 static int
 process_other(struct work *w)
@@ -344,7 +357,7 @@ process_other(struct work *w)
 
 	tvars_set(vars, "applicant.name", w->msg->from_name);
 	tvars_set(vars, "applicant.email", w->r->from_addr);
-	tvars_set(vars, "subject", w->msg->subject);
+	tvars_set(vars, "subject", bare_subject(w->msg->subject));
 	error = set_kind(w, "other", 0);
 	if (error == 0)
 		error = answer(w, "not-understood", w->r->from_addr, vars);
@@ -368,13 +381,9 @@ answered_row(struct db_row *row, void *arg)
 	return 1;
 }
 
-/*
- * The application this message answers: it replies to one of our
- * receipts (In-Reply-To or References), or comes from an applicant whose
- * application is still incomplete.  0 with `a` filled, or -1 for neither.
- */
+/* The application of one of our receipts this message is a reply to. */
 static int
-answered_application(struct work *w, struct answered *a)
+thread_application(struct work *w, struct answered *a)
 {
 	char	**ids, *all;
 	size_t	  i;
@@ -393,15 +402,44 @@ answered_application(struct work *w, struct answered *a)
 	}
 	g_strfreev(ids);
 	g_free(all);
-	if (a->form == NULL)
-		db_query(w->db, NULL, answered_row, a, "SELECT form, email FROM "
-		    "participant WHERE email = ? AND status = 'incomplete'", "t",
-		    w->r->from_addr);
-	if (a->form != NULL)
-		return 0;
-	g_free(a->email);
-	a->email = NULL;
-	return -1;
+	return a->form != NULL ? 0 : -1;
+}
+
+/* The sender's own application, while it is incomplete. */
+static int
+incomplete_application(struct work *w, struct answered *a)
+{
+	db_query(w->db, NULL, answered_row, a, "SELECT form, email FROM "
+	    "participant WHERE email = ? AND status = 'incomplete'", "t",
+	    w->r->from_addr);
+	return a->form != NULL ? 0 : -1;
+}
+
+/*
+ * The text without what it quotes: a reply to a receipt quotes our own
+ * summary ("Name: ...", "These details are missing:"), which must not be
+ * read back as the applicant's answers.  "On ... wrote:" goes too.
+ */
+static char *
+unquoted(const char *text)
+{
+	char	**lines, *p;
+	GString	 *out = g_string_new(NULL);
+	size_t	  i;
+
+	lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		p = lines[i] + strspn(lines[i], " \t");
+		if (*p == '>')
+			continue;
+		if (g_str_has_suffix(g_strchomp(lines[i]), "wrote:") &&
+		    lines[i + 1] != NULL && *(lines[i + 1] +
+		    strspn(lines[i + 1], " \t")) == '>')
+			continue;
+		g_string_append_printf(out, "%s\n", lines[i]);
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
 }
 
 /* Whether `x` says anything beyond the address it came from. */
@@ -440,30 +478,58 @@ drop_from_address(struct extraction *x, const char *from)
 }
 
 /*
- * A message the rules call "other" may be an applicant's corrected lines
- * ("Library Type: Public"): read it as their form, and keep that reading,
- * for the application it answers, when it finds an answer.
+ * Read `in` as the applicant's corrected lines for application `a`; NULL
+ * when it holds no answer.  On success the application's address is kept
+ * in w->answered (the correction's "email" is only the From address).
  */
 static struct extraction *
-as_correction(struct work *w, const struct extract_input *in,
-    struct extraction *x)
+correction(struct work *w, const struct extract_input *in,
+    struct answered *a)
+{
+	struct extraction	*x;
+
+	x = extract_application(w->p->rules, a->form, in);
+	if (!has_answers(x)) {
+		extraction_free(x);
+		return NULL;
+	}
+	drop_from_address(x, in->from_addr);
+	w->answered = g_strdup(a->email);
+	return x;
+}
+
+/*
+ * What the message says.  A reply in one of our receipts' threads is the
+ * applicant's corrections, read without what it quotes.  Otherwise the
+ * rules decide; a message they call "other" from an applicant whose
+ * application is incomplete may still be corrected lines.
+ */
+static struct extraction *
+understand(struct work *w, struct extract_input *in)
 {
 	struct answered		 a = { NULL, NULL };
-	struct extraction	*update;
+	struct extraction	*x = NULL, *fix;
+	const char		*original = in->text;
+	char			*text = NULL;
 
-	if (strcmp(x->kind, "other") != 0 || answered_application(w, &a) != 0)
-		return x;
-	update = extract_application(w->p->rules, a.form, in);
-	g_free(a.form);
-	if (!has_answers(update)) {
-		extraction_free(update);
-		g_free(a.email);
-		return x;
+	if (thread_application(w, &a) == 0) {
+		text = unquoted(in->text);
+		in->text = text;
+		x = correction(w, in, &a);
 	}
-	drop_from_address(update, in->from_addr);
-	w->answered = a.email;
-	extraction_free(x);
-	return update;
+	if (x == NULL)
+		x = extract_message(w->p->rules, in);
+	if (strcmp(x->kind, "other") == 0 && a.form == NULL &&
+	    incomplete_application(w, &a) == 0 &&
+	    (fix = correction(w, in, &a)) != NULL) {
+		extraction_free(x);
+		x = fix;
+	}
+	g_free(a.form);
+	g_free(a.email);
+	in->text = original;
+	g_free(text);
+	return x;
 }
 
 int
@@ -483,7 +549,7 @@ process_message(struct process *p, struct db *db, int64_t id,
 	in = (struct extract_input){ .subject = msg->subject,
 	    .text = msg->text, .from_addr = r->from_addr,
 	    .from_coordinator = is_coordinator(p->cfg, r->from_addr) };
-	x = as_correction(&w, &in, extract_message(p->rules, &in));
+	x = understand(&w, &in);
 	if (strcmp(x->kind, "application") == 0)
 		error = process_application(&w, x);
 	else if (strcmp(x->kind, "other") == 0 && !in.from_coordinator)

@@ -13,16 +13,22 @@
 # Mailboxes:  gen_mail N [PREFIX], gen_ids DIR..., mail_append FOLDER
 #             FILE|DIR..., mail_count, mail_uids, mail_flags, mail_ids,
 #             mail_header FOLDER HEADER, mailbox_uidvalidity FOLDER
+# SMTP:       smtpd_start [smtpd.py options], smtpd_stop, smtp_fail [LINE...],
+#             smtp_count, smtp_messages, smtp_to ADDRESS, smtp_header FILE
+#             NAME, smtp_body FILE, text_section HEADING TEXT
 # Program:    make_config [KEY=VALUE...], mentormail ARGS..., offline CMD...,
 #             mentormail_start ARGS... / mentormail_running / mentormail_wait,
-#             status_of KEY, db SQL, recorded, lock_holder FILE
-# Checks:     assert_eq, assert_exit, assert_stderr_mentions,
-#             assert_same_lines, assert_recorded_once, assert_filed_once,
-#             assert_db_ok; die stops the scenario when its setup fails.
+#             status_of KEY, db SQL, recorded, lock_holder FILE,
+#             time_in OFFSET
+# Checks:     assert_eq, assert_exit, assert_stderr_mentions, assert_match,
+#             assert_no_match, assert_same_lines, assert_recorded_once,
+#             assert_filed_once, assert_db_ok; die stops the scenario when
+#             its setup fails.
 #
 # Variables a scenario may read: T (the directory), CONF (mentormail.conf),
 # DB (the database), IMAP_PORT (plain and STARTTLS), IMAPS_PORT, CERTS (the
-# certificate directory), STDOUT and STDERR (of the last mentormail run).
+# certificate directory), SMTP_PORT, STDOUT and STDERR (of the last
+# mentormail run).
 #
 # Knobs from the environment: MENTORMAIL (the binary), KEEP=1, LIB_QUIET=1
 # (no closing "# N checks passed", for scripts that are not tests),
@@ -38,6 +44,8 @@ SCENARIO=$(basename "$0" .sh)
 MENTORMAIL=${MENTORMAIL:-$TOP/build/mentormail}
 DOVECOT=${DOVECOT:-/usr/sbin/dovecot}
 DOVEADM=${DOVEADM:-/usr/bin/doveadm}
+# Debian's python3-aiosmtpd is installed for the system's Python.
+PYTHON=${PYTHON:-/usr/bin/python3}
 E2E_TIMEOUT=${MENTORMAIL_E2E_TIMEOUT:-120}
 # shellcheck disable=SC2034 # used by the scenarios
 BIG=${MENTORMAIL_E2E_BIG:-2000}
@@ -113,6 +121,11 @@ DOVECOT_PID=
 LOG_MARK=0
 MM_PID=
 MM_WRAPPER=
+SMTP_MAILDIR=$T/smtp
+SMTP_FAIL=$T/smtp.fail
+SMTPD_LOG=$T/smtpd.log
+SMTPD_PID=
+SMTPD_STARTS=0
 APPEND_SEQ=0
 : >"$STDOUT"
 : >"$STDERR"
@@ -146,7 +159,12 @@ _cleanup() {
 		echo "--- last lines of the Dovecot log ($DOVECOT_LOG)"
 		tail -n 15 "$DOVECOT_LOG" | sed 's/^/    /'
 	fi
+	if [ "$FAILURES" -gt 0 ] && [ -s "$SMTPD_LOG" ]; then
+		echo "--- last lines of the SMTP server's log ($SMTPD_LOG)"
+		tail -n 15 "$SMTPD_LOG" | sed 's/^/    /'
+	fi
 	_dovecot_kill_quietly
+	_smtpd_kill_quietly
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -435,6 +453,149 @@ bodies_fetched() {
 }
 
 # ---------------------------------------------------------------------------
+# SMTP: tests/lib/smtpd.py, where the program's replies go
+
+# smtpd_start [smtpd.py options]
+#
+# Start the SMTP server on 127.0.0.1:$SMTP_PORT (a free port, chosen now
+# unless make_config or an earlier start chose it, so that a restart keeps
+# the configuration right).  It saves each message it accepts below
+# $SMTP_MAILDIR, after X-Envelope-From: and X-Envelope-To: lines, and
+# refuses what $SMTP_FAIL says (see smtp_fail).  The messages outlive a
+# restart: each start saves into a directory of its own (the server counts
+# its files from 1 again).
+smtpd_start() {
+	local i line dir
+	[ -x "$PYTHON" ] || die "no Python at $PYTHON (apt-get install python3)"
+	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null ||
+	    die "no aiosmtpd for $PYTHON (apt-get install python3-aiosmtpd)"
+	SMTPD_STARTS=$((SMTPD_STARTS + 1))
+	printf -v dir '%s/start%03d' "$SMTP_MAILDIR" "$SMTPD_STARTS"
+	mkdir -p "$dir"
+	: >"$T/smtpd.ready"
+	"$PYTHON" "$TOP/tests/lib/smtpd.py" --port "${SMTP_PORT:-0}" \
+	    --maildir "$dir" --fail-file "$SMTP_FAIL" "$@" \
+	    >"$T/smtpd.ready" 2>>"$SMTPD_LOG" &
+	SMTPD_PID=$!
+	disown "$SMTPD_PID"
+	for i in $(seq 1 100); do
+		line=$(head -n 1 "$T/smtpd.ready")
+		case $line in
+		"ready "*)
+			SMTP_PORT=${line#ready }
+			return 0
+			;;
+		esac
+		kill -0 "$SMTPD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$SMTPD_LOG" >&2
+	_smtpd_kill_quietly
+	die "the SMTP server did not start (log: $SMTPD_LOG)"
+}
+
+_smtpd_kill_quietly() {
+	[ -n "$SMTPD_PID" ] || return 0
+	kill -9 "$SMTPD_PID" 2>/dev/null
+	SMTPD_PID=
+}
+
+# Stop the SMTP server (SIGTERM; it stops listening at once).
+smtpd_stop() {
+	local i
+	[ -n "$SMTPD_PID" ] || return 0
+	kill -TERM "$SMTPD_PID" 2>/dev/null
+	for i in $(seq 1 100); do
+		if ! kill -0 "$SMTPD_PID" 2>/dev/null &&
+		    ! port_listening "$SMTP_PORT"; then
+			SMTPD_PID=
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "the SMTP server did not stop within 5 seconds"
+	_smtpd_kill_quietly
+}
+
+# smtp_fail [LINE...]: from the next SMTP command on, refuse as the lines
+# say ("STAGE CODE [ADDRESS]": "rcpt 550 a@example.org", "data 451", see
+# tests/lib/smtpd.py); with no line, accept everything again.
+smtp_fail() {
+	if [ $# -eq 0 ]; then
+		: >"$SMTP_FAIL"
+	else
+		printf '%s\n' "$@" >"$SMTP_FAIL"
+	fi
+}
+
+# The messages the SMTP server has accepted, one file name a line, in the
+# order it accepted them.
+smtp_messages() {
+	[ -d "$SMTP_MAILDIR" ] || return 0
+	find "$SMTP_MAILDIR" -mindepth 2 -maxdepth 2 -name '*.eml' |
+	    LC_ALL=C sort
+}
+
+# How many messages the SMTP server has accepted.
+smtp_count() {
+	smtp_messages | wc -l
+}
+
+# smtp_to ADDRESS: the messages accepted for ADDRESS (an envelope
+# recipient, any case), one file name a line, in the order accepted.
+smtp_to() {
+	local f
+	smtp_messages | while read -r f; do
+		if smtp_header "$f" x-envelope-to | grep -qixF "<$1>"; then
+			echo "$f"
+		fi
+	done
+}
+
+# smtp_header FILE NAME: each NAME header of the message in FILE (the
+# header as sent, unfolded, encoded words left as they are), one a line.
+# The envelope is in X-Envelope-From and X-Envelope-To.
+smtp_header() {
+	tr -d '\r' <"$1" | awk -v want="$2" '
+		function flush() {
+			if (name != "" && tolower(name) == tolower(want))
+				print value
+			name = ""
+		}
+		/^$/ { flush(); exit }
+		/^[ \t]/ { value = value $0; next }
+		{
+			flush()
+			name = $0; sub(/:.*/, "", name)
+			value = $0; sub(/^[^:]*:[ \t]*/, "", value)
+		}
+		END { flush() }'
+}
+
+# smtp_body FILE: the text of the message in FILE, decoded (as a mail
+# reader shows it), with LF line ends.
+smtp_body() {
+	"$PYTHON" - "$1" <<-'EOF' | tr -d '\r'
+	import sys
+	from email import message_from_binary_file, policy
+	with open(sys.argv[1], "rb") as f:
+	    msg = message_from_binary_file(f, policy=policy.default)
+	part = msg.get_body(preferencelist=("plain",))
+	sys.stdout.write(part.get_content() if part is not None else "")
+	EOF
+}
+
+# text_section HEADING TEXT: the indented lines (and the blank lines among
+# them) under the first line of TEXT that matches HEADING (extended regex),
+# as a mail lists what it understood or what is missing.
+text_section() {
+	printf '%s\n' "$2" | awk -v head="$1" '
+		!on && $0 ~ head { on = 1; next }
+		on && /^[^ \t]/ { exit }
+		on'
+}
+
+# ---------------------------------------------------------------------------
 # Mail
 
 # gen_mail N [PREFIX]: write N small messages, as a mentee would send them,
@@ -605,10 +766,12 @@ mail_ids() {
 # ---------------------------------------------------------------------------
 # The program under test
 
-# make_config [KEY=VALUE...]: write $CONF for the server started last, and
+# make_config [KEY=VALUE...]: write $CONF for the servers started last, and
 # the password file next to it.  KEY is "section.key" or, for [imap], just
-# "key"; an empty VALUE leaves the key out.  Defaults: implicit TLS on the
-# IMAPS port, trusting $CERTS/ca.pem.
+# "key"; an empty VALUE leaves the key out.  Sections: program, imap, smtp,
+# eligibility ("eligibility.mentor.experience=years_experience >= 2").
+# Defaults: IMAP over implicit TLS on the IMAPS port, trusting
+# $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT.
 make_config() {
 	local -A value=()
 	local -a order=(
@@ -646,14 +809,16 @@ make_config() {
 		[ -n "${value[$key]+set}" ] || order+=("$key")
 		value[$key]=${arg#*=}
 	done
+	local lines
 	{
-		for section in program imap smtp; do
-			printf '[%s]\n' "$section"
-			for k in "${order[@]}"; do
+		for section in program imap smtp eligibility; do
+			lines=$(for k in "${order[@]}"; do
 				[ "${k%%.*}" = "$section" ] || continue
 				[ -n "${value[$k]}" ] || continue
 				printf '%s = %s\n' "${k#*.}" "${value[$k]}"
-			done
+			done)
+			[ -n "$lines" ] || continue
+			printf '[%s]\n%s\n' "$section" "$lines"
 		done
 	} >"$CONF"
 	printf '%s\n' "$IMAP_SECRET" >"$T/imap.password"
@@ -738,6 +903,12 @@ mentormail_wait() {
 	return "$(cat "$T/mm.rc" 2>/dev/null || echo 255)"
 }
 
+# time_in OFFSET: the time OFFSET from now ("10 min", "25 hours"), in UTC,
+# for `run --now`: a later run, without waiting for it.
+time_in() {
+	date -u -d "+$1" +%Y-%m-%dT%H:%M:%SZ
+}
+
 # status_of KEY: the value `mentormail status` shows for KEY.
 status_of() {
 	mentormail status || {
@@ -807,6 +978,28 @@ assert_stderr_mentions() {
 	else
 		fail "$2" "stderr does not match /$1/:" \
 		    "$(head -c 600 "$STDERR")"
+	fi
+}
+
+# assert_match REGEX TEXT DESCRIPTION: a line of TEXT matches REGEX
+# (extended).
+assert_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$1"; then
+		pass "$3"
+	else
+		fail "$3" "no line matches /$1/ in:" \
+		    "$(printf '%s' "$2" | head -c 800)"
+	fi
+}
+
+# assert_no_match REGEX TEXT DESCRIPTION: no line of TEXT matches REGEX.
+assert_no_match() {
+	local hits
+	if hits=$(printf '%s\n' "$2" | grep -E -- "$1"); then
+		fail "$3" "these lines match /$1/:" \
+		    "$(printf '%s' "$hits" | head -c 800)"
+	else
+		pass "$3"
 	fi
 }
 

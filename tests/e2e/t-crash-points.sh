@@ -10,6 +10,8 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_mentormail
+# Replies go to a real SMTP server on loopback, up throughout.
+smtpd_start
 
 points=${MENTORMAIL_E2E_CRASH_POINTS:-after-fetch mid-batch after-commit before-move after-move}
 

@@ -12,6 +12,8 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_mentormail
+# Replies go to a real SMTP server on loopback, up throughout.
+smtpd_start
 
 n=$((BIG * 2))
 seed=${MENTORMAIL_E2E_SEED:-$((EPOCHSECONDS % 100000))}

@@ -10,6 +10,8 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_mentormail
+# Replies go to a real SMTP server on loopback, up throughout.
+smtpd_start
 
 # ---------------------------------------------------------------------------
 step "(a) the server dies in the middle of a run: exit 75, then recovery"

@@ -8,6 +8,8 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 require_mentormail
+# Replies go to a real SMTP server on loopback, up throughout.
+smtpd_start
 
 dovecot_start
 make_config

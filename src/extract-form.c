@@ -2,18 +2,22 @@
  * extract-form.c -- reading one form's answers out of a message.
  *
  * One pass over the lines.  On each line the labels are found (at its
- * start, after a gap of two spaces, a tab, a '|' or underscores, or right
- * after another label); each label's answer is the rest of its line up to
- * the next label, else the next line; free text runs on over lines; a
- * check-box question gathers its options and their marks, decided once the
- * whole message is read.  A label whose line sits under a line of
- * underscores (the Wyoming PDF pasted as text) takes its answer from the
- * line above the underscores, by column.
+ * start, after a gap of two spaces, a tab, a '|' or underscores, or where
+ * another label's answer starts); each label's answer is the rest of its
+ * line up to the next label, else the next line; free text runs on over
+ * lines; a check-box question gathers its options and their marks,
+ * decided once the whole message is read.  A label whose line sits under
+ * a line of underscores (the Wyoming PDF pasted as text) takes its answer
+ * from the line above the underscores, by column.
  *
  * A label followed by a single space ("Name Dana") is "weak": it only
  * counts when its field has no answer yet and the words after it make a
  * valid answer, so that free text starting with "Library staff ..." is
- * not taken for the Library label.
+ * not taken for the Library label.  Where another label's answer starts,
+ * a weak label never counts: "Your current position: Library Assistant"
+ * is a position, not the label Library; only a label that is one by
+ * itself ("Name:     Phone: ...", "State Zip Code") may start there, or
+ * any label once the answer's blank was left empty ("City ____   State").
  */
 #include <string.h>
 
@@ -56,7 +60,8 @@ struct reader {
 enum hit_mode {
 	HIT_START,		/* at the start of the line */
 	HIT_GAP,		/* after a gap */
-	HIT_NEXT,		/* right after another label */
+	HIT_ANSWER,		/* where another label's answer starts */
+	HIT_NEXT,		/* only a label that is one by itself */
 };
 
 static const struct line *
@@ -193,6 +198,10 @@ weak_fits(const struct reader *r, field_mask fields, const char *raw)
 	return 0;
 }
 
+/*
+ * Whether a weak label counts here.  Where an answer starts, its words
+ * are that answer, whatever label they begin like.
+ */
 static int
 weak_ok(const struct reader *r, const struct label *lab, size_t line,
     size_t vstart, enum hit_mode mode)
@@ -201,7 +210,7 @@ weak_ok(const struct reader *r, const struct label *lab, size_t line,
 	char			*raw;
 	int			 ok;
 
-	if (mode == HIT_NEXT)
+	if (mode == HIT_NEXT || mode == HIT_ANSWER)
 		return 0;
 	if (lab->fields == 0)
 		return mode == HIT_START;
@@ -247,6 +256,45 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 	return 1;
 }
 
+/*
+ * Whether the blank between a label and the words after it was left
+ * empty: underscores with a gap after them ("City ______   State WY").
+ * Spaces alone leave the words the label's answer, however many there
+ * are ("Position:   Library Assistant").
+ */
+static int
+blank_empty(const struct line *l, size_t from, size_t to)
+{
+	const char	*s = l->s;
+	size_t		 q;
+	int		 under = 0;
+
+	for (q = from; q < to; q++) {
+		if (s[q] == '_')
+			under = 1;
+		else if (under && (s[q] == '\t' || s[q] == '|' ||
+		    (s[q] == ' ' && s[q + 1] == ' ')))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Where to look for the next label after the answer starting at `off`:
+ * at its first word, which only a label that is one by itself may take;
+ * past a blank left empty, as after any gap.
+ */
+static size_t
+answer_words(const struct line *l, size_t off, enum hit_mode *mode)
+{
+	size_t	q = off;
+
+	while (q < l->len && strchr(" \t|_", l->s[q]) != NULL)
+		q++;
+	*mode = blank_empty(l, off, q) ? HIT_GAP : HIT_ANSWER;
+	return q;
+}
+
 /* The labels on line i, in order, each answer ending at the next one. */
 static GArray *
 find_hits(const struct reader *r, size_t i)
@@ -260,10 +308,8 @@ find_hits(const struct reader *r, size_t i)
 	hits = g_array_new(FALSE, FALSE, sizeof(struct hit));
 	while (pos < l->len) {
 		if (!hit_at(r, i, pos, mode, &h)) {
-			if (mode == HIT_NEXT)
-				mode = HIT_GAP;
-			else
-				pos = next_candidate(l, pos), mode = HIT_GAP;
+			pos = next_candidate(l, pos);
+			mode = HIT_GAP;
 			continue;
 		}
 		if (hits->len > 0) {
@@ -273,8 +319,7 @@ find_hits(const struct reader *r, size_t i)
 		g_array_append_val(hits, h);
 		if (h.vline != i)
 			break;
-		pos = h.vstart;
-		mode = HIT_NEXT;
+		pos = answer_words(l, h.vstart, &mode);
 	}
 	return hits;
 }

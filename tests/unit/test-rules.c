@@ -489,6 +489,9 @@ static const char test_rules[] =
     "[field library]\n"
     "labels = Library | Library Name\n"
     "\n"
+    "[field position]\n"
+    "labels = Position | Your current position\n"
+    "\n"
     "[field library_type]\n"
     "labels = Library type\n"
     "map.academic = college|university\n"
@@ -617,6 +620,65 @@ test_weak_labels(void **state)
 	    "Library staff matter too.");
 	assert_field(x, "phone", "715-555-0172");
 	extraction_free(x);
+}
+
+/* `text`, read alone, gives field `a` = `va` and field `b` = `vb`. */
+static void
+assert_two(void **state, const char *text, const char *a, const char *va,
+    const char *b, const char *vb)
+{
+	struct extraction	*x;
+
+	x = extract(state, text);
+	assert_field(x, a, va);
+	assert_field(x, b, vb);
+	extraction_free(x);
+}
+
+static void
+test_label_words_in_answers(void **state)
+{
+	/* the words after a label's colon are its answer */
+	assert_two(state,
+	    "Name: Tanner Pfeiffer\n"
+	    "Your current position: Library Assistant\n"
+	    "Library Name: Weston County Library\n",
+	    "position", "Library Assistant",
+	    "library", "Weston County Library");
+	/* and a correction of one line does not become the library */
+	assert_two(state, "Your current position: Library Assistant\n",
+	    "position", "Library Assistant", "library", NULL);
+	/* whatever label its first word is */
+	assert_two(state,
+	    "Position: Name Authority Cataloger\n"
+	    "Name: Ruth Okafor\n",
+	    "position", "Name Authority Cataloger", "name", "Ruth Okafor");
+	/* nor after a label without one (a table pasted as text) */
+	assert_two(state, "Position Library Assistant\n",
+	    "position", "Library Assistant", "library", NULL);
+	/* nor when answers are lined up with spaces, a tab or in a blank */
+	assert_two(state,
+	    "Name:       Tanner Pfeiffer\n"
+	    "Position:   Library Assistant\n",
+	    "position", "Library Assistant", "library", NULL);
+	assert_two(state, "Position:\tLibrary Assistant\n",
+	    "position", "Library Assistant", "library", NULL);
+	assert_two(state,
+	    "Position ___Library Assistant II___   Library type ___Public___\n"
+	    "Library Name ___Weston County Library___\n",
+	    "position", "Library Assistant II",
+	    "library", "Weston County Library");
+}
+
+static void
+test_empty_answer_then_label(void **state)
+{
+	/* a label that is one by itself ends an empty answer */
+	assert_two(state, "Name:     Phone: 307-555-0101\n",
+	    "name", NULL, "phone", "307-555-0101");
+	/* as does a blank left empty: what follows is the next column */
+	assert_two(state, "Library ________   Position Library Assistant\n",
+	    "library", NULL, "position", "Library Assistant");
 }
 
 static void
@@ -979,6 +1041,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_longest_label,
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_weak_labels,
+		    setup_form, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_label_words_in_answers,
+		    setup_form, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_empty_answer_then_label,
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_pdf_columns,
 		    setup_form, teardown_dir),

@@ -16,19 +16,29 @@
  * Potentials (pm for mentors, pr for mentees) keep reduced costs
  * non-negative, so each path is found by Dijkstra.  After a search every
  * settled node's potential moves by (its distance - the sink's) and no
- * other node's does, so the sink's potential stays 0.  Three consequences
- * the search relies on:
+ * other node's does, so the sink's potential stays 0.  Consequences the
+ * search relies on:
  *  - A mentor never loses a mentee without taking another, so a mentor
  *    with a free place has never been passed through: its potential is 0,
  *    its edge to the sink costs 0, and the search may stop as soon as it
  *    settles such a mentor.
  *  - A mentee's edge back to its own mentor has reduced cost 0, so a
- *    mentor's mentees are settled at its distance, together with it; only
- *    mentors wait in the queue.
+ *    mentor's mentees are settled at its distance, together with it.
+ *  - Mentor potentials are <= 0, so the reduced cost of k -> j is at
+ *    least (K - w(k, j)) + pr[k]: a bound that does not depend on j's
+ *    potential.  Each mentee's pairs are therefore examined from the
+ *    heaviest down, lazily: a cursor per settled mentee waits in the
+ *    queue at the bound of its next pair, and once that bound reaches the
+ *    sink's distance the rest of its pairs are never looked at.  Most
+ *    searches look at a handful of pairs, not every pair of every mentee
+ *    they pass.  The order is built as it is needed (rows_order) and kept
+ *    across searches, since scores do not change.
  *  - A potential falls by at most K per search, so every number is below
  *    (n + 2) * K in magnitude; weights_choose refuses K beyond that.
  */
+#include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -40,16 +50,43 @@
 #define DIST_SETTLED	(-1)		/* in dist[]: settled; distances are
 					   otherwise >= 0 */
 #define TIE_FULL	0x80000000u	/* in tie[]: no free place */
+#define TIE_CURSOR	TIE_FULL	/* in a heap item: a mentee's cursor */
+#define ORDER_FIRST	8		/* pairs put in order at first need */
+#define SELECT_SMALL	16		/* ranges put in order by insertion */
+#define SELECT_SCAN	32		/* chunks found by one scan */
 
+/*
+ * A pair, in its mentee's row.  The mentor is stored turned by the
+ * mentee's index (edge_turn), so that a row's order among equal scores
+ * starts at a different mentor for each mentee.
+ */
 struct edge {
-	int	mentor;
+	int	turned;
 	int	score;
 };
 
-/* A queued mentor; `tie` orders equal distances (see tie_set). */
+/*
+ * What waits in the queue: a mentor reached at distance d, or a mentee's
+ * cursor, d being the least distance its next pair could give.  Items are
+ * taken by (d, rank), rank being (tie << 32 | who).  At equal d that is:
+ * mentors with a free place (which end the search), then cursors, by
+ * mentee index, then full mentors (tie_set).  Any order at equal d finds
+ * shortest paths; this one ends searches soonest, and it is fixed, so the
+ * answer is too.
+ */
 struct heap_item {
 	int64_t		d;
-	uint32_t	tie;
+	uint64_t	rank;
+};
+
+#define ITEM_TIE(it)	((uint32_t)((it)->rank >> 32))
+#define ITEM_WHO(it)	((int)((it)->rank & 0xffffffffu))
+
+/* The queue: a binary heap. */
+struct heap {
+	struct heap_item	*a;
+	size_t			 len;
+	size_t			 size;
 };
 
 struct solver {
@@ -59,9 +96,9 @@ struct solver {
 	int64_t		 add;
 	int64_t		 k;		/* cost = k - w; unmatched costs k */
 
-	int		*cell;		/* dense: [n * m] score, or -1 */
-	int		*row;		/* sparse: [n + 1] offsets in edge */
+	int		*row;		/* [n + 1]: each mentee's pairs in edge */
 	struct edge	*edge;
+	int		*ordered;	/* [n]: end of the ordered part of a row */
 
 	int		*cap;		/* places left beside fixed pairs */
 	int		*used;
@@ -76,9 +113,11 @@ struct solver {
 	/* One search. */
 	int64_t		*dist;		/* [m] */
 	int		*pred;		/* [m]: the mentee it was reached from */
-	int		*reached;	/* sparse: mentors with a distance */
+	int		*reached;	/* mentors with a distance */
 	int		 n_reached;
-	GArray		*heap;		/* sparse: struct heap_item */
+	int		*cursor;	/* [n]: a settled mentee's next pair */
+	int64_t		*base;		/* [n]: its distance + pr + k - add */
+	struct heap	 heap;
 	int		*sm;		/* settled mentors */
 	int64_t		*sm_d;		/* ... and their distances */
 	int		 n_sm;
@@ -146,6 +185,9 @@ problem_check(const struct match_problem *p, char **cause)
 		    "pairs");
 	if ((p->flags & ~MATCH_MAXIMIZE_COUNT) != 0)
 		return cause_set(cause, "unknown flags %#x", p->flags);
+	if (p->n_pairs > INT_MAX)
+		return cause_set(cause, "%zu pairs, more than %d", p->n_pairs,
+		    INT_MAX);
 	for (j = 0; j < p->n_mentors; j++) {
 		if (p->capacity[j] < 1)
 			return cause_set(cause, "mentor %d: capacity %d, not "
@@ -199,55 +241,52 @@ ints_new(size_t n, int v)
 	return a;
 }
 
+/*
+ * Mentor j as stored in mentee k's row, and back: (j - k) mod m.  Were
+ * rows ordered among equal scores by plain mentor index, mentees who
+ * score many mentors alike would all try mentor 0 first, then mentor 1,
+ * each search walking past the places taken by the searches before it.
+ */
+static inline int
+edge_turn(const struct solver *s, int k, int j)
+{
+	int	t = j - k % s->m;
+
+	return t < 0 ? t + s->m : t;
+}
+
+static inline int
+edge_mentor(const struct solver *s, int k, const struct edge *e)
+{
+	int	j = e->turned + k % s->m;
+
+	return j >= s->m ? j - s->m : j;
+}
+
 /* Refuse a pair listed twice: which score holds would be a guess. */
 static int
-pair_duplicate(int mentee, int mentor, char **cause)
-{
-	return cause_set(cause, "mentee %d and mentor %d listed twice as a "
-	    "pair", mentee, mentor);
-}
-
-static int
-build_dense(struct solver *s, const struct match_problem *p, char **cause)
-{
-	const struct match_pair	*q;
-	size_t			 i, at;
-
-	s->cell = ints_new((size_t)s->n * s->m, -1);
-	for (i = 0; i < p->n_pairs; i++) {
-		q = &p->pairs[i];
-		at = (size_t)q->mentee * s->m + q->mentor;
-		if (s->cell[at] != -1)
-			return pair_duplicate(q->mentee, q->mentor, cause);
-		s->cell[at] = q->score;
-	}
-	return 0;
-}
-
-static int
-sparse_duplicates(struct solver *s, char **cause)
+rows_duplicates(struct solver *s, char **cause)
 {
 	int	*seen, k, e, rc = 0;
 
+	/* Turning is one-to-one within a row: compare turned mentors. */
 	seen = ints_new(s->m, -1);
 	for (k = 0; k < s->n && rc == 0; k++) {
 		for (e = s->row[k]; e < s->row[k + 1] && rc == 0; e++) {
-			if (seen[s->edge[e].mentor] == k)
-				rc = pair_duplicate(k, s->edge[e].mentor, cause);
-			seen[s->edge[e].mentor] = k;
+			if (seen[s->edge[e].turned] == k)
+				rc = cause_set(cause, "mentee %d and mentor %d "
+				    "listed twice as a pair", k,
+				    edge_mentor(s, k, &s->edge[e]));
+			seen[s->edge[e].turned] = k;
 		}
 	}
 	g_free(seen);
 	return rc;
 }
 
-/*
- * Lists by mentee, each in the order given: the search does not depend on
- * the order within a list, since a mentor appears once in it and every
- * choice compares distances and mentor indices, never positions.
- */
+/* Each mentee's pairs together, in the order given for now. */
 static int
-build_sparse(struct solver *s, const struct match_problem *p, char **cause)
+rows_build(struct solver *s, const struct match_problem *p, char **cause)
 {
 	const struct match_pair	*q;
 	int			*fill;
@@ -262,36 +301,177 @@ build_sparse(struct solver *s, const struct match_problem *p, char **cause)
 	fill = g_memdup2(s->row, ((size_t)s->n + 1) * sizeof *fill);
 	for (i = 0; i < p->n_pairs; i++) {
 		q = &p->pairs[i];
-		s->edge[fill[q->mentee]++] = (struct edge){ q->mentor,
-		    q->score };
+		s->edge[fill[q->mentee]++] = (struct edge){
+		    edge_turn(s, q->mentee, q->mentor), q->score };
 	}
 	g_free(fill);
-	return sparse_duplicates(s, cause);
+	s->ordered = g_memdup2(s->row, (size_t)s->n * sizeof *s->ordered);
+	return rows_duplicates(s, cause);
 }
+
+/* ------------------------------------------------------------------ */
+/*
+ * A row's order: the heavier pair first, then the lower turned mentor
+ * (for mentee k: mentors k mod m, k mod m + 1, ... round to k mod m - 1).
+ * No two pairs of a row compare equal, so the order does not depend on
+ * how the pairs were listed.
+ */
+
+static inline int
+edge_before(const struct edge *a, const struct edge *b)
+{
+	return a->score > b->score ||
+	    (a->score == b->score && a->turned < b->turned);
+}
+
+static inline void
+edge_swap(struct edge *a, struct edge *b)
+{
+	struct edge	t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static void
+edges_insertion_sort(struct edge *a, size_t n)
+{
+	struct edge	t;
+	size_t		i, j;
+
+	for (i = 1; i < n; i++) {
+		t = a[i];
+		for (j = i; j > 0 && edge_before(&t, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static int
+edge_compare(const void *a, const void *b)
+{
+	return edge_before(a, b) ? -1 : edge_before(b, a);
+}
+
+/* Partition around the median of three; returns the pivot's position. */
+static size_t
+edges_partition(struct edge *a, size_t n)
+{
+	size_t	mid = n / 2, i, at = 0;
+
+	if (edge_before(&a[mid], &a[0]))
+		edge_swap(&a[mid], &a[0]);
+	if (edge_before(&a[n - 1], &a[0]))
+		edge_swap(&a[n - 1], &a[0]);
+	if (edge_before(&a[mid], &a[n - 1]))
+		edge_swap(&a[mid], &a[n - 1]);
+	for (i = 0; i < n - 1; i++) {
+		if (edge_before(&a[i], &a[n - 1]))
+			edge_swap(&a[i], &a[at++]);
+	}
+	edge_swap(&a[at], &a[n - 1]);
+	return at;
+}
+
+/*
+ * Bring the best `want` pairs of a[0..n) to the front, in order, in one
+ * scan that keeps them there: most pairs cost one comparison with the
+ * worst of the front, which suits a small `want`.
+ */
+static void
+edges_scan(struct edge *a, size_t n, size_t want)
+{
+	struct edge	t;
+	size_t		i, j;
+
+	edges_insertion_sort(a, want);
+	for (i = want; i < n; i++) {
+		if (!edge_before(&a[i], &a[want - 1]))
+			continue;
+		t = a[i];
+		a[i] = a[want - 1];
+		for (j = want - 1; j > 0 && edge_before(&t, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+/*
+ * Put the first `want` pairs of a[0..n) in order: by a scan when few are
+ * wanted, else by quickselect and a sort of those.  Should the pivots
+ * keep falling badly, the range left is sorted whole, so the cost stays
+ * O(n log n).
+ */
+static void
+edges_select(struct edge *a, size_t n, size_t want)
+{
+	size_t	lo = 0, hi = n, p;
+	int	budget = 2 * g_bit_storage(n) + 4;
+
+	if (want <= SELECT_SCAN) {
+		edges_scan(a, n, want);
+		return;
+	}
+	while (hi - lo > SELECT_SMALL) {
+		if (budget-- == 0) {
+			qsort(a + lo, hi - lo, sizeof *a, edge_compare);
+			break;
+		}
+		p = lo + edges_partition(a + lo, hi - lo);
+		if (p + 1 == want)
+			break;
+		if (p + 1 < want)
+			lo = p + 1;
+		else
+			hi = p;
+	}
+	if (hi - lo <= SELECT_SMALL)
+		edges_insertion_sort(a + lo, hi - lo);
+	qsort(a, want, sizeof *a, edge_compare);
+}
+
+/*
+ * Make sure mentee k's pairs are in order up to edge index e (inclusive),
+ * doubling the ordered part each time, so a row costs O(d log d) in all.
+ */
+static void
+rows_order(struct solver *s, int k, int e)
+{
+	int	start = s->ordered[k], end = s->row[k + 1], want;
+
+	if (e < start)
+		return;
+	want = MAX(ORDER_FIRST, start - s->row[k]);
+	want = MIN(want, end - start);
+	edges_select(s->edge + start, end - start, want);
+	s->ordered[k] = start + want;
+}
+
+/* ------------------------------------------------------------------ */
 
 /* The score of pair (k, j), or -1 when it is not allowed. */
 static int
 score_of(const struct solver *s, int k, int j)
 {
-	int	e;
+	int	e, t = edge_turn(s, k, j);
 
-	if (s->cell != NULL)
-		return s->cell[(size_t)k * s->m + j];
 	for (e = s->row[k]; e < s->row[k + 1]; e++) {
-		if (s->edge[e].mentor == j)
+		if (s->edge[e].turned == t)
 			return s->edge[e].score;
 	}
 	return -1;
 }
 
 /*
- * At equal distance the search settles a mentor with a free place first
- * (it ends the search sooner), then the lower index.
+ * A mentor's place in the queue at equal distance: one with a free place
+ * below every cursor, a full one above; then by index.  Never TIE_CURSOR
+ * itself, since j + 1 > 0.
  */
 static void
 tie_set(struct solver *s, int j)
 {
-	s->tie[j] = (uint32_t)j | (s->used[j] < s->cap[j] ? 0 : TIE_FULL);
+	s->tie[j] = ((uint32_t)j + 1) |
+	    (s->used[j] < s->cap[j] ? 0 : TIE_FULL);
 }
 
 static void
@@ -305,15 +485,18 @@ solver_alloc(struct solver *s)
 	s->tie = g_new(uint32_t, s->m);
 	s->pm = g_new0(int64_t, s->m);
 	s->dist = g_new(int64_t, s->m);
-	s->pred = g_new(int, s->m);
-	s->sm = g_new(int, s->m);
-	s->sm_d = g_new(int64_t, s->m);
 	for (j = 0; j < s->m; j++)
 		s->dist[j] = DIST_INF;
+	s->pred = g_new(int, s->m);
+	s->reached = g_new(int, s->m);
+	s->sm = g_new(int, s->m);
+	s->sm_d = g_new(int64_t, s->m);
 	s->next = g_new(int, s->n);
 	s->prev = g_new(int, s->n);
 	s->mentor_of = ints_new(s->n, -1);
 	s->pr = g_new0(int64_t, s->n);
+	s->cursor = g_new(int, s->n);
+	s->base = g_new(int64_t, s->n);
 	s->sr = g_new(int, s->n);
 	s->sr_d = g_new(int64_t, s->n);
 }
@@ -321,9 +504,9 @@ solver_alloc(struct solver *s)
 static void
 solver_free(struct solver *s)
 {
-	g_free(s->cell);
 	g_free(s->row);
 	g_free(s->edge);
+	g_free(s->ordered);
 	g_free(s->cap);
 	g_free(s->used);
 	g_free(s->head);
@@ -336,35 +519,24 @@ solver_free(struct solver *s)
 	g_free(s->dist);
 	g_free(s->pred);
 	g_free(s->reached);
-	if (s->heap != NULL)
-		g_array_unref(s->heap);
+	g_free(s->cursor);
+	g_free(s->base);
+	g_free(s->heap.a);
 	g_free(s->sm);
 	g_free(s->sm_d);
 	g_free(s->sr);
 	g_free(s->sr_d);
 }
 
-/*
- * A matrix when at least half of all pairs are allowed (it is then no
- * larger than lists, and scanning it beats a heap); lists otherwise.
- */
 static int
 solver_init(struct solver *s, const struct match_problem *p, char **cause)
 {
-	uint64_t	cells;
-
 	s->n = p->n_mentees;
 	s->m = p->n_mentors;
 	if (weights_choose(s, p, cause) != 0)
 		return -1;
 	solver_alloc(s);
-	cells = (uint64_t)s->n * (uint64_t)s->m;
-	if (p->n_pairs > 0 && (uint64_t)p->n_pairs >= cells / 2) {
-		return build_dense(s, p, cause);
-	}
-	s->reached = g_new(int, s->m);
-	s->heap = g_array_new(FALSE, FALSE, sizeof(struct heap_item));
-	return build_sparse(s, p, cause);
+	return rows_build(s, p, cause);
 }
 
 /* Fixed pairs take their places first and are never moved. */
@@ -426,11 +598,138 @@ mentee_unlink(struct solver *s, int k)
 	tie_set(s, j);
 }
 
-/* Settle mentee k at distance d; its own sink edge may end the path. */
+/* ------------------------------------------------------------------ */
+/* The queue. */
+
+static inline struct heap_item
+item_make(int64_t d, uint32_t tie, int who)
+{
+	return (struct heap_item){ d, (uint64_t)tie << 32 | (uint32_t)who };
+}
+
+static inline int
+item_less(const struct heap_item *a, const struct heap_item *b)
+{
+	return a->d < b->d || (a->d == b->d && a->rank < b->rank);
+}
+
+static void
+heap_grow(struct heap *h)
+{
+	struct heap_item	*a;
+
+	h->size = MAX(64, 2 * h->size);
+	a = g_new(struct heap_item, h->size);
+	if (h->len > 0)
+		memcpy(a, h->a, h->len * sizeof *a);
+	g_free(h->a);
+	h->a = a;
+}
+
+static void
+heap_push(struct heap *h, struct heap_item it)
+{
+	size_t	i, up;
+
+	if (h->len == h->size)
+		heap_grow(h);
+	for (i = h->len++; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (!item_less(&it, &h->a[up]))
+			break;
+		h->a[i] = h->a[up];
+	}
+	h->a[i] = it;
+}
+
+static int
+heap_pop(struct heap *h, struct heap_item *out)
+{
+	struct heap_item	*a = h->a, last;
+	size_t			 i, c, n;
+
+	if (h->len == 0)
+		return 0;
+	*out = a[0];
+	last = a[--h->len];
+	n = h->len;
+	for (i = 0; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && item_less(&a[c + 1], &a[c]))
+			c++;
+		if (!item_less(&a[c], &last))
+			break;
+		a[i] = a[c];
+	}
+	a[i] = last;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* One search. */
+
+/*
+ * Mentee k's cursor at its next pair: the least distance that pair can
+ * give (j's potential is <= 0, so leaving it out gives a lower bound).
+ * Returns 0 when k has nothing more worth looking at.
+ */
+static int
+cursor_item(struct solver *s, int k, struct heap_item *it)
+{
+	int	e = s->cursor[k];
+
+	if (e == s->row[k + 1])
+		return 0;
+	rows_order(s, k, e);
+	*it = item_make(s->base[k] - s->edge[e].score * s->mult, TIE_CURSOR,
+	    k);
+	return it->d < s->dt;
+}
+
+/* Relax mentee k's next pair. */
+static void
+cursor_relax(struct solver *s, int k)
+{
+	const struct edge	*e = &s->edge[s->cursor[k]++];
+	int64_t			 c;
+	int			 j = edge_mentor(s, k, e);
+
+	/* c >= 0 > DIST_SETTLED: a settled mentor is left alone. */
+	c = s->base[k] - e->score * s->mult - s->pm[j];
+	if (c >= s->dist[j] || c >= s->dt)
+		return;
+	if (s->dist[j] == DIST_INF)
+		s->reached[s->n_reached++] = j;
+	s->dist[j] = c;
+	s->pred[j] = k;
+	heap_push(&s->heap, item_make(c, s->tie[j], j));
+}
+
+/*
+ * Look at mentee k's pairs in order while the next one would be the first
+ * thing out of the queue anyway; then queue the cursor, or drop it.
+ */
+static void
+cursor_advance(struct solver *s, int k)
+{
+	struct heap_item	it;
+
+	for (;;) {
+		cursor_relax(s, k);
+		if (!cursor_item(s, k, &it))
+			return;
+		if (s->heap.len > 0 && item_less(&s->heap.a[0], &it)) {
+			heap_push(&s->heap, it);
+			return;
+		}
+	}
+}
+
+/* Settle mentee k at distance d: its sink edge, then its pairs. */
 static void
 mentee_settle(struct solver *s, int k, int64_t d)
 {
-	int64_t	c = d + s->k + s->pr[k];
+	struct heap_item	it;
+	int64_t			c = d + s->k + s->pr[k];
 
 	s->sr[s->n_sr] = k;
 	s->sr_d[s->n_sr++] = d;
@@ -438,6 +737,10 @@ mentee_settle(struct solver *s, int k, int64_t d)
 		s->dt = c;
 		s->end_mentee = k;
 	}
+	s->cursor[k] = s->row[k];
+	s->base[k] = d + s->pr[k] + s->k - s->add;
+	if (cursor_item(s, k, &it))
+		heap_push(&s->heap, it);
 }
 
 /*
@@ -463,200 +766,21 @@ mentor_settle(struct solver *s, int j)
 	return 0;
 }
 
-static int
-item_less(const struct heap_item *a, const struct heap_item *b)
-{
-	return a->d < b->d || (a->d == b->d && a->tie < b->tie);
-}
-
 static void
-heap_push(GArray *h, int64_t d, uint32_t tie)
-{
-	struct heap_item	 it = { d, tie }, *a;
-	guint			 i, up;
-
-	g_array_set_size(h, h->len + 1);
-	a = (struct heap_item *)(void *)h->data;
-	for (i = h->len - 1; i > 0; i = up) {
-		up = (i - 1) / 2;
-		if (!item_less(&it, &a[up]))
-			break;
-		a[i] = a[up];
-	}
-	a[i] = it;
-}
-
-static int
-heap_pop(GArray *h, struct heap_item *out)
-{
-	struct heap_item	*a = (struct heap_item *)(void *)h->data, last;
-	guint			 i, c, n;
-
-	if (h->len == 0)
-		return 0;
-	*out = a[0];
-	last = a[h->len - 1];
-	n = h->len - 1;
-	for (i = 0; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && item_less(&a[c + 1], &a[c]))
-			c++;
-		if (!item_less(&a[c], &last))
-			break;
-		a[i] = a[c];
-	}
-	a[i] = last;
-	g_array_set_size(h, n);
-	return 1;
-}
-
-/*
- * Relax mentee k's edges, k settled at distance d.  A settled mentor is
- * left alone without a test: c >= 0 > DIST_SETTLED.  A candidate no
- * nearer than the sink is dropped: the sink's distance only falls.
- */
-static void
-sparse_relax(struct solver *s, int k, int64_t d)
-{
-	const struct edge	*e, *end;
-	int64_t			 h = d + s->k - s->add + s->pr[k], c;
-	int			 j;
-
-	end = s->edge + s->row[k + 1];
-	for (e = s->edge + s->row[k]; e < end; e++) {
-		j = e->mentor;
-		c = h - e->score * s->mult - s->pm[j];
-		if (c >= s->dist[j] || c >= s->dt)
-			continue;
-		if (s->dist[j] == DIST_INF)
-			s->reached[s->n_reached++] = j;
-		s->dist[j] = c;
-		s->pred[j] = k;
-		heap_push(s->heap, c, s->tie[j]);
-	}
-}
-
-static void
-sparse_search(struct solver *s, int r)
+search(struct solver *s, int r)
 {
 	struct heap_item	it;
-	int			i, j, first;
 
 	mentee_settle(s, r, 0);
-	sparse_relax(s, r, 0);
-	while (heap_pop(s->heap, &it)) {
-		j = (int)(it.tie & ~TIE_FULL);
-		if (it.d != s->dist[j])
-			continue;	/* superseded, or settled */
+	while (heap_pop(&s->heap, &it)) {
 		if (it.d >= s->dt)
 			break;		/* the sink first at equal cost */
-		first = s->n_sr;
-		if (mentor_settle(s, j))
+		if (ITEM_TIE(&it) == TIE_CURSOR)
+			cursor_advance(s, ITEM_WHO(&it));
+		else if (it.d == s->dist[ITEM_WHO(&it)] &&
+		    mentor_settle(s, ITEM_WHO(&it)))
 			break;
-		for (i = first; i < s->n_sr; i++)
-			sparse_relax(s, s->sr[i], it.d);
-	}
-}
-
-/*
- * The matrix search passes over all mentors in index order, reading a
- * mentee's row, dist and pm front to back; settled mentors are skipped by
- * their DIST_SETTLED, without a test of their own.  A pass relaxes one
- * settled mentee's row and, in the same loop, finds the nearest mentor:
- * it is the inner loop of the whole solver.
- */
-
-/* Relax mentee k's row, k settled at distance d. */
-static void
-dense_relax(struct solver *s, int k, int64_t d)
-{
-	const int	*cell = s->cell + (size_t)k * s->m;
-	int64_t		 h = d + s->k - s->add + s->pr[k], c;
-	int		 j;
-
-	for (j = 0; j < s->m; j++) {
-		if (cell[j] < 0)
-			continue;
-		c = h - cell[j] * s->mult - s->pm[j];
-		if (c < s->dist[j]) {
-			s->dist[j] = c;
-			s->pred[j] = k;
-		}
-	}
-}
-
-/*
- * Whether dist[j] is nearer than `best` (tie bt) in the search order.
- * Unsigned, so DIST_SETTLED is farther than anything.
- */
-static inline int
-dense_nearer(const struct solver *s, int j, int64_t best, uint32_t bt)
-{
-	return (uint64_t)s->dist[j] < (uint64_t)best ||
-	    (s->dist[j] == best && s->tie[j] < bt);
-}
-
-/* The nearest mentor not settled, or -1 when none is nearer than the sink. */
-static int
-dense_nearest(const struct solver *s)
-{
-	int64_t		best = s->dt;
-	uint32_t	bt = UINT32_MAX;
-	int		j, at = -1;
-
-	for (j = 0; j < s->m; j++) {
-		if (dense_nearer(s, j, best, bt)) {
-			best = s->dist[j];
-			bt = s->tie[j];
-			at = j;
-		}
-	}
-	return at;
-}
-
-/* dense_relax and dense_nearest in one pass. */
-static int
-dense_pass(struct solver *s, int k, int64_t d)
-{
-	const int	*cell = s->cell + (size_t)k * s->m;
-	int64_t		 h = d + s->k - s->add + s->pr[k], c, best = s->dt;
-	uint32_t	 bt = UINT32_MAX;
-	int		 j, at = -1;
-
-	for (j = 0; j < s->m; j++) {
-		if (cell[j] >= 0) {
-			c = h - cell[j] * s->mult - s->pm[j];
-			if (c < s->dist[j]) {
-				s->dist[j] = c;
-				s->pred[j] = k;
-			}
-		}
-		if (dense_nearer(s, j, best, bt)) {
-			best = s->dist[j];
-			bt = s->tie[j];
-			at = j;
-		}
-	}
-	return at;
-}
-
-static void
-dense_search(struct solver *s, int r)
-{
-	int	i, j, first;
-
-	mentee_settle(s, r, 0);
-	j = dense_pass(s, r, 0);
-	while (j != -1) {
-		first = s->n_sr;
-		if (mentor_settle(s, j))
-			break;
-		/* j's mentees, the last one with the search for the next. */
-		for (i = first; i < s->n_sr - 1; i++)
-			dense_relax(s, s->sr[i], s->sr_d[i]);
-		if (s->n_sr > first)
-			j = dense_pass(s, s->sr[i], s->sr_d[i]);
-		else
-			j = dense_nearest(s);
+		/* else superseded, or settled already */
 	}
 }
 
@@ -703,17 +827,12 @@ path_apply(struct solver *s, int r)
 static void
 search_reset(struct solver *s)
 {
-	int	i, j;
+	int	i;
 
-	if (s->cell != NULL) {
-		for (j = 0; j < s->m; j++)
-			s->dist[j] = DIST_INF;
-	} else {
-		for (i = 0; i < s->n_reached; i++)
-			s->dist[s->reached[i]] = DIST_INF;
-		s->n_reached = 0;
-		g_array_set_size(s->heap, 0);
-	}
+	for (i = 0; i < s->n_reached; i++)
+		s->dist[s->reached[i]] = DIST_INF;
+	s->n_reached = 0;
+	s->heap.len = 0;
 	s->n_sm = 0;
 	s->n_sr = 0;
 }
@@ -725,10 +844,7 @@ place(struct solver *s, int r)
 	s->dt = DIST_INF;
 	s->end_mentor = -1;
 	s->end_mentee = -1;
-	if (s->cell != NULL)
-		dense_search(s, r);
-	else
-		sparse_search(s, r);
+	search(s, r);
 	potentials_update(s);
 	path_apply(s, r);
 	search_reset(s);

@@ -212,10 +212,9 @@ round_pairs(struct round *r)
 				refuse(r, i, why);
 				continue;
 			}
-			/* + 1: matching someone always beats nobody. */
 			p = (struct match_pair){ .mentee = (int)i,
 			    .mentor = (int)j,
-			    .score = match_score(w, a->side, b->side, NULL) + 1 };
+			    .score = match_score(w, a->side, b->side, NULL) };
 			g_array_append_val(r->pairs, p);
 			/* One pin per mentee: the first, in id order. */
 			if (kind != NULL && !pinned++) {
@@ -270,13 +269,13 @@ runner_text(struct round *r, int i, const struct match_pair *chosen)
 	if (p->score > chosen->score && (taker = taker_of(r, p->mentor)) != NULL)
 		return g_strdup_printf("%s, score %d: a better fit, but that "
 		    "mentor is proposed for %s, where the pool gains more",
-		    b->label, (int)p->score - 1, taker);
+		    b->label, p->score, taker);
 	why = g_string_new(NULL);
 	match_score(&r->m->cfg->matching.weights,
 	    ((struct member *)g_ptr_array_index(r->mentees, i))->side, b->side,
 	    why);
 	text = g_strdup_printf("%s, score %d, lower: %s", b->label,
-	    (int)p->score - 1, why->str);
+	    p->score, why->str);
 	g_string_free(why, TRUE);
 	return text;
 }
@@ -311,7 +310,7 @@ unmatched_text(struct round *r, int i)
 		return g_strdup_printf("its candidates are proposed for mentees "
 		    "they suit better (best: %s, score %d, proposed for %s)",
 		    ((struct member *)g_ptr_array_index(r->mentors,
-		    best->mentor))->label, (int)best->score - 1,
+		    best->mentor))->label, best->score,
 		    taker_of(r, best->mentor));
 	counts = refused_sentence(r->refused[i]);
 	text = g_strdup_printf("no eligible mentor among %u: %s",
@@ -356,7 +355,7 @@ round_propose_one(struct round *r, int i, GHashTable *kept)
 	GString			*why = g_string_new(NULL);
 	char			*runner;
 	int64_t			 id;
-	int			 created, score = (int)chosen->score - 1;
+	int			 created, score = chosen->score;
 
 	if (rule_of(r, a, b) != NULL)
 		g_string_append(why, "pinned by the coordinator; ");

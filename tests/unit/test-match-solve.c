@@ -237,52 +237,28 @@ solve_ok(const struct match_problem *p, struct match_result *r)
 /* Optimality against brute force. */
 
 static void
-solve_best(guint32 seed, const char *how, const struct match_problem *p,
-    struct value want)
-{
-	struct match_result	r;
-	struct value		got;
-
-	solve_ok(p, &r);
-	got = value_of(p->flags, r.total, r.matched);
-	if (got.first != want.first || got.second != want.second)
-		fail_msg("seed %u (%s): got (%lld, %lld), best is (%lld, "
-		    "%lld)", seed, how, (long long)got.first,
-		    (long long)got.second, (long long)want.first,
-		    (long long)want.second);
-	match_result_free(&r);
-}
-
-/*
- * Each pool is solved as drawn, then again with idle mentors added (no
- * allowed pair, so the same best value): fewer than half of all pairs are
- * then allowed, and the solver holds the pool as lists, not a matrix.
- */
-static void
 brute_force_round(int flags, guint32 seed)
 {
-	struct pool	pl;
-	struct value	want;
-	int		m, *capacity;
-	GRand		*rnd = g_rand_new_with_seed(seed);
+	struct pool		pl;
+	struct match_result	r;
+	struct value		want, got;
+	GRand			*rnd = g_rand_new_with_seed(seed);
 
-	m = g_rand_int_range(rnd, 0, BRUTE_MENTORS + 1);
-	pool_random(&pl, rnd, g_rand_int_range(rnd, 0, BRUTE_MENTEES + 1), m,
+	pool_random(&pl, rnd, g_rand_int_range(rnd, 0, BRUTE_MENTEES + 1),
+	    g_rand_int_range(rnd, 0, BRUTE_MENTORS + 1),
 	    g_rand_double_range(rnd, 0.1, 1.0), 3,
 	    g_rand_boolean(rnd) ? 3 : 100);
 	if (g_rand_int_range(rnd, 0, 3) == 0)
 		pool_fix_some(&pl, rnd, 0.3);
 	pl.p.flags = flags;
 	want = brute_best(&pl.p);
-	solve_best(seed, "as drawn", &pl.p, want);
-	capacity = g_new(int, 2 * m + 1);
-	memcpy(capacity, pl.capacity, m * sizeof *capacity);
-	memcpy(capacity + m, pl.capacity, m * sizeof *capacity);
-	capacity[2 * m] = 1;
-	pl.p.n_mentors = 2 * m + 1;
-	pl.p.capacity = capacity;
-	solve_best(seed, "with idle mentors", &pl.p, want);
-	g_free(capacity);
+	solve_ok(&pl.p, &r);
+	got = value_of(flags, r.total, r.matched);
+	if (got.first != want.first || got.second != want.second)
+		fail_msg("seed %u: got (%lld, %lld), best is (%lld, %lld)",
+		    seed, (long long)got.first, (long long)got.second,
+		    (long long)want.first, (long long)want.second);
+	match_result_free(&r);
 	pool_free(&pl);
 	g_rand_free(rnd);
 }
@@ -420,7 +396,7 @@ certificate_round(int flags, guint32 seed, int n, int m, double density)
 	g_rand_free(rnd);
 }
 
-/* Dense pools (held as a matrix) and sparse ones (held as lists). */
+/* Pools where most pairs are allowed, and pools where few are. */
 static void
 test_no_improving_cycle(void **state)
 {
@@ -503,6 +479,39 @@ test_fixed_pair_kept_against_the_optimum(void **state)
 	assert_int_equal(r.mentor[1], 0);
 	assert_int_equal(r.total, 2);
 	match_result_free(&r);
+}
+
+/*
+ * Mentee 100 is worth 10 to each of mentors 0..99, and each is taken by
+ * a mentee who has nobody else; its next best are mentors 100..199 at 5.
+ * Its search has to go a hundred pairs down its list, further than the
+ * part of the list put in order at first.
+ */
+static void
+test_far_down_the_list(void **state)
+{
+	struct match_pair	*pairs = g_new(struct match_pair, 300);
+	int			*caps = g_new(int, 200);
+	struct match_problem	 p = { 101, 200, caps, pairs, 0, NULL, 0, 0 };
+	struct match_result	 r;
+	int			 j;
+
+	for (j = 0; j < 200; j++) {
+		caps[j] = 1;
+		/* From the bottom of the list up: the order must not matter. */
+		pairs[p.n_pairs++] = (struct match_pair){ 100, 199 - j,
+		    199 - j < 100 ? 10 : 5 };
+		if (j < 100)
+			pairs[p.n_pairs++] = (struct match_pair){ j, j, 10 };
+	}
+	solve_ok(&p, &r);
+	for (j = 0; j < 100; j++)
+		assert_int_equal(r.mentor[j], j);
+	assert_in_range(r.mentor[100], 100, 199);
+	assert_int_equal(r.total, 1005);
+	match_result_free(&r);
+	g_free(pairs);
+	g_free(caps);
 }
 
 static void
@@ -671,8 +680,8 @@ test_same_problem_same_assignment(void **state)
 	guint32	seed;
 
 	for (seed = 1; seed <= 100; seed++) {
-		determinism_round(seed, 30, 20, 0.7);	/* matrix */
-		determinism_round(seed, 30, 20, 0.2);	/* lists */
+		determinism_round(seed, 30, 20, 0.7);
+		determinism_round(seed, 30, 20, 0.2);
 	}
 }
 
@@ -695,64 +704,70 @@ refused(const struct match_problem *p, const char *needle)
 	assert_int_equal(match_solve(p, &r, NULL), -1);
 }
 
+/* Each refused problem differs from this one in one way. */
+static const struct match_pair	good_pairs[] = { { 0, 0, 3 }, { 1, 1, 4 } };
+
+#define PROBLEM(...)	(&(const struct match_problem){ __VA_ARGS__ })
+
 static void
-test_bad_input_refused(void **state)
+test_bad_problem_refused(void **state)
 {
-	const int			zero[] = { 1, 0 };
-	const struct match_pair		pairs[] = { { 0, 0, 3 }, { 1, 1, 4 } };
-	const struct match_pair		twice[] = { { 0, 0, 3 }, { 0, 0, 4 } };
-	const struct match_pair		out[] = { { 0, 2, 3 } };
-	const struct match_pair		neg[] = { { -1, 0, 3 } };
-	const struct match_pair		low[] = { { 0, 0, -1 } };
-	const struct match_pair		high[] = { { 0, 0,
-					    MATCH_SCORE_MAX + 1 } };
-	const struct match_pair		big[] = { { 0, 0, MATCH_SCORE_MAX } };
+	const int	zero[] = { 1, 0 };
+
+	refused(PROBLEM(2, 2, zero, good_pairs, 2, NULL, 0, 0),
+	    "mentor 1: capacity 0");
+	refused(PROBLEM(-1, 2, caps1, good_pairs, 2, NULL, 0, 0),
+	    "negative count");
+	refused(PROBLEM(2, 2, NULL, good_pairs, 2, NULL, 0, 0), "missing");
+	refused(PROBLEM(2, 2, caps1, NULL, 2, NULL, 0, 0), "missing");
+	refused(PROBLEM(2, 2, caps1, good_pairs, 2, NULL, 1, 0), "missing");
+	refused(PROBLEM(2, 2, caps1, good_pairs, 2, NULL, 0, 0x10),
+	    "unknown flags");
+}
+
+static void
+test_bad_pairs_refused(void **state)
+{
+	const struct match_pair	out[] = { { 0, 2, 3 } };
+	const struct match_pair	neg[] = { { -1, 0, 3 } };
+	const struct match_pair	low[] = { { 0, 0, -1 } };
+	const struct match_pair	high[] = { { 0, 0, MATCH_SCORE_MAX + 1 } };
+	const struct match_pair	twice[] = {
+		{ 0, 0, 3 }, { 1, 1, 4 }, { 0, 0, 4 },
+	};
+	const struct match_pair	big[] = { { 0, 0, MATCH_SCORE_MAX } };
+
+	refused(PROBLEM(2, 2, caps1, out, 1, NULL, 0, 0),
+	    "pair 0: mentor 2 out of range");
+	refused(PROBLEM(2, 2, caps1, neg, 1, NULL, 0, 0),
+	    "pair 0: mentee -1 out of range");
+	refused(PROBLEM(2, 2, caps1, low, 1, NULL, 0, 0), "score -1 outside");
+	refused(PROBLEM(2, 2, caps1, high, 1, NULL, 0, 0),
+	    "outside 0..1000000000");
+	refused(PROBLEM(2, 2, caps1, twice, 3, NULL, 0, 0),
+	    "mentee 0 and mentor 0 listed twice");
+	/* The largest score over 100,000 mentees would overflow. */
+	refused(PROBLEM(100000, 1, caps1, big, 1, NULL, 0, 0),
+	    "too large for 100000 mentees");
+}
+
+static void
+test_bad_fixed_pairs_refused(void **state)
+{
 	const struct match_fixed	not_allowed[] = { { 0, 1 } };
 	const struct match_fixed	fixed_twice[] = { { 0, 0 }, { 0, 0 } };
-	const struct match_fixed	bad_fixed[] = { { 5, 0 } };
+	const struct match_fixed	out[] = { { 5, 0 } };
 	const struct match_fixed	over[] = { { 0, 0 }, { 1, 0 } };
 	const struct match_pair		both[] = { { 0, 0, 1 }, { 1, 0, 1 } };
-	struct match_problem		p;
 
-#define TRY(...)	do {						\
-	p = (struct match_problem){ __VA_ARGS__ };			\
-} while (0)
-	TRY(2, 2, zero, pairs, 2, NULL, 0, 0);
-	refused(&p, "mentor 1: capacity 0");
-	TRY(-1, 2, caps1, pairs, 2, NULL, 0, 0);
-	refused(&p, "negative count");
-	TRY(2, 2, NULL, pairs, 2, NULL, 0, 0);
-	refused(&p, "missing");
-	TRY(2, 2, caps1, NULL, 2, NULL, 0, 0);
-	refused(&p, "missing");
-	TRY(2, 2, caps1, pairs, 2, NULL, 1, 0);
-	refused(&p, "missing");
-	TRY(2, 2, caps1, pairs, 2, NULL, 0, 0x10);
-	refused(&p, "unknown flags");
-	TRY(2, 2, caps1, out, 1, NULL, 0, 0);
-	refused(&p, "pair 0: mentor 2 out of range");
-	TRY(2, 2, caps1, neg, 1, NULL, 0, 0);
-	refused(&p, "pair 0: mentee -1 out of range");
-	TRY(2, 2, caps1, low, 1, NULL, 0, 0);
-	refused(&p, "score -1 outside");
-	TRY(2, 2, caps1, high, 1, NULL, 0, 0);
-	refused(&p, "outside 0..1000000000");
-	TRY(2, 2, caps1, twice, 2, NULL, 0, 0);
-	refused(&p, "mentee 0 and mentor 0 listed twice");
-	TRY(2, 20, caps1, twice, 2, NULL, 0, 0);	/* as lists */
-	refused(&p, "mentee 0 and mentor 0 listed twice");
-	TRY(2, 2, caps1, pairs, 2, not_allowed, 1, 0);
-	refused(&p, "not an allowed pair");
-	TRY(2, 2, caps1, pairs, 2, fixed_twice, 2, 0);
-	refused(&p, "mentee 0 is fixed twice");
-	TRY(2, 2, caps1, pairs, 2, bad_fixed, 1, 0);
-	refused(&p, "fixed pair 0: mentee 5 out of range");
-	TRY(2, 1, caps1, both, 2, over, 2, 0);
-	refused(&p, "more fixed mentees than its capacity of 1");
-	/* The largest score over 100,000 mentees would overflow. */
-	TRY(100000, 1, caps1, big, 1, NULL, 0, 0);
-	refused(&p, "too large for 100000 mentees");
-#undef TRY
+	refused(PROBLEM(2, 2, caps1, good_pairs, 2, not_allowed, 1, 0),
+	    "not an allowed pair");
+	refused(PROBLEM(2, 2, caps1, good_pairs, 2, fixed_twice, 2, 0),
+	    "mentee 0 is fixed twice");
+	refused(PROBLEM(2, 2, caps1, good_pairs, 2, out, 1, 0),
+	    "fixed pair 0: mentee 5 out of range");
+	refused(PROBLEM(2, 1, caps1, both, 2, over, 2, 0),
+	    "more fixed mentees than its capacity of 1");
 }
 
 int
@@ -765,12 +780,15 @@ main(void)
 		cmocka_unit_test(test_forbidden_pair_never_used),
 		cmocka_unit_test(test_capacity_respected),
 		cmocka_unit_test(test_fixed_pair_kept_against_the_optimum),
+		cmocka_unit_test(test_far_down_the_list),
 		cmocka_unit_test(test_maximize_count_matches_more),
 		cmocka_unit_test(test_equal_totals_prefer_more_matches),
 		cmocka_unit_test(test_all_scores_zero),
 		cmocka_unit_test(test_empty_pools),
 		cmocka_unit_test(test_same_problem_same_assignment),
-		cmocka_unit_test(test_bad_input_refused),
+		cmocka_unit_test(test_bad_problem_refused),
+		cmocka_unit_test(test_bad_pairs_refused),
+		cmocka_unit_test(test_bad_fixed_pairs_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

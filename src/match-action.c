@@ -49,7 +49,9 @@ pending(struct match_ctx *m, int64_t id, struct pair *p, char **cause)
 	if (found < 0)
 		return -1;
 	if (found == 0)
-		return cause_set(cause, "there is no match %lld", (long long)id);
+		return cause_set(cause, "there is no match %lld (a proposal that "
+		    "is no longer the best is withdrawn: run \"mentormail match\" "
+		    "to see the current ones)", (long long)id);
 	if (strcmp(p->status, "proposed") != 0) {
 		cause_set(cause, "match %lld is %s already", (long long)id,
 		    p->status);
@@ -172,10 +174,13 @@ attachment_paths(struct match_ctx *m)
 	return paths;
 }
 
-/* Queue one introduction; its Message-ID goes to *msgid (caller frees). */
+/*
+ * Queue one introduction to `to` (the participant's own address, the key
+ * every other step uses); its Message-ID goes to *msgid (caller frees).
+ */
 static int
-intro_send(struct match_ctx *m, GHashTable *me, GHashTable *other,
-    int to_mentee, char **msgid, char **cause)
+intro_send(struct match_ctx *m, const char *to, GHashTable *me,
+    GHashTable *other, int to_mentee, char **msgid, char **cause)
 {
 	struct tvars	*v = intro_vars(m, me, other, to_mentee);
 	struct outmail	 o;
@@ -186,7 +191,7 @@ intro_send(struct match_ctx *m, GHashTable *me, GHashTable *other,
 	paths = attachment_paths(m);
 	error = reply_render(m->replies, "introduction", v, &subject, &body,
 	    cause);
-	o = (struct outmail){ .to_addr = g_hash_table_lookup(me, "email"),
+	o = (struct outmail){ .to_addr = to,
 	    .to_name = g_hash_table_lookup(me, "name"), .subject = subject,
 	    .body = body, .kind = "introduction",
 	    .auto_submitted = COMPOSE_AUTO_GENERATED,
@@ -208,15 +213,22 @@ static int
 introduce(struct match_ctx *m, const struct pair *p, char **cause)
 {
 	GHashTable	*mentee, *mentor = NULL;
-	char		*a = NULL, *b = NULL;
+	char		*a = NULL, *b = NULL, *to_a = NULL, *to_b = NULL;
 	int		 error = -1;
 
+	db_query(m->db, cause, text_row, &to_a, "SELECT email FROM participant "
+	    "WHERE id = ?", "i", p->mentee);
+	db_query(m->db, cause, text_row, &to_b, "SELECT email FROM participant "
+	    "WHERE id = ?", "i", p->mentor);
 	mentee = participant_fields(m->db, p->mentee, cause);
 	if (mentee != NULL)
 		mentor = participant_fields(m->db, p->mentor, cause);
-	if (mentor != NULL && intro_send(m, mentee, mentor, 1, &a,
-	    cause) == 0 && intro_send(m, mentor, mentee, 0, &b, cause) == 0)
+	if (mentor != NULL && to_a != NULL && to_b != NULL &&
+	    intro_send(m, to_a, mentee, mentor, 1, &a, cause) == 0 &&
+	    intro_send(m, to_b, mentor, mentee, 0, &b, cause) == 0)
 		error = state_match_introduced(m->db, p->id, a, b, cause);
+	g_free(to_a);
+	g_free(to_b);
 	if (mentee != NULL)
 		g_hash_table_destroy(mentee);
 	if (mentor != NULL)
@@ -352,6 +364,8 @@ match_notify(struct match_ctx *m, const struct match_report *r,
 	count = g_strdup_printf("%u", r->proposals->len);
 	tvars_set(v, "count", count);
 	tvars_set(v, "one", r->proposals->len == 1 ? "yes" : NULL);
+	tvars_set(v, "introduced", strcmp(m->cfg->matching.mode, "auto") == 0 ?
+	    "yes" : NULL);
 	notify_vars(v, r);
 	error = reply_render(m->replies, "proposals", v, &subject, &body,
 	    cause);

@@ -193,9 +193,10 @@ round_pairs(struct round *r)
 	struct match_fixed		 f;
 	const char			*kind, *why;
 	guint				 i, j;
-	int				 pinned;
+	int				 pinned, *pins;
 
 	r->first = g_new0(guint, r->mentees->len + 1);
+	pins = g_new0(int, MAX(r->mentors->len, 1));
 	for (i = 0; i < r->mentees->len; i++) {
 		r->first[i] = r->pairs->len;
 		pinned = 0;
@@ -216,14 +217,36 @@ round_pairs(struct round *r)
 			    .mentor = (int)j,
 			    .score = match_score(w, a->side, b->side, NULL) };
 			g_array_append_val(r->pairs, p);
-			/* One pin per mentee: the first, in id order. */
-			if (kind != NULL && !pinned++) {
+			/*
+			 * One pin per mentee, the first in id order, and no
+			 * more than the mentor has room for: a pin beyond that
+			 * is an ordinary pair (the why does not say pinned).
+			 */
+			if (kind != NULL && !pinned && pins[j] < b->room) {
 				f = (struct match_fixed){ p.mentee, p.mentor };
 				g_array_append_val(r->fixed, f);
+				pinned = 1;
+				pins[j]++;
 			}
 		}
 	}
 	r->first[r->mentees->len] = r->pairs->len;
+	g_free(pins);
+}
+
+/* Whether mentee `i` is pinned to mentor `j` this round. */
+static int
+is_fixed(struct round *r, int i, int j)
+{
+	const struct match_fixed	*f;
+	guint				 k;
+
+	for (k = 0; k < r->fixed->len; k++) {
+		f = &g_array_index(r->fixed, struct match_fixed, k);
+		if (f->mentee == i && f->mentor == j)
+			return 1;
+	}
+	return 0;
 }
 
 /* The best pair of mentee `i` other than with mentor `not`, or NULL. */
@@ -266,6 +289,9 @@ runner_text(struct round *r, int i, const struct match_pair *chosen)
 	if (p == NULL)
 		return NULL;
 	b = g_ptr_array_index(r->mentors, p->mentor);
+	if (p->score > chosen->score && is_fixed(r, i, chosen->mentor))
+		return g_strdup_printf("%s, score %d: a better fit, but the "
+		    "coordinator pinned this pair", b->label, p->score);
 	if (p->score > chosen->score && (taker = taker_of(r, p->mentor)) != NULL)
 		return g_strdup_printf("%s, score %d: a better fit, but that "
 		    "mentor is proposed for %s, where the pool gains more",
@@ -274,8 +300,10 @@ runner_text(struct round *r, int i, const struct match_pair *chosen)
 	match_score(&r->m->cfg->matching.weights,
 	    ((struct member *)g_ptr_array_index(r->mentees, i))->side, b->side,
 	    why);
-	text = g_strdup_printf("%s, score %d, lower: %s", b->label,
-	    p->score, why->str);
+	text = g_strdup_printf("%s, score %d, %s: %s", b->label, p->score,
+	    p->score == chosen->score ? "as good" : p->score > chosen->score ?
+	    "higher, but the whole pool scores more this way" : "lower",
+	    why->str);
 	g_string_free(why, TRUE);
 	return text;
 }
@@ -357,7 +385,7 @@ round_propose_one(struct round *r, int i, GHashTable *kept)
 	int64_t			 id;
 	int			 created, score = chosen->score;
 
-	if (rule_of(r, a, b) != NULL)
+	if (is_fixed(r, i, r->assign[i]))
 		g_string_append(why, "pinned by the coordinator; ");
 	match_score(&r->m->cfg->matching.weights, a->side, b->side, why);
 	runner = runner_text(r, i, chosen);

@@ -89,6 +89,7 @@ install: $(BUILD)/mentormail
 	cp -R rules/. $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
 	install -m 644 cron/* $(DESTDIR)$(SHAREDIR)/cron/
+	install -m 644 mentormail.conf.example $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mentormail

@@ -31,7 +31,7 @@ usage(void)
 	fprintf(stderr, "usage: mentormail [-v] [-c FILE] COMMAND [ARGS]\n"
 	    "commands:\n");
 	for (i = 0; i < G_N_ELEMENTS(cmd_table); i++)
-		fprintf(stderr, "  %-8s %-32s %s\n", cmd_table[i]->name,
+		fprintf(stderr, "  %s %s\n      %s\n", cmd_table[i]->name,
 		    cmd_table[i]->usage, cmd_table[i]->help);
 	return EX_USAGE;
 }

@@ -2,8 +2,8 @@
  * config.c -- loading and validating the configuration file.
  *
  * The keys are a table (as tmux's options-table.c): adding a key is adding
- * a row.  GKeyFile does the parsing but knows no line numbers, so the raw
- * text is kept to find the line a problem is on.
+ * a row.  GKeyFile does the parsing; keyfile.c finds the line a problem is
+ * on, since GKeyFile knows none.
  */
 #include <arpa/inet.h>
 
@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "keyfile.h"
 #include "log.h"
 
 enum option_type {
@@ -114,115 +115,11 @@ static const struct option options[] = {
 	{ "smtp", "timeout", OPTION_SECONDS, 0, NULL, C(smtp.timeout) },
 };
 
-/* What is being loaded: the parsed file, its text for line numbers. */
+/* What is being loaded: the file, and the configuration it fills in. */
 struct loader {
-	const char	*path;
-	char		*text;
-	GKeyFile	*kf;
+	struct keyfile	*kf;
 	struct config	*config;
 };
-
-/*
- * The line (1-based) of `key` in `group`, or of the group header when key
- * is NULL; 0 when not found.  A key given twice is on its last line: that
- * is the value GKeyFile keeps.
- */
-static int
-loader_line(const struct loader *l, const char *group, const char *key)
-{
-	char	**lines, *p, *want;
-	int	  n, found = 0, in_group = 0;
-	size_t	  klen = key != NULL ? strlen(key) : 0;
-
-	want = g_strdup_printf("[%s]", group);
-	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && (found == 0 || key != NULL); n++) {
-		p = g_strstrip(lines[n]);
-		if (*p == '[')
-			in_group = strcmp(p, want) == 0;
-		if (in_group && key == NULL && *p == '[')
-			found = n + 1;
-		else if (in_group && key != NULL &&
-		    strncmp(p, key, klen) == 0 &&
-		    (p[klen] == '=' || p[klen] == ' ' || p[klen] == '\t' ||
-		    p[klen] == '['))
-			found = n + 1;
-	}
-	g_strfreev(lines);
-	g_free(want);
-	return found;
-}
-
-/* Fail with "path:line: message" for `key` in `group`. */
-static int
-loader_error(const struct loader *l, const char *group, const char *key,
-    char **cause, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int
-loader_error(const struct loader *l, const char *group, const char *key,
-    char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-	int	 line;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	line = group != NULL ? loader_line(l, group, key) : 0;
-	if (line > 0)
-		cause_set(cause, "%s:%d: %s", l->path, line, msg);
-	else
-		cause_set(cause, "%s: %s", l->path, msg);
-	g_free(msg);
-	return -1;
-}
-
-/*
- * What is wrong with one (stripped) line, or NULL; caller frees.  As strict
- * as GKeyFile, whose own errors carry no line number: blank, "# comment",
- * "[group]", or "key = value" inside a group, the key without a [locale].
- */
-static char *
-line_problem(const char *p, int *in_group)
-{
-	size_t	klen;
-
-	if (*p == '\0' || *p == '#')
-		return NULL;
-	if (*p == '[') {
-		*in_group = 1;
-		if (p[strlen(p) - 1] == ']')
-			return NULL;
-	}
-	klen = strcspn(p, "=");
-	if (*p == '[' || p[klen] != '=' || klen == 0)
-		return g_strdup("expected \"[group]\" or \"key = value\"");
-	if (memchr(p, '[', klen) != NULL)
-		return g_strdup_printf("\"%.*s\": localised keys are not "
-		    "used", (int)klen, p);
-	if (!*in_group)
-		return g_strdup("\"key = value\" before any [group]");
-	return NULL;
-}
-
-static int
-loader_check_syntax(const struct loader *l, char **cause)
-{
-	char	**lines, *why = NULL;
-	int	  n, in_group = 0;
-
-	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && why == NULL; n++)
-		why = line_problem(g_strstrip(lines[n]), &in_group);
-	g_strfreev(lines);
-	if (why == NULL)
-		return 0;
-	/* n is one past the bad line's index: its 1-based number */
-	cause_set(cause, "%s:%d: %s", l->path, n, why);
-	g_free(why);
-	return -1;
-}
 
 static const struct option *
 option_find(const char *group, const char *key)
@@ -250,23 +147,24 @@ group_is_free(const char *group)
 static int
 loader_check_known(const struct loader *l, char **cause)
 {
+	GKeyFile *gkf = keyfile_gkeyfile(l->kf);
 	char	**groups, **keys;
 	size_t	  g, k;
 	int	  error = 0;
 
-	groups = g_key_file_get_groups(l->kf, NULL);
+	groups = g_key_file_get_groups(gkf, NULL);
 	for (g = 0; groups[g] != NULL && error == 0; g++) {
 		if (group_is_free(groups[g]))
 			continue;
 		if (option_find(groups[g], NULL) == NULL) {
-			error = loader_error(l, groups[g], NULL, cause,
+			error = keyfile_error(l->kf, groups[g], NULL, cause,
 			    "unknown group [%s]", groups[g]);
 			break;
 		}
-		keys = g_key_file_get_keys(l->kf, groups[g], NULL, NULL);
+		keys = g_key_file_get_keys(gkf, groups[g], NULL, NULL);
 		for (k = 0; keys[k] != NULL && error == 0; k++) {
 			if (option_find(groups[g], keys[k]) == NULL)
-				error = loader_error(l, groups[g], keys[k],
+				error = keyfile_error(l->kf, groups[g], keys[k],
 				    cause, "unknown key \"%s\" in [%s]",
 				    keys[k], groups[g]);
 		}
@@ -315,7 +213,7 @@ set_addresses(const struct loader *l, const struct option *o,
 		if (*list[i] == '\0')
 			continue;
 		if (!valid_address(list[i])) {
-			loader_error(l, o->group, o->key, cause,
+			keyfile_error(l->kf, o->group, o->key, cause,
 			    "\"%s\" is not an e-mail address", list[i]);
 			g_strfreev(list);
 			g_ptr_array_free(out, TRUE);
@@ -326,7 +224,7 @@ set_addresses(const struct loader *l, const struct option *o,
 	g_strfreev(list);
 	if (out->len == 0) {
 		g_ptr_array_free(out, TRUE);
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s needs at least one address", o->key);
 	}
 	g_ptr_array_add(out, NULL);
@@ -350,7 +248,7 @@ set_list(const struct loader *l, const struct option *o, const char *value,
 	g_strfreev(list);
 	if (out->len == 0) {
 		g_ptr_array_free(out, TRUE);
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s needs at least one name", o->key);
 	}
 	g_ptr_array_add(out, NULL);
@@ -373,7 +271,7 @@ set_number(const struct loader *l, const struct option *o, const char *value,
 	errno = 0;
 	n = strtol(value, &end, 10);
 	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s must be a number from %ld to %ld, not \"%s\"", o->key,
 		    min, max, value);
 	*slot = (int)n;
@@ -391,7 +289,7 @@ set_bool(const struct loader *l, const struct option *o, const char *value,
 	    g_ascii_strcasecmp(value, "false") == 0)
 		*slot = 0;
 	else
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s must be yes or no, not \"%s\"", o->key, value);
 	return 0;
 }
@@ -405,7 +303,7 @@ set_word(const struct loader *l, const struct option *o, const char *value,
 
 	g_strfreev(words);
 	if (!ok)
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s must be one of %s, not \"%s\"", o->key, o->choices,
 		    value);
 	*slot = g_strdup(value);
@@ -423,7 +321,7 @@ set_security(const struct loader *l, const struct option *o,
 	else if (strcmp(value, "none") == 0)
 		*slot = SECURITY_NONE;
 	else
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "security must be tls, starttls or none, not \"%s\"", value);
 	return 0;
 }
@@ -436,7 +334,7 @@ set_timezone(const struct loader *l, const struct option *o,
 
 	tz = g_time_zone_new_identifier(value);
 	if (tz == NULL)
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "unknown time zone \"%s\" (use a name such as "
 		    "America/Denver)", value);
 	l->config->tz = tz;
@@ -449,10 +347,10 @@ set_string(const struct loader *l, const struct option *o, const char *value,
     char **slot, char **cause)
 {
 	if (o->type == OPTION_ADDRESS && !valid_address(value))
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "\"%s\" is not an e-mail address", value);
 	if (o->type == OPTION_HOST && strpbrk(value, " \t/@") != NULL)
-		return loader_error(l, o->group, o->key, cause,
+		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "\"%s\" is not a host name", value);
 	*slot = o->type == OPTION_PATH ? resolve_path(l, value) :
 	    g_strdup(value);
@@ -494,7 +392,8 @@ loader_apply(const struct loader *l, const struct option *o, char **cause)
 	char	*value;
 	int	 error;
 
-	value = g_key_file_get_string(l->kf, o->group, o->key, NULL);
+	value = g_key_file_get_string(keyfile_gkeyfile(l->kf), o->group,
+	    o->key, NULL);
 	if (value != NULL)
 		g_strstrip(value);
 	if (value != NULL && *value == '\0') {
@@ -502,7 +401,7 @@ loader_apply(const struct loader *l, const struct option *o, char **cause)
 		value = NULL;
 	}
 	if (value == NULL && o->required)
-		return loader_error(l, NULL, NULL, cause,
+		return keyfile_error(l->kf, NULL, NULL, cause,
 		    "[%s] %s is required", o->group, o->key);
 	if (value == NULL && o->fallback == NULL)
 		return 0;
@@ -518,11 +417,11 @@ check_server(const struct loader *l, const char *group,
 	if (s->host == NULL)
 		return 0;
 	if (s->security == SECURITY_NONE && !config_host_is_loopback(s->host))
-		return loader_error(l, group, "security", cause,
+		return keyfile_error(l->kf, group, "security", cause,
 		    "security = none sends the password in clear text: "
 		    "refused for %s, which is not a loopback host", s->host);
 	if (s->username != NULL && s->password_file == NULL)
-		return loader_error(l, group, "username", cause,
+		return keyfile_error(l->kf, group, "username", cause,
 		    "[%s] username needs a password_file", group);
 	return 0;
 }
@@ -594,14 +493,16 @@ loader_eligibility_one(const struct loader *l, const char *key, char **cause)
 	g_ptr_array_add(l->config->eligibility, r);
 	if (r->role != NULL && strcmp(r->role, "mentor") != 0 &&
 	    strcmp(r->role, "mentee") != 0)
-		return loader_error(l, "eligibility", key, cause, "\"%s\": "
-		    "a key may start with mentor. or mentee. only", key);
-	value = g_key_file_get_value(l->kf, "eligibility", key, NULL);
+		return keyfile_error(l->kf, "eligibility", key, cause,
+		    "\"%s\": a key may start with mentor. or mentee. only",
+		    key);
+	value = g_key_file_get_value(keyfile_gkeyfile(l->kf), "eligibility",
+	    key, NULL);
 	if (value == NULL || eligibility_parse(r, value) != 0) {
 		g_free(value);
-		return loader_error(l, "eligibility", key, cause, "expected "
-		    "\"FIELD OP VALUE [because REASON]\" with OP one of >= <= "
-		    "> < = != present");
+		return keyfile_error(l->kf, "eligibility", key, cause,
+		    "expected \"FIELD OP VALUE [because REASON]\" with OP one "
+		    "of >= <= > < = != present");
 	}
 	g_free(value);
 	return 0;
@@ -616,7 +517,8 @@ loader_eligibility(const struct loader *l, char **cause)
 
 	l->config->eligibility = g_ptr_array_new_with_free_func(
 	    eligibility_rule_free);
-	keys = g_key_file_get_keys(l->kf, "eligibility", NULL, NULL);
+	keys = g_key_file_get_keys(keyfile_gkeyfile(l->kf), "eligibility",
+	    NULL, NULL);
 	for (i = 0; keys != NULL && keys[i] != NULL && error == 0; i++)
 		error = loader_eligibility_one(l, keys[i], cause);
 	g_strfreev(keys);
@@ -640,24 +542,13 @@ default_ports(struct config *c)
 }
 
 static int
-loader_run(struct loader *l, char **cause)
+loader_run(struct loader *l, const char *path, char **cause)
 {
-	GError	*error = NULL;
-	size_t	 i;
+	size_t	i;
 
-	if (!g_file_get_contents(l->path, &l->text, NULL, &error)) {
-		cause_set(cause, "%s: %s", l->path, error->message);
-		g_error_free(error);
+	/* No KEYFILE_UNIQUE: a key given twice takes its last value. */
+	if (keyfile_load(path, 0, &l->kf, cause) != 0)
 		return -1;
-	}
-	if (loader_check_syntax(l, cause) != 0)
-		return -1;
-	if (!g_key_file_load_from_data(l->kf, l->text, -1, G_KEY_FILE_NONE,
-	    &error)) {
-		cause_set(cause, "%s: %s", l->path, error->message);
-		g_error_free(error);
-		return -1;
-	}
 	if (loader_check_known(l, cause) != 0)
 		return -1;
 	for (i = 0; i < G_N_ELEMENTS(options); i++) {
@@ -668,7 +559,7 @@ loader_run(struct loader *l, char **cause)
 		return -1;
 	default_ports(l->config);
 	if (l->config->imap.username == NULL)
-		return loader_error(l, NULL, NULL, cause,
+		return keyfile_error(l->kf, NULL, NULL, cause,
 		    "[imap] username is required");
 	if (check_server(l, "imap", &l->config->imap, cause) != 0 ||
 	    check_server(l, "smtp", &l->config->smtp, cause) != 0)
@@ -679,19 +570,17 @@ loader_run(struct loader *l, char **cause)
 int
 config_load(const char *path, struct config **out, char **cause)
 {
-	struct loader	 l = { .path = path };
+	struct loader	 l = { NULL, NULL };
 	char		*abs;
 	int		 error;
 
-	l.kf = g_key_file_new();
 	l.config = g_new0(struct config, 1);
 	l.config->path = g_strdup(path);
 	abs = g_canonicalize_filename(path, NULL);
 	l.config->dir = g_path_get_dirname(abs);
 	g_free(abs);
-	error = loader_run(&l, cause);
-	g_key_file_free(l.kf);
-	g_free(l.text);
+	error = loader_run(&l, path, cause);
+	keyfile_free(l.kf);
 	if (error != 0) {
 		config_free(l.config);
 		return -1;

@@ -28,7 +28,7 @@ fk_labels(struct loader *l, const char *group, const char *key,
 	struct field_rule	*fr = target;
 
 	g_strfreev(fr->labels);
-	fr->labels_line = loader_line(l, group, key);
+	fr->labels_line = keyfile_line(l->kf, group, key);
 	fr->labels = loader_texts(l, group, key, value, cause);
 	if (fr->labels == NULL) {
 		fr->labels = g_new0(char *, 1);
@@ -63,7 +63,7 @@ fk_search(struct loader *l, const char *group, const char *key,
 {
 	struct field_rule	*fr = target;
 
-	fr->search_line = loader_line(l, group, key);
+	fr->search_line = keyfile_line(l->kf, group, key);
 	return loader_compile(l, group, key, value, &fr->search, cause);
 }
 
@@ -80,8 +80,9 @@ fk_in(struct loader *l, const char *group, const char *key,
 	else if (strcmp(value, "both") == 0)
 		fr->search_in = SEARCH_SUBJECT | SEARCH_BODY;
 	else
-		return loader_error(l, group, key, cause, "[%s] in must be "
-		    "subject, body or both, not \"%s\"", group, value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] in must be subject, body or both, not \"%s\"", group,
+		    value);
 	return 0;
 }
 
@@ -95,7 +96,7 @@ fk_normalise(struct loader *l, const char *group, const char *key,
 	if ((fr->norm = normaliser_find(value)) != NULL)
 		return 0;
 	names = normaliser_list();
-	loader_error(l, group, key, cause, "unknown normaliser \"%s\" "
+	keyfile_error(l->kf, group, key, cause, "unknown normaliser \"%s\" "
 	    "(use one of: %s)", value, names);
 	g_free(names);
 	return -1;
@@ -108,8 +109,9 @@ fk_text(struct loader *l, const char *group, const char *key,
 	struct field_rule	*fr = target;
 
 	if (strcmp(value, "line") != 0 && strcmp(value, "multiline") != 0)
-		return loader_error(l, group, key, cause, "[%s] text must be "
-		    "line or multiline, not \"%s\"", group, value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] text must be line or multiline, not \"%s\"", group,
+		    value);
 	fr->multiline = strcmp(value, "multiline") == 0;
 	return 0;
 }
@@ -121,8 +123,9 @@ fk_multiple(struct loader *l, const char *group, const char *key,
 	struct field_rule	*fr = target;
 
 	if ((fr->multiple = loader_yes_no(value)) < 0)
-		return loader_error(l, group, key, cause, "[%s] multiple must "
-		    "be yes or no, not \"%s\"", group, value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] multiple must be yes or no, not \"%s\"", group,
+		    value);
 	return 0;
 }
 
@@ -131,7 +134,7 @@ fk_fallback(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
 	if (strcmp(value, "from") != 0)
-		return loader_error(l, group, key, cause, "[%s] the only "
+		return keyfile_error(l->kf, group, key, cause, "[%s] the only "
 		    "fallback is \"from\" (the sender's address)", group);
 	((struct field_rule *)target)->fallback_from = 1;
 	return 0;
@@ -145,8 +148,8 @@ fk_choice(struct loader *l, const char *group, const char *key,
 	struct choice		 c;
 
 	if (fr->choices->len >= CHOICE_MAX)
-		return loader_error(l, group, key, cause, "[%s] more than %d "
-		    "choices", group, CHOICE_MAX);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] more than %d choices", group, CHOICE_MAX);
 	if ((c.texts = loader_texts(l, group, key, value, cause)) == NULL)
 		return -1;
 	c.value = g_strdup(key + strlen("choice."));
@@ -176,11 +179,12 @@ fk_from(struct loader *l, const char *group, const char *key,
 	struct derive		 d = { -1, NULL, 0 };
 
 	if ((d.source = field_id(key + strlen("from."))) < 0)
-		return loader_error(l, group, key, cause, "[%s] %s: unknown "
-		    "field \"%s\"", group, key, key + strlen("from."));
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] %s: unknown field \"%s\"", group, key,
+		    key + strlen("from."));
 	if (loader_compile(l, group, key, value, &d.re, cause) != 0)
 		return -1;
-	d.line = loader_line(l, group, key);
+	d.line = keyfile_line(l->kf, group, key);
 	g_array_append_val(fr->derives, d);
 	return 0;
 }
@@ -234,18 +238,18 @@ field_check(const struct loader *l, const char *group,
 	int	found_by = fr->labels[0] != NULL || fr->search != NULL;
 
 	if (fr->choices->len > 0 && fr->maps->len > 0)
-		return loader_error(l, group, NULL, cause, "[%s] has both "
+		return keyfile_error(l->kf, group, NULL, cause, "[%s] has both "
 		    "choice.* and map.* keys: use one or the other", group);
 	if (fr->multiple && fr->choices->len == 0)
-		return loader_error(l, group, "multiple", cause, "[%s] "
+		return keyfile_error(l->kf, group, "multiple", cause, "[%s] "
 		    "multiple = yes needs choice.* keys", group);
 	if (fr->choices->len > 0 && !found_by)
-		return loader_error(l, group, NULL, cause, "[%s] has choice.* "
-		    "options but no labels (or search) to find them by",
-		    group);
+		return keyfile_error(l->kf, group, NULL, cause,
+		    "[%s] has choice.* options but no labels (or search) to "
+		    "find them by", group);
 	if (!found_by && fr->derives->len == 0)
-		return loader_error(l, group, NULL, cause, "[%s] needs labels, "
-		    "search or from.FIELD", group);
+		return keyfile_error(l->kf, group, NULL, cause,
+		    "[%s] needs labels, search or from.FIELD", group);
 	return 0;
 }
 
@@ -268,16 +272,17 @@ group_field(struct loader *l, const char *group, char **cause)
 	int			 id;
 
 	if ((id = field_id(name)) < 0)
-		return loader_error(l, group, NULL, cause, "[%s]: unknown "
+		return keyfile_error(l->kf, group, NULL, cause, "[%s]: unknown "
 		    "field \"%s\" (rules/README.md lists the fields)", group,
 		    name);
 	if (*(slot = field_slot(l, id)) != NULL)
-		return loader_error(l, group, NULL, cause, "[%s] is defined "
-		    "twice, also in %s", group, (*slot)->loc.file);
+		return keyfile_error(l->kf, group, NULL, cause,
+		    "[%s] is defined twice, also in %s", group,
+		    (*slot)->loc.file);
 	fr = g_new0(struct field_rule, 1);
 	fr->id = id;
 	fr->loc.file = l->name;
-	fr->loc.line = loader_line(l, group, NULL);
+	fr->loc.line = keyfile_line(l->kf, group, NULL);
 	fr->labels = g_new0(char *, 1);
 	fr->search_in = SEARCH_SUBJECT | SEARCH_BODY;
 	fr->choices = g_array_new(FALSE, FALSE, sizeof(struct choice));
@@ -306,14 +311,14 @@ fo_name(struct loader *l, const char *group, const char *key,
 
 	if (*value == '\0' || strspn(value, "abcdefghijklmnopqrstuvwxyz"
 	    "0123456789_-") != strlen(value))
-		return loader_error(l, group, key, cause, "[form] name must be "
-		    "lower-case letters, digits, '-' and '_', not \"%s\"",
-		    value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[form] name must be lower-case letters, digits, '-' and "
+		    "'_', not \"%s\"", value);
 	for (i = 0; i < l->forms->len; i++) {
 		if (strcmp(((struct form *)l->forms->pdata[i])->name,
 		    value) == 0)
-			return loader_error(l, group, key, cause, "the form "
-			    "\"%s\" is also defined in %s", value,
+			return keyfile_error(l->kf, group, key, cause,
+			    "the form \"%s\" is also defined in %s", value,
 			    ((struct form *)l->forms->pdata[i])->loc.file);
 	}
 	f->name = g_strdup(value);
@@ -404,7 +409,7 @@ group_form(struct loader *l, const char *group, char **cause)
 
 	f = g_new0(struct form, 1);
 	f->loc.file = l->name;
-	f->loc.line = loader_line(l, group, NULL);
+	f->loc.line = keyfile_line(l->kf, group, NULL);
 	f->required = g_array_new(FALSE, FALSE, sizeof(int));
 	f->required_role = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, ids_free);
@@ -415,8 +420,8 @@ group_form(struct loader *l, const char *group, char **cause)
 	}
 	if (f->name == NULL) {
 		form_rule_free(f);
-		return loader_error(l, group, NULL, cause, "[form] needs a "
-		    "name");
+		return keyfile_error(l->kf, group, NULL, cause,
+		    "[form] needs a name");
 	}
 	g_ptr_array_add(l->forms, f);
 	l->form = f;
@@ -437,8 +442,9 @@ ki_from(struct loader *l, const char *group, const char *key,
 	else if (strcmp(value, "anyone") == 0)
 		k->coordinator = 0;
 	else
-		return loader_error(l, group, key, cause, "[%s] from must be "
-		    "coordinator or anyone, not \"%s\"", group, value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] from must be coordinator or anyone, not \"%s\"",
+		    group, value);
 	return 0;
 }
 
@@ -471,9 +477,9 @@ ki_fields(struct loader *l, const char *group, const char *key,
 	n = strtol(value, &end, 10);
 	if (errno != 0 || *value == '\0' || *end != '\0' || n < 0 ||
 	    n > FIELD_MAX)
-		return loader_error(l, group, key, cause, "[%s] fields must "
-		    "be a number from 0 to %d, not \"%s\"", group, FIELD_MAX,
-		    value);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] fields must be a number from 0 to %d, not \"%s\"",
+		    group, FIELD_MAX, value);
 	((struct kind *)target)->min_fields = (int)n;
 	return 0;
 }
@@ -505,11 +511,13 @@ check_kind_field(const struct loader *l, const struct kind *k, int id,
 		return 0;
 	group = g_strdup_printf("kind %s", k->name);
 	if (fr == NULL)
-		error = loader_error(l, group, "extract", cause, "[%s] extract: "
-		    "no [field %s] in this file", group, field_name(id));
+		error = keyfile_error(l->kf, group, "extract", cause,
+		    "[%s] extract: no [field %s] in this file", group,
+		    field_name(id));
 	else
-		error = loader_error(l, group, "extract", cause, "[%s] extract: "
-		    "[field %s] needs a search pattern", group, field_name(id));
+		error = keyfile_error(l->kf, group, "extract", cause,
+		    "[%s] extract: [field %s] needs a search pattern", group,
+		    field_name(id));
 	g_free(group);
 	return error;
 }
@@ -574,19 +582,20 @@ group_kind(struct loader *l, const char *group, char **cause)
 	guint		 i;
 
 	if (!kind_known(name))
-		return loader_error(l, group, NULL, cause, "[%s]: unknown kind "
-		    "(kinds are application, goals, meeting_report, "
-		    "evaluation, command and other)", group);
+		return keyfile_error(l->kf, group, NULL, cause,
+		    "[%s]: unknown kind (kinds are application, goals, "
+		    "meeting_report, evaluation, command and other)", group);
 	for (i = 0; i < l->rules->kinds->len; i++) {
 		k = l->rules->kinds->pdata[i];
 		if (strcmp(k->name, name) == 0)
-			return loader_error(l, group, NULL, cause, "[%s] is "
-			    "defined twice, also in %s", group, k->loc.file);
+			return keyfile_error(l->kf, group, NULL, cause,
+			    "[%s] is defined twice, also in %s", group,
+			    k->loc.file);
 	}
 	k = g_new0(struct kind, 1);
 	k->name = g_strdup(name);
 	k->loc.file = l->name;
-	k->loc.line = loader_line(l, group, NULL);
+	k->loc.line = keyfile_line(l->kf, group, NULL);
 	k->extract = g_array_new(FALSE, FALSE, sizeof(int));
 	g_ptr_array_add(l->rules->kinds, k);
 	return loader_keys(l, group, kind_keys, G_N_ELEMENTS(kind_keys), k,
@@ -620,8 +629,8 @@ te_pattern(struct loader *l, const char *group, const char *key,
 			    text_keys[i].offset);
 	}
 	if (*slot != NULL)
-		return loader_error(l, group, key, cause, "[text] %s is set "
-		    "in another file too", key);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[text] %s is set in another file too", key);
 	return loader_compile(l, group, key, value, slot, cause);
 }
 

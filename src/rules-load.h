@@ -8,14 +8,14 @@
 
 #include <glib.h>
 
+#include "keyfile.h"
 #include "rules-int.h"
 
 /* What is being loaded: one file at a time, into one rules set. */
 struct loader {
 	const char	*path;
 	const char	*name;		/* base name, in rules->strings */
-	char		*text;
-	GKeyFile	*kf;
+	struct keyfile	*kf;		/* the file, with its lines */
 	struct rules	*rules;
 	GPtrArray	*forms;		/* every form defined, struct form * */
 	struct field_rule *shared[FIELD_MAX];
@@ -30,17 +30,6 @@ struct key_rule {
 			    const char *key, const char *value, void *target,
 			    char **cause);
 };
-
-/*
- * The line (1-based) of `key` in `group`, or of the group header when
- * key is NULL; 0 when not found.
- */
-int	loader_line(const struct loader *, const char *group, const char *key);
-
-/* Fail with "path:line: message" for `key` in `group`; returns -1. */
-int	loader_error(const struct loader *, const char *group, const char *key,
-	    char **cause, const char *fmt, ...)
-	    __attribute__((format(printf, 5, 6)));
 
 /* Compile `value` into *out (replacing it), or fail with file:line. */
 int	loader_compile(const struct loader *, const char *group,

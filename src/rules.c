@@ -7,11 +7,10 @@
  * kinds of message and the fields those kinds read.  Any other file's
  * [field NAME] groups are shared by every form, unless a form defines the
  * field itself.  Each group's keys are a table, as config.c's options are
- * (rules-groups.c); GKeyFile knows no line numbers, so the file's text is
- * kept to say which line a problem is on.  Values are read with
- * g_key_file_get_value, which leaves a pattern's backslashes alone.
+ * (rules-groups.c); keyfile.c says which line a problem is on.  Values are
+ * read with g_key_file_get_value, which leaves a pattern's backslashes
+ * alone.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include <glib.h>
@@ -75,146 +74,15 @@ field_name(int id)
 	return id >= 0 && id < field_count() ? field_names[id] : "?";
 }
 
-/* As config.c finds lines: GKeyFile knows none. */
-int
-loader_line(const struct loader *l, const char *group, const char *key)
-{
-	char	**lines, *p, *want;
-	int	  n, found = 0, in_group = 0;
-	size_t	  klen = key != NULL ? strlen(key) : 0;
-
-	want = g_strdup_printf("[%s]", group);
-	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && (found == 0 || key != NULL); n++) {
-		p = g_strstrip(lines[n]);
-		if (*p == '[')
-			in_group = strcmp(p, want) == 0;
-		if (in_group && key == NULL && *p == '[')
-			found = n + 1;
-		else if (in_group && key != NULL && *p != '[' &&
-		    strncmp(p, key, klen) == 0 &&
-		    (p[klen] == '=' || p[klen] == ' ' || p[klen] == '\t'))
-			found = n + 1;
-	}
-	g_strfreev(lines);
-	g_free(want);
-	return found;
-}
-
-int
-loader_error(const struct loader *l, const char *group, const char *key,
-    char **cause, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-	int	 line;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	line = group != NULL ? loader_line(l, group, key) : 0;
-	if (line > 0)
-		cause_set(cause, "%s:%d: %s", l->path, line, msg);
-	else
-		cause_set(cause, "%s: %s", l->path, msg);
-	g_free(msg);
-	return -1;
-}
-
-/*
- * The syntax as it is read: the group a line is in, and the groups and
- * keys seen, because GKeyFile silently merges a group or a key given
- * twice, and a coordinator who copied one would wonder why it is ignored.
- */
-struct syntax {
-	GHashTable	*seen;		/* "[group]" and "group\nkey" */
-	char		*group;		/* NULL before the first */
-};
-
-static char *
-syntax_repeat(struct syntax *sx, char *what, const char *fmt)
-{
-	char	*why;
-
-	if (!g_hash_table_contains(sx->seen, what)) {
-		g_hash_table_add(sx->seen, what);
-		return NULL;
-	}
-	why = g_strdup_printf(fmt, what);
-	g_free(what);
-	return why;
-}
-
-static char *
-syntax_group(struct syntax *sx, const char *p)
-{
-	if (p[strlen(p) - 1] != ']')
-		return g_strdup("a group header must end with ']'");
-	g_free(sx->group);
-	sx->group = g_strndup(p + 1, strlen(p) - 2);
-	return syntax_repeat(sx, g_strdup(p), "%s is given twice in this "
-	    "file");
-}
-
-/* What is wrong with one stripped line, or NULL; caller frees. */
-static char *
-line_problem(struct syntax *sx, const char *p)
-{
-	size_t	klen;
-	char	*key, *why;
-
-	if (*p == '\0' || *p == '#')
-		return NULL;
-	if (*p == '[')
-		return syntax_group(sx, p);
-	klen = strcspn(p, "=");
-	if (p[klen] != '=' || klen == 0)
-		return g_strdup("expected \"[group]\" or \"key = value\"");
-	if (memchr(p, '[', klen) != NULL)
-		return g_strdup_printf("\"%.*s\": localised keys are not "
-		    "used", (int)klen, p);
-	if (sx->group == NULL)
-		return g_strdup("\"key = value\" before any [group]");
-	key = g_strndup(p, klen);
-	why = syntax_repeat(sx, g_strdup_printf("%s\n%s", sx->group,
-	    g_strstrip(key)), "a key is given twice in its group: %s");
-	g_free(key);
-	if (why != NULL)
-		g_strdelimit(why, "\n", ' ');
-	return why;
-}
-
-static int
-loader_check_syntax(const struct loader *l, char **cause)
-{
-	struct syntax	 sx = { NULL, NULL };
-	char		**lines, *why = NULL;
-	int		  n;
-
-	sx.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    NULL);
-	lines = g_strsplit(l->text, "\n", -1);
-	for (n = 0; lines[n] != NULL && why == NULL; n++)
-		why = line_problem(&sx, g_strstrip(lines[n]));
-	g_strfreev(lines);
-	g_hash_table_destroy(sx.seen);
-	g_free(sx.group);
-	if (why == NULL)
-		return 0;
-	/* n is one past the bad line's index: its 1-based number */
-	cause_set(cause, "%s:%d: %s", l->path, n, why);
-	g_free(why);
-	return -1;
-}
-
 /* ------------------------------------------------------------------ */
 /* Values. */
 
 static char *
 get_value(const struct loader *l, const char *group, const char *key)
 {
-	char	*v = g_key_file_get_value(l->kf, group, key, NULL);
+	char	*v;
 
+	v = g_key_file_get_value(keyfile_gkeyfile(l->kf), group, key, NULL);
 	return v != NULL ? g_strstrip(v) : NULL;
 }
 
@@ -225,12 +93,12 @@ loader_compile(const struct loader *l, const char *group, const char *key,
 	char	*why = NULL;
 
 	if (*value == '\0')
-		return loader_error(l, group, key, cause,
+		return keyfile_error(l->kf, group, key, cause,
 		    "[%s] %s: empty pattern", group, key);
 	re_free(*out);
 	if ((*out = re_compile(value, RULE_RE_FLAGS, &why)) != NULL)
 		return 0;
-	loader_error(l, group, key, cause, "[%s] %s: %s", group, key, why);
+	keyfile_error(l->kf, group, key, cause, "[%s] %s: %s", group, key, why);
 	g_free(why);
 	return -1;
 }
@@ -247,8 +115,8 @@ loader_texts(const struct loader *l, const char *group, const char *key,
 	for (i = 0; texts[i] != NULL; i++) {
 		if (*g_strstrip(texts[i]) == '\0') {
 			g_strfreev(texts);
-			loader_error(l, group, key, cause, "[%s] %s: an empty "
-			    "text between '|'s", group, key);
+			keyfile_error(l->kf, group, key, cause,
+			    "[%s] %s: an empty text between '|'s", group, key);
 			return NULL;
 		}
 	}
@@ -270,8 +138,9 @@ loader_fields(const struct loader *l, const char *group, const char *key,
 		if (*g_strstrip(names[i]) == '\0')
 			continue;
 		if ((id = field_id(names[i])) < 0) {
-			loader_error(l, group, key, cause, "[%s] %s: unknown "
-			    "field \"%s\"", group, key, names[i]);
+			keyfile_error(l->kf, group, key, cause,
+			    "[%s] %s: unknown field \"%s\"", group, key,
+			    names[i]);
 			g_array_free(ids, TRUE);
 			ids = NULL;
 			break;
@@ -319,10 +188,11 @@ loader_keys(struct loader *l, const char *group, const struct key_rule *table,
 	size_t			  i;
 	int			  error = 0;
 
-	keys = g_key_file_get_keys(l->kf, group, NULL, NULL);
+	keys = g_key_file_get_keys(keyfile_gkeyfile(l->kf), group, NULL,
+	    NULL);
 	for (i = 0; keys[i] != NULL && error == 0; i++) {
 		if ((k = key_find(table, n, keys[i])) == NULL) {
-			error = loader_error(l, group, keys[i], cause,
+			error = keyfile_error(l->kf, group, keys[i], cause,
 			    "unknown key \"%s\" in [%s]", keys[i], group);
 			break;
 		}
@@ -348,7 +218,7 @@ load_group(struct loader *l, const char *group, char **cause)
 		return group_field(l, group, cause);
 	if (g_str_has_prefix(group, "kind "))
 		return group_kind(l, group, cause);
-	return loader_error(l, group, NULL, cause, "unknown group [%s] "
+	return keyfile_error(l->kf, group, NULL, cause, "unknown group [%s] "
 	    "(groups are [form], [field NAME], [kind NAME] and [text])",
 	    group);
 }
@@ -360,17 +230,18 @@ load_group(struct loader *l, const char *group, char **cause)
 static int
 load_groups(struct loader *l, char **cause)
 {
+	GKeyFile *gkf = keyfile_gkeyfile(l->kf);
 	char	**groups;
 	size_t	  i;
 	int	  error = 0;
 
-	groups = g_key_file_get_groups(l->kf, NULL);
+	groups = g_key_file_get_groups(gkf, NULL);
 	for (i = 0; groups[i] != NULL; i++)
 		l->kinds |= g_str_has_prefix(groups[i], "kind ");
-	if (g_key_file_has_group(l->kf, "form")) {
+	if (g_key_file_has_group(gkf, "form")) {
 		if (l->kinds)
-			error = loader_error(l, "form", NULL, cause, "a file "
-			    "with a [form] cannot also define kinds");
+			error = keyfile_error(l->kf, "form", NULL, cause,
+			    "a file with a [form] cannot also define kinds");
 		else
 			error = group_form(l, "form", cause);
 	}
@@ -383,23 +254,12 @@ load_groups(struct loader *l, char **cause)
 static int
 load_file(struct loader *l, char **cause)
 {
-	GError	*error = NULL;
-	int	 rc;
+	int	rc;
 
-	if (!g_file_get_contents(l->path, &l->text, NULL, &error)) {
-		cause_set(cause, "%s: %s", l->path, error->message);
-		g_error_free(error);
+	/* A copied group or key would leave one wondering which counts. */
+	if (keyfile_load(l->path, KEYFILE_UNIQUE | KEYFILE_SAY_HEADER, &l->kf,
+	    cause) != 0)
 		return -1;
-	}
-	if (loader_check_syntax(l, cause) != 0)
-		return -1;
-	l->kf = g_key_file_new();
-	if (!g_key_file_load_from_data(l->kf, l->text, -1, G_KEY_FILE_NONE,
-	    &error)) {
-		cause_set(cause, "%s: %s", l->path, error->message);
-		g_error_free(error);
-		return -1;
-	}
 	rc = load_groups(l, cause);
 	if (rc == 0 && l->kinds)
 		rc = group_check_extract(l, cause);
@@ -409,12 +269,9 @@ load_file(struct loader *l, char **cause)
 static void
 loader_next_file(struct loader *l)
 {
-	if (l->kf != NULL)
-		g_key_file_free(l->kf);
-	g_free(l->text);
+	keyfile_free(l->kf);
 	g_free((char *)l->path);
 	l->kf = NULL;
-	l->text = NULL;
 	l->path = NULL;
 	l->form = NULL;
 	l->kinds = 0;

@@ -317,35 +317,65 @@ match_exclude(struct match_ctx *m, const char *mentee, const char *mentor,
 	return match_rule(m, mentee, mentor, "exclude", cause);
 }
 
+/* A mail a coordinator reads lists this many of each; the rest are counted. */
+#define NOTIFY_MAX	100
+
+static void
+notify_proposal(struct tvars *v, const struct match_line *l)
+{
+	struct tvars	*item = tvars_add_item(v, "proposals");
+	char		*n;
+
+	n = g_strdup_printf("%lld", (long long)l->id);
+	tvars_set(item, "id", n);
+	g_free(n);
+	n = g_strdup_printf("%d", l->score);
+	tvars_set(item, "score", n);
+	g_free(n);
+	tvars_set(item, "mentee", l->mentee);
+	tvars_set(item, "mentor", l->mentor);
+	tvars_set(item, "why", l->why);
+	tvars_set(item, "runner_up", l->runner_up);
+	tvars_set(item, "new", l->created ? "yes" : NULL);
+}
+
+static void
+set_more(struct tvars *v, const char *name, guint more)
+{
+	char	*n;
+
+	if (more == 0)
+		return;
+	n = g_strdup_printf("%u", more);
+	tvars_set(v, name, n);
+	g_free(n);
+}
+
+/* New proposals first, then the others, NOTIFY_MAX in all. */
 static void
 notify_vars(struct tvars *v, const struct match_report *r)
 {
 	const struct match_line	*l;
+	guint			 i, listed = 0, pass;
 	struct tvars		*item;
-	char			*n;
-	guint			 i;
 
-	for (i = 0; i < r->proposals->len; i++) {
-		l = g_ptr_array_index(r->proposals, i);
-		item = tvars_add_item(v, "proposals");
-		n = g_strdup_printf("%lld", (long long)l->id);
-		tvars_set(item, "id", n);
-		g_free(n);
-		n = g_strdup_printf("%d", l->score);
-		tvars_set(item, "score", n);
-		g_free(n);
-		tvars_set(item, "mentee", l->mentee);
-		tvars_set(item, "mentor", l->mentor);
-		tvars_set(item, "why", l->why);
-		tvars_set(item, "runner_up", l->runner_up);
-		tvars_set(item, "new", l->created ? "yes" : NULL);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < r->proposals->len; i++) {
+			l = g_ptr_array_index(r->proposals, i);
+			if (l->created != (pass == 0) || listed == NOTIFY_MAX)
+				continue;
+			notify_proposal(v, l);
+			listed++;
+		}
 	}
-	for (i = 0; i < r->unmatched->len; i++) {
+	set_more(v, "more_proposals", r->proposals->len - listed);
+	for (i = 0; i < r->unmatched->len && i < NOTIFY_MAX; i++) {
 		l = g_ptr_array_index(r->unmatched, i);
 		item = tvars_add_item(v, "unmatched");
 		tvars_set(item, "name", l->mentee);
 		tvars_set(item, "why", l->why);
 	}
+	set_more(v, "more_unmatched", r->unmatched->len - i);
 }
 
 int

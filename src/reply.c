@@ -34,7 +34,8 @@ static const struct reply_def reply_defs[] = {
 	{ "introduction", PROGRAM "me.name other.name other.role mentee "
 	    "cadence first_meeting_by goals_by",
 	    "other.fields:label,value attachments:name" },
-	{ "proposals", PROGRAM "count one introduced",
+	{ "proposals", PROGRAM "count one introduced more_proposals "
+	    "more_unmatched",
 	    "proposals:id,mentee,mentor,score,why,runner_up,new "
 	    "unmatched:name,why" },
 };

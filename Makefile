@@ -47,9 +47,14 @@ $(BUILD)/mentormail: $(OBJS)
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(LIBOBJS) \
-	    $(PKG_LIBS) $(CMOCKA_LIBS)
+$(BUILD)/tests/testlib.o: tests/unit/testlib.c $(wildcard src/*.h) \
+    $(wildcard tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/testlib.o $(LIBOBJS) \
+    $(wildcard tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/tests/testlib.o $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@

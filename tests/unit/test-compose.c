@@ -24,6 +24,7 @@
 
 #include "compose.h"
 #include "mime.h"
+#include "testlib.h"
 
 #define FROM_NAME	"Wyoming Library Association Mentoring Program"
 #define FROM_ADDR	"mentoring@example.org"
@@ -229,14 +230,6 @@ part_text(GMimeObject *part)
 	size_t	len;
 
 	return part_bytes(part, &len);
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	assert_non_null(haystack);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* The envelope headers. */
@@ -761,20 +754,6 @@ test_attachment_refused(void **state)
 	g_date_time_unref(date);
 }
 
-static int
-setup_gmime(void **state)
-{
-	mime_init();
-	return 0;
-}
-
-static int
-teardown_gmime(void **state)
-{
-	mime_shutdown();
-	return 0;
-}
-
 int
 main(void)
 {
@@ -800,5 +779,6 @@ main(void)
 		cmocka_unit_test(test_attachment_refused),
 	};
 
-	return cmocka_run_group_tests(tests, setup_gmime, teardown_gmime);
+	return cmocka_run_group_tests(tests, mime_group_setup,
+	    mime_group_teardown);
 }

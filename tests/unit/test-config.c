@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "config.h"
+#include "testlib.h"
 
 /*
  * Every required key, nothing else: [program] is lines 1-5 and [imap]
@@ -43,29 +44,6 @@ struct fixture {
 	char	*dir;		/* the test's own directory */
 	char	*path;		/* dir/mentormail.conf */
 };
-
-static void
-remove_tree(const char *path)
-{
-	GDir		*dir;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
 
 static int
 setup(void **state)
@@ -95,38 +73,6 @@ teardown(void **state)
 }
 
 static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-/*
- * Write a file, replacing it whole.  Tests rewrite the same file many
- * times; g_file_set_contents syncs to disk before replacing an existing
- * file, but not when writing a new one.
- */
-static int
-put(const char *path, const char *text)
-{
-	g_remove(path);
-	return g_file_set_contents(path, text, -1, NULL);
-}
-
-/* Write `text` to `name` in the fixture's directory; caller frees the path. */
-static char *
-write_file(const struct fixture *f, const char *name, const char *text)
-{
-	char	*path = g_build_filename(f->dir, name, NULL);
-
-	if (!put(path, text))
-		fail_msg("cannot write %s", path);
-	return path;
-}
-
-static void
 make_dir(const struct fixture *f, const char *name)
 {
 	char	*path = g_build_filename(f->dir, name, NULL);
@@ -143,7 +89,7 @@ load_ok(const struct fixture *f, const char *text)
 	struct config	*c = NULL;
 	char		*cause = NULL;
 
-	put(f->path, text);
+	put_file(f->path, text);
 	if (config_load(f->path, &c, &cause) != 0)
 		fail_msg("config refused: %s", cause);
 	assert_non_null(c);
@@ -158,7 +104,7 @@ load_error(const struct fixture *f, const char *text)
 	struct config	*c = NULL;
 	char		*cause = NULL;
 
-	put(f->path, text);
+	put_file(f->path, text);
 	if (config_load(f->path, &c, &cause) != -1) {
 		config_free(c);
 		fail_msg("config accepted:\n%s", text);
@@ -357,7 +303,7 @@ test_relative_paths_follow_the_config_file(void **state)
 	char		*cwd, *sub, *want, *ca, *cause = NULL;
 
 	make_dir(f, "etc");
-	sub = write_file(f, "etc/mentormail.conf", MINIMAL
+	sub = put_file_in(f->dir, "etc/mentormail.conf", MINIMAL
 	    "ca_file = ../ca.pem\n");
 	cwd = g_get_current_dir();
 
@@ -618,7 +564,7 @@ test_semicolon_line_is_comment_or_error_on_its_line(void **state)
 	char		*cause = NULL;
 	int		 ok;
 
-	put(f->path, PROGRAM_LINES
+	put_file(f->path, PROGRAM_LINES
 	    "; a comment, as in other INI files\n"	/* 6 */
 	    IMAP_LINES);
 	if (config_load(f->path, &c, &cause) == 0) {
@@ -910,7 +856,7 @@ test_password_is_first_line(void **state)
 
 	c = load_ok(f, MINIMAL);
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		path = write_file(f, "imap.password", cases[i].file);
+		path = put_file_in(f->dir, "imap.password", cases[i].file);
 		pw = config_password(&c->imap, &cause);
 		assert_non_null(pw);
 		assert_string_equal(pw, cases[i].password);
@@ -968,7 +914,7 @@ load_with_paths(const struct fixture *f)
 
 	make_dir(f, "rules");
 	make_dir(f, "templates");
-	pw = write_file(f, "imap.password", "s3cret\n");
+	pw = put_file_in(f->dir, "imap.password", "s3cret\n");
 	g_free(pw);
 	return load_ok(f, PATHS_CONFIG);
 }
@@ -1009,7 +955,7 @@ test_check_paths_rules_not_a_directory(void **state)
 	char		*cause = NULL;
 
 	assert_int_equal(g_rmdir(c->rules), 0);
-	assert_true(put(c->rules, ""));
+	assert_true(put_file(c->rules, ""));
 	assert_int_equal(config_check_paths(c, &cause), -1);
 	assert_contains(cause, "not a directory");
 	g_free(cause);
@@ -1040,7 +986,7 @@ test_check_paths_missing_database_dir(void **state)
 
 	make_dir(f, "rules");
 	make_dir(f, "templates");
-	pw = write_file(f, "imap.password", "s3cret\n");
+	pw = put_file_in(f->dir, "imap.password", "s3cret\n");
 	c = load_ok(f,
 	    "[program]\n"
 	    "name = Wyoming Mentoring\n"

@@ -32,6 +32,7 @@
 
 #include "conn.h"
 #include "etpan-stream.h"
+#include "testlib.h"
 
 /* Generous: servers must outlive a client slowed down by valgrind. */
 #define SERVER_TIMEOUT	20
@@ -103,17 +104,6 @@ server_timeouts(int fd)
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-static void
-send_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0 && (n = send(fd, buf, len, MSG_NOSIGNAL)) > 0) {
-		buf += n;
-		len -= (size_t)n;
-	}
 }
 
 static void
@@ -256,25 +246,6 @@ server_main(void *arg)
 	return NULL;
 }
 
-/* A socket bound to an ephemeral port on 127.0.0.1. */
-static int
-bind_loopback(int *port)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	int			fd;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_int_not_equal(fd, -1);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
-
 static void
 server_start(struct server *srv, enum serve mode, const char *cert)
 {
@@ -355,13 +326,6 @@ round_trip(struct conn *c, const char *text)
 	read_exactly(c, back, len, len);
 	assert_string_equal(back, text);
 	g_free(back);
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* conn_open with TLS against a server showing `cert`: refused, why. */

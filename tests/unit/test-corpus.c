@@ -31,6 +31,7 @@
 
 #include "mime.h"
 #include "rules.h"
+#include "testlib.h"
 
 #define RULES_DEFAULT	"rules"
 #define CORPUS_DEFAULT	"tests/corpus"
@@ -139,22 +140,6 @@ struct expected {
 	GPtrArray	*names;		/* field names, in order */
 	GHashTable	*fields;	/* name -> value */
 };
-
-/* "\n" in an expected value stands for a line break. */
-static char *
-unescape(const char *s)
-{
-	GString	*out = g_string_new(NULL);
-
-	for (; *s != '\0'; s++) {
-		if (s[0] == '\\' && s[1] == 'n') {
-			g_string_append_c(out, '\n');
-			s++;
-		} else
-			g_string_append_c(out, *s);
-	}
-	return g_string_free(out, FALSE);
-}
 
 static void
 expected_line(struct expected *e, char *line)
@@ -375,12 +360,6 @@ test_message(void **state)
 
 /* ------------------------------------------------------------------ */
 /* The whole corpus. */
-
-static int
-ptr_strcmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Every NAME.eml of applications/ and other/, sorted.  Caller frees. */
 static GPtrArray *

@@ -21,35 +21,13 @@
 #include <glib/gstdio.h>
 
 #include "db.h"
+#include "testlib.h"
 
 struct fixture {
 	char		*dir;
 	char		*path;		/* dir/state.db */
 	struct db	*db;		/* open on path */
 };
-
-static void
-remove_tree(const char *path)
-{
-	GDir		*dir;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
 
 static int
 setup(void **state)
@@ -110,26 +88,6 @@ setup_table(void **state)
 	    "i INTEGER, t TEXT, b BLOB, u TEXT UNIQUE)", "") < 0)
 		return -1;
 	return 0;
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-/* The first column of the first row, as text. */
-static int
-copy_text(struct db_row *row, void *arg)
-{
-	char	**out = arg;
-	const char *text = db_row_text(row, 0);
-
-	*out = g_strdup(text);
-	return 1;
 }
 
 static int64_t

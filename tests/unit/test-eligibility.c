@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "eligibility.h"
+#include "testlib.h"
 
 /* Everything a configuration needs besides its conditions. */
 #define CONFIG_HEAD						\
@@ -73,33 +74,13 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-static void
-put(const struct fixture *f, const char *text)
-{
-	g_remove(f->path);
-	if (!g_file_set_contents(f->path, text, -1, NULL))
-		fail_msg("cannot write %s", f->path);
-}
-
 /* Load `text`, which must be accepted.  Caller frees with config_free. */
 static struct config *
 load_ok(const struct fixture *f, const char *text)
 {
-	struct config	*c = NULL;
-	char		*cause = NULL;
+	struct config	*c;
 
-	put(f, text);
-	if (config_load(f->path, &c, &cause) != 0)
-		fail_msg("refused: %s\n%s", cause, text);
+	c = config_from_text(f->path, text);
 	assert_non_null(c);
 	assert_non_null(c->eligibility);
 	return c;
@@ -130,7 +111,8 @@ assert_refused_at(const struct fixture *f, const char *text, const char *bad,
 	struct config	*c = NULL;
 	char		*cause = NULL, *prefix;
 
-	put(f, text);
+	if (!put_file(f->path, text))
+		fail_msg("cannot write %s", f->path);
 	if (config_load(f->path, &c, &cause) == 0) {
 		config_free(c);
 		fail_msg("accepted:\n%s", text);

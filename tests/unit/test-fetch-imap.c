@@ -39,6 +39,7 @@
 #include "config.h"
 #include "conn.h"
 #include "fetch-imap.h"
+#include "testlib.h"
 
 /* Generous: the server must outlive a client slowed down by valgrind. */
 #define SERVER_TIMEOUT	20
@@ -171,17 +172,6 @@ command_set(const char *command)
 }
 
 /* The server side. */
-
-static void
-send_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0 && (n = send(fd, buf, len, MSG_NOSIGNAL)) > 0) {
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 /* Send `answer` with each "%t" replaced by `tag`. */
 static void
@@ -405,25 +395,6 @@ server_main(void *arg)
 	return NULL;
 }
 
-/* A socket bound to an ephemeral port on 127.0.0.1. */
-static int
-bind_loopback(int *port)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof sin;
-	int			fd;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_int_not_equal(fd, -1);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
-
 static void
 server_start(struct server *srv, const struct script *script)
 {
@@ -532,14 +503,6 @@ assert_session(struct server *srv, const char *const *want)
 	}
 	if (i < srv->commands->len && strcmp(sent(srv, i), "LOGOUT") != 0)
 		fail_msg("unexpected \"%s\" after the session", sent(srv, i));
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	assert_non_null(haystack);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* The client side. */

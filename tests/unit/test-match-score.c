@@ -20,6 +20,7 @@
 
 #include "match-score.h"
 #include "match-text.h"
+#include "testlib.h"
 
 /* [matching] weight.* as mentormail.conf.example sets them. */
 static const struct match_weights defaults = { 40, 15, 10, 20, 10, 5, 0 };
@@ -392,20 +393,6 @@ only(size_t field)
 	return w;
 }
 #define ONLY(f)	only(offsetof(struct match_weights, f))
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-static void
-assert_lacks(const char *haystack, const char *needle)
-{
-	if (strstr(haystack, needle) != NULL)
-		fail_msg("\"%s\" contains \"%s\"", haystack, needle);
-}
 
 /* What two texts share, as match_terms_explain names it. */
 static char *

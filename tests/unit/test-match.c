@@ -32,6 +32,7 @@
 #include "state-match.h"
 #include "state-message.h"
 #include "state-participant.h"
+#include "testlib.h"
 
 #define NOW		"2026-03-14T15:00:00Z"
 #define COORDINATOR	"coord@example.org"
@@ -178,21 +179,16 @@ start_with(struct fixture *f, const char *coordinators, const char *matching)
 	    "[matching]\n"
 	    "%s", coordinators, cwd, cwd, matching);
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
-	if (!g_file_set_contents(path, text, -1, NULL))
-		fail_msg("cannot write %s", path);
-	if (config_load(path, &f->cfg, &cause) != 0)
-		fail_msg("config: %s", cause);
+	f->cfg = config_from_text(path, text);
 	opts = (struct rules_options){ f->cfg->forms, f->cfg->required };
 	if (rules_load(f->cfg->rules, &opts, &f->rules, &cause) != 0)
 		fail_msg("rules_load: %s", cause);
 	if (replies_load(f->cfg, &f->replies, &cause) != 0)
 		fail_msg("replies_load: %s", cause);
 	g_free(path);
-	path = g_build_filename(f->dir, "state.db", NULL);
-	if (db_open_copy(path, &f->db, &cause) != 0)
+	if (db_open_copy_in(f->dir, &f->db, &cause) != 0)
 		fail_msg("db_open_copy: %s", cause);
 	f->m = (struct match_ctx){ f->cfg, f->db, f->rules, f->replies, NOW };
-	g_free(path);
 	g_free(text);
 	g_free(cwd);
 }
@@ -205,16 +201,6 @@ start(struct fixture *f, const char *matching)
 
 /* ------------------------------------------------------------------ */
 /* Participants */
-
-static void
-field_free(gpointer p)
-{
-	struct extract_field	*fld = p;
-
-	g_free(fld->name);
-	g_free(fld->value);
-	g_free(fld);
-}
 
 /* Record the message an application came in, as intake would; its id. */
 static int64_t
@@ -536,22 +522,6 @@ notify(struct fixture *f, const struct match_report *r)
 /* ------------------------------------------------------------------ */
 /* Looking at the result */
 
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-static void
-assert_lacks(const char *haystack, const char *needle)
-{
-	if (haystack != NULL && strstr(haystack, needle) != NULL)
-		fail_msg("\"%s\" contains \"%s\"", haystack, needle);
-}
-
 /* Whether label "Name <address>" is that of `email`. */
 static int
 is_of(const char *label, const char *email)
@@ -666,20 +636,13 @@ count(struct fixture *f, const char *sql)
 	return n;
 }
 
-static int
-text_row(struct db_row *row, void *arg)
-{
-	*(char **)arg = g_strdup(db_row_text(row, 0));
-	return 1;
-}
-
 /* The status of match `id`, or NULL when there is none. */
 static const char *
 status_of(struct fixture *f, int64_t id)
 {
 	char	*s = NULL;
 
-	if (db_query(f->db, NULL, text_row, &s, "SELECT status FROM match "
+	if (db_query(f->db, NULL, copy_text, &s, "SELECT status FROM match "
 	    "WHERE id = ?", "i", id) < 0)
 		fail_msg("reading match %lld failed", (long long)id);
 	return s != NULL ? keep(f, s, g_free) : NULL;
@@ -705,7 +668,7 @@ stored_unmatched(struct fixture *f, const char *mentee)
 {
 	char	*s = NULL;
 
-	if (db_query(f->db, NULL, text_row, &s, "SELECT u.why FROM unmatched "
+	if (db_query(f->db, NULL, copy_text, &s, "SELECT u.why FROM unmatched "
 	    "u JOIN participant p ON p.id = u.mentee WHERE p.email = ?", "t",
 	    mentee) < 0)
 		fail_msg("reading unmatched failed");
@@ -1736,20 +1699,6 @@ test_notify_when_a_round_creates_proposals(void **state)
 	    "'proposals'"), 4);
 }
 
-static int
-group_setup(void **state)
-{
-	mime_init();
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	mime_shutdown();
-	return 0;
-}
-
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1783,5 +1732,6 @@ main(void)
 		T(test_notify_when_a_round_creates_proposals),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, mime_group_setup,
+	    mime_group_teardown);
 }

@@ -32,21 +32,13 @@
 #include <glib.h>
 
 #include "mime.h"
+#include "testlib.h"
 
 #define CORPUS_DEFAULT	"tests/corpus/mime"
 #define CORPUS_MIN	25
 
 /* -------------------------------------------------------------------- */
 /* Helpers. */
-
-static void
-assert_contains(const char *hay, const char *needle)
-{
-	if (hay == NULL)
-		fail_msg("expected \"%s\" in NULL", needle);
-	if (strstr(hay, needle) == NULL)
-		fail_msg("expected \"%s\" in \"%s\"", needle, hay);
-}
 
 static void
 assert_html(const char *html, const char *want)
@@ -790,12 +782,6 @@ corpus_dir(void)
 	return dir != NULL && *dir != '\0' ? dir : CORPUS_DEFAULT;
 }
 
-static int
-ptr_strcmp(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The corpus messages, sorted, as full paths.  Caller frees. */
 static GPtrArray *
 corpus_list(const char *dir)
@@ -946,23 +932,6 @@ check_line(struct check *c, const char *key, const char *value)
 			check_error(c, "text: want none, got \"%s\"", m->text);
 	} else if (strcmp(key, "unparseable") != 0)
 		check_error(c, "unknown check \"%s\"", key);
-}
-
-/* "\n" in an expect line stands for a line break. */
-static char *
-unescape(const char *s)
-{
-	GString	*out;
-
-	out = g_string_new(NULL);
-	for (; *s != '\0'; s++) {
-		if (s[0] == '\\' && s[1] == 'n') {
-			g_string_append_c(out, '\n');
-			s++;
-		} else
-			g_string_append_c(out, *s);
-	}
-	return g_string_free(out, FALSE);
 }
 
 static void

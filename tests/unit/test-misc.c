@@ -30,6 +30,7 @@
 #include "crash.h"
 #include "lock.h"
 #include "log.h"
+#include "testlib.h"
 
 /* What a child's lock_take returned, as its exit status. */
 #define CHILD_TOOK	0
@@ -40,30 +41,6 @@
 #define NOBODY		65534
 
 static char	*dir;
-
-static void
-remove_tree(const char *path)
-{
-	GDir		*d;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	g_chmod(path, 0700);
-	d = g_dir_open(path, 0, NULL);
-	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (d != NULL)
-		g_dir_close(d);
-	g_rmdir(path);
-}
 
 static int
 setup(void **state)
@@ -79,15 +56,6 @@ teardown(void **state)
 	g_free(dir);
 	dir = NULL;
 	return 0;
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* Wait for `pid` and return its raw wait status. */

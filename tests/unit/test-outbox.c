@@ -42,6 +42,7 @@
 #include "mime.h"
 #include "outbox.h"
 #include "state-outbox.h"
+#include "testlib.h"
 
 #define SMTPD		"tests/lib/smtpd.py"
 #define PYTHON		"/usr/bin/python3"
@@ -90,38 +91,9 @@ static struct group	*G;
 /* Files. */
 
 static void
-remove_tree(const char *path)
-{
-	GDir		*dir;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
-
-static void
 write_file(const char *path, const char *text)
 {
 	assert_true(g_file_set_contents(path, text, -1, NULL));
-}
-
-static int
-compare_names(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The names in `dir` ending in `suffix`, sorted, in a new array. */
@@ -139,7 +111,7 @@ dir_list(const char *dir, const char *suffix)
 	}
 	if (d != NULL)
 		g_dir_close(d);
-	g_ptr_array_sort(names, compare_names);
+	g_ptr_array_sort(names, ptr_strcmp);
 	return names;
 }
 
@@ -371,7 +343,7 @@ static void
 config_make(struct fixture *f, const char *smtp_fmt, ...)
 {
 	va_list	 ap;
-	char	*smtp, *text, *path, *password, *cause = NULL;
+	char	*smtp, *text, *path, *password;
 
 	va_start(ap, smtp_fmt);
 	smtp = g_strdup_vprintf(smtp_fmt, ap);
@@ -385,11 +357,10 @@ config_make(struct fixture *f, const char *smtp_fmt, ...)
 	    "[smtp]\npassword_file = %s\nca_file = %s/ca.pem\n%s", f->dir,
 	    password, password, G->certs, smtp);
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
-	write_file(path, text);
 	config_free(f->cfg);
+	/* Teardown frees f->cfg, also when the new one is refused. */
 	f->cfg = NULL;
-	if (config_load(path, &f->cfg, &cause) != 0)
-		fail_msg("config_load: %s", cause);
+	f->cfg = config_from_text(path, text);
 	g_free(path);
 	g_free(text);
 	g_free(password);
@@ -472,15 +443,6 @@ assert_counts(const struct outbox_counts *c, int due, int sent,
 	assert_int_equal(c->failed, failed);
 }
 
-static int
-text_row(struct db_row *row, void *arg)
-{
-	const char	*s = db_row_text(row, 0);
-
-	*(char **)arg = s != NULL ? g_strdup(s) : NULL;
-	return 1;
-}
-
 /* Column `col` of outbox mail `id` as text (NULL for NULL); caller frees. */
 static char *
 row_text(struct fixture *f, int64_t id, const char *col)
@@ -488,7 +450,7 @@ row_text(struct fixture *f, int64_t id, const char *col)
 	char	*sql, *value = NULL;
 
 	sql = g_strdup_printf("SELECT %s FROM outbox WHERE id = ?", col);
-	assert_int_equal(db_query(f->db, NULL, text_row, &value, sql, "i", id),
+	assert_int_equal(db_query(f->db, NULL, copy_text, &value, sql, "i", id),
 	    1);
 	g_free(sql);
 	return value;
@@ -506,14 +468,6 @@ assert_row(struct fixture *f, int64_t id, const char *col, const char *want)
 		fail_msg("outbox %lld %s is \"%s\", not \"%s\"", (long long)id,
 		    col, got != NULL ? got : "NULL", want);
 	g_free(got);
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	assert_non_null(haystack);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 static void
@@ -583,16 +537,13 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = g_new0(struct fixture, 1);
-	char		*path;
 	int		 error;
 
 	*state = f;
 	f->dir = g_dir_make_tmp("test-outbox.XXXXXX", NULL);
 	if (f->dir == NULL)
 		return -1;
-	path = g_build_filename(f->dir, "state.db", NULL);
-	error = db_open(path, &f->db, NULL);
-	g_free(path);
+	error = db_open_in(f->dir, &f->db, NULL);
 	server_reset(&G->plain);
 	clock_at(T0);
 	return error;

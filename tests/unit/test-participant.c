@@ -24,6 +24,7 @@
 #include "rules.h"
 #include "state-message.h"
 #include "state-participant.h"
+#include "testlib.h"
 
 #define T0	"2026-03-01T09:00:00Z"
 #define T1	"2026-03-02T10:30:00Z"
@@ -39,17 +40,12 @@ static int
 setup(void **state)
 {
 	struct fixture	*f = g_new0(struct fixture, 1);
-	char		*path;
-	int		 error;
 
 	*state = f;
 	f->dir = g_dir_make_tmp("test-participant.XXXXXX", NULL);
 	if (f->dir == NULL)
 		return -1;
-	path = g_build_filename(f->dir, "state.db", NULL);
-	error = db_open_copy(path, &f->db, NULL);
-	g_free(path);
-	return error;
+	return db_open_copy_in(f->dir, &f->db, NULL);
 }
 
 static int
@@ -63,15 +59,6 @@ teardown(void **state)
 	g_free(f->dir);
 	g_free(f);
 	return 0;
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* Record a message from `from`, as intake would; its id. */
@@ -99,16 +86,6 @@ message_from(struct fixture *f, const char *from)
 }
 
 /* Extractions, as the rules would give them. */
-
-static void
-field_free(gpointer p)
-{
-	struct extract_field	*fld = p;
-
-	g_free(fld->name);
-	g_free(fld->value);
-	g_free(fld);
-}
 
 /* An application read as `form`, from NAME, VALUE pairs ending in NULL. */
 static struct extraction *

@@ -32,6 +32,7 @@
 #include "process.h"
 #include "state-message.h"
 #include "state-outbox.h"
+#include "testlib.h"
 
 #define APPLICATIONS	"tests/corpus/applications/"
 #define OTHER		"tests/corpus/other/"
@@ -112,35 +113,14 @@ start(struct fixture *f, const char *program, const char *eligibility)
 	    "%s%s", cwd, cwd, program, eligibility != NULL ?
 	    "[eligibility]\n" : "", eligibility != NULL ? eligibility : "");
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
-	if (!g_file_set_contents(path, text, -1, NULL))
-		fail_msg("cannot write %s", path);
-	if (config_load(path, &f->cfg, &cause) != 0)
-		fail_msg("config: %s", cause);
+	f->cfg = config_from_text(path, text);
 	if (process_open(f->cfg, &f->process, &cause) != 0)
 		fail_msg("process_open: %s", cause);
 	g_free(path);
-	path = g_build_filename(f->dir, "state.db", NULL);
-	if (db_open_copy(path, &f->db, &cause) != 0)
+	if (db_open_copy_in(f->dir, &f->db, &cause) != 0)
 		fail_msg("db_open_copy: %s", cause);
-	g_free(path);
 	g_free(text);
 	g_free(cwd);
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
-}
-
-static void
-assert_lacks(const char *haystack, const char *needle)
-{
-	if (haystack != NULL && strstr(haystack, needle) != NULL)
-		fail_msg("\"%s\" contains \"%s\"", haystack, needle);
 }
 
 /* Delivering: what intake.c does with one message it fetched. */
@@ -268,20 +248,13 @@ query_int_of(struct fixture *f, const char *sql, int64_t id)
 	return n;
 }
 
-static int
-text_row(struct db_row *row, void *arg)
-{
-	*(char **)arg = g_strdup(db_row_text(row, 0));
-	return 1;
-}
-
 /* The first column of the first row as text (NULL for none).  Caller frees. */
 static char *
 query_text(struct fixture *f, const char *sql, int64_t id)
 {
 	char	*v = NULL;
 
-	if (db_query(f->db, NULL, text_row, &v, sql, "i", id) < 0)
+	if (db_query(f->db, NULL, copy_text, &v, sql, "i", id) < 0)
 		fail_msg("query failed: %s", sql);
 	return v;
 }
@@ -292,7 +265,7 @@ query_text_t(struct fixture *f, const char *sql, const char *arg)
 {
 	char	*v = NULL;
 
-	if (db_query(f->db, NULL, text_row, &v, sql, "t", arg) < 0)
+	if (db_query(f->db, NULL, copy_text, &v, sql, "t", arg) < 0)
 		fail_msg("query failed: %s", sql);
 	return v;
 }
@@ -347,7 +320,7 @@ field_of(struct fixture *f, const char *email, const char *name)
 {
 	char	*v = NULL;
 
-	if (db_query(f->db, NULL, text_row, &v, "SELECT value FROM "
+	if (db_query(f->db, NULL, copy_text, &v, "SELECT value FROM "
 	    "participant_field f JOIN participant p ON p.id = f.participant "
 	    "WHERE p.email = ? AND f.name = ?", "tt", email, name) < 0)
 		fail_msg("reading %s of %s failed", name, email);
@@ -1176,20 +1149,6 @@ test_everything_in_the_callers_transaction(void **state)
 	g_free(raw);
 }
 
-static int
-group_setup(void **state)
-{
-	mime_init();
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	mime_shutdown();
-	return 0;
-}
-
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1219,5 +1178,6 @@ main(void)
 		T(test_everything_in_the_callers_transaction),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, mime_group_setup,
+	    mime_group_teardown);
 }

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "reply.h"
 #include "template.h"
+#include "testlib.h"
 
 #define TEMPLATES	"templates"
 #define PROGRAM_NAME	"WVLS Mentoring Program"
@@ -37,35 +38,12 @@ struct fixture {
 	struct config	*cfg;
 };
 
-static void
-remove_tree(const char *path)
-{
-	GDir		*dir;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
-
 /* A configuration whose templates are `templates` (absolute). */
 static struct config *
 config_with(const char *dir, const char *templates)
 {
-	struct config	*c = NULL;
-	char		*path, *text, *cause = NULL;
+	struct config	*c;
+	char		*path, *text;
 
 	path = g_build_filename(dir, "mentormail.conf", NULL);
 	text = g_strdup_printf(
@@ -79,11 +57,7 @@ config_with(const char *dir, const char *templates)
 	    "host = imap.example.org\n"
 	    "username = " PROGRAM_ADDR "\n"
 	    "password_file = imap.password\n", templates);
-	g_remove(path);
-	if (!g_file_set_contents(path, text, -1, NULL))
-		fail_msg("cannot write %s", path);
-	if (config_load(path, &c, &cause) != 0)
-		fail_msg("config refused: %s", cause);
+	c = config_from_text(path, text);
 	g_free(text);
 	g_free(path);
 	return c;
@@ -120,15 +94,6 @@ teardown(void **state)
 	g_free(f->templates);
 	g_free(f);
 	return 0;
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /*

@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "state-message.h"
+#include "testlib.h"
 
 /* Two different contents, as their SHA-256. */
 #define HASH_A	"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
@@ -28,29 +29,6 @@ struct fixture {
 	struct db	*db;
 };
 
-static void
-remove_tree(const char *path)
-{
-	GDir		*dir;
-	const char	*name;
-	char		*child;
-
-	if (!g_file_test(path, G_FILE_TEST_IS_DIR) ||
-	    g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-		g_remove(path);
-		return;
-	}
-	dir = g_dir_open(path, 0, NULL);
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		child = g_build_filename(path, name, NULL);
-		remove_tree(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
-
 /*
  * One database for all the tests, opened once (opening costs a handful of
  * fsyncs).  Each test runs inside a transaction that is rolled back after
@@ -60,17 +38,12 @@ static int
 setup_group(void **state)
 {
 	struct fixture	*f = g_new0(struct fixture, 1);
-	char		*path;
-	int		 error;
 
 	*state = f;
 	f->dir = g_dir_make_tmp("test-state.XXXXXX", NULL);
 	if (f->dir == NULL)
 		return -1;
-	path = g_build_filename(f->dir, "state.db", NULL);
-	error = db_open(path, &f->db, NULL);
-	g_free(path);
-	return error;
+	return db_open_in(f->dir, &f->db, NULL);
 }
 
 static int
@@ -101,15 +74,6 @@ teardown(void **state)
 
 	db_rollback(f->db);
 	return 0;
-}
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-	if (haystack == NULL)
-		fail_msg("NULL does not contain \"%s\"", needle);
-	if (strstr(haystack, needle) == NULL)
-		fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
 }
 
 /* A decoded message at INBOX/uidvalidity/uid. */

@@ -1639,6 +1639,82 @@ test_auto_mode_does_not_ask_for_approval(void **state)
 /* ------------------------------------------------------------------ */
 /* The coordinators' mail */
 
+static void
+line_free(gpointer p)
+{
+	struct match_line	*l = p;
+
+	g_free(l->mentee);
+	g_free(l->mentor);
+	g_free(l->why);
+	g_free(l->runner_up);
+	g_free(l);
+}
+
+static struct match_line *
+line_new(int64_t id, int created, int unmatched)
+{
+	struct match_line	*l = g_new0(struct match_line, 1);
+
+	l->id = unmatched ? 0 : id;
+	l->mentee = g_strdup_printf("Mentee %lld <mentee%lld@example.org>",
+	    (long long)id, (long long)id);
+	l->mentor = unmatched ? NULL : g_strdup("Mentor <mentor@example.org>");
+	l->score = 500;
+	l->why = g_strdup(unmatched ? "no mentor has room: recruit mentors" :
+	    "same library type: public");
+	l->created = created;
+	return l;
+}
+
+static void
+big_report_free(gpointer p)
+{
+	match_report_free(p);
+}
+
+/*
+ * A mail a person can read: with thousands of applicants the list stops
+ * at 100 proposals, the new ones first, and 100 unmatched mentees, and
+ * says how many more there are.
+ */
+static void
+test_notify_lists_at_most_a_hundred(void **state)
+{
+	struct fixture		*f = *state;
+	struct match_report	*r = g_new0(struct match_report, 1);
+	const char		*text;
+	int64_t			 i;
+	int			 n = 0;
+	const char		*p;
+
+	start(f, "");
+	keep(f, r, big_report_free);
+	r->proposals = g_ptr_array_new_with_free_func(line_free);
+	r->unmatched = g_ptr_array_new_with_free_func(line_free);
+	/* 100 old proposals, then 50 new ones: the new ones come first. */
+	for (i = 1; i <= 150; i++)
+		g_ptr_array_add(r->proposals, line_new(i, i > 100, 0));
+	for (i = 1; i <= 130; i++)
+		g_ptr_array_add(r->unmatched, line_new(1000 + i, 0, 1));
+	r->created = 50;
+	notify(f, r);
+
+	text = text_of(f, g_ptr_array_index(mails(f, "proposals"), 0));
+	for (p = text; (p = strstr(p, "\nMatch ")) != NULL; p++)
+		n++;
+	assert_int_equal(n, 100);
+	assert_contains(text, "Match 101 (new): ");
+	assert_contains(text, "Match 150 (new): ");
+	assert_contains(text, "Match 50: ");
+	assert_lacks(text, "Match 51: ");
+	assert_contains(text, "... and 50 more: run \"mentormail match\" to "
+	    "see them all.");
+	assert_contains(text, "Mentee 1100 <mentee1100@example.org>");
+	assert_lacks(text, "Mentee 1101 <");
+	assert_contains(text, "... and 30 more.");
+}
+
 /*
  * One mail to each coordinator listing the round's proposals, why, and
  * who is left; only when the round made new ones.
@@ -1730,6 +1806,7 @@ main(void)
 		T(test_auto_mode_approves_at_once),
 		T(test_auto_mode_does_not_ask_for_approval),
 		T(test_notify_when_a_round_creates_proposals),
+		T(test_notify_lists_at_most_a_hundred),
 	};
 
 	return cmocka_run_group_tests(tests, mime_group_setup,

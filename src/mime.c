@@ -428,6 +428,75 @@ part_bytes(struct decode *d, GMimePart *part)
 	return bytes;
 }
 
+/* How many '>' a line is quoted with (RFC 3676, 4.5). */
+static size_t
+quote_depth(const char *line)
+{
+	return strspn(line, ">");
+}
+
+/*
+ * Undo format=flowed (RFC 3676): a line ending in a space goes on in the
+ * next line of the same quote depth.  Without this, an answer the sender's
+ * mail program wrapped reaches the rules cut short.  The quote marks are
+ * written once per joined line, as "> " runs; with DelSp=yes the space
+ * that marked the break is removed.  Caller frees.
+ */
+static char *
+text_unflow(const char *text, int delsp)
+{
+	char	**lines = g_strsplit(text, "\n", -1), *body;
+	GString	 *out = g_string_new(NULL);
+	size_t	  i, depth, open_depth = 0, len;
+	int	  open = 0, flowed;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		if (lines[i + 1] == NULL && *lines[i] == '\0')
+			break;
+		depth = quote_depth(lines[i]);
+		body = lines[i] + depth;
+		if (*body == ' ')
+			body++;		/* space-stuffing */
+		len = strlen(body);
+		flowed = len > 0 && body[len - 1] == ' ' &&
+		    strcmp(body, "-- ") != 0;
+		if (open && depth != open_depth) {
+			g_string_append_c(out, '\n');
+			open = 0;
+		}
+		if (!open && depth > 0)
+			g_string_append_printf(out, "%.*s ", (int)depth,
+			    lines[i]);
+		g_string_append_len(out, body, flowed && delsp ? len - 1 : len);
+		open = flowed;
+		open_depth = depth;
+		if (!flowed)
+			g_string_append_c(out, '\n');
+	}
+	if (open)
+		g_string_append_c(out, '\n');
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
+}
+
+/* A text/plain part's text with format=flowed undone, when it says so. */
+static char *
+part_unflow(GMimeObject *obj, char *text)
+{
+	const char	*format, *delsp;
+	char		*plain;
+
+	format = g_mime_object_get_content_type_parameter(obj, "format");
+	if (format == NULL || g_ascii_strcasecmp(format, "flowed") != 0 ||
+	    !is_type(obj, "text", "plain"))
+		return text;
+	delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
+	plain = text_unflow(text, delsp != NULL &&
+	    g_ascii_strcasecmp(delsp, "yes") == 0);
+	g_free(text);
+	return plain;
+}
+
 /* A text part as UTF-8 plain text; NULL if it has none.  Caller frees. */
 static char *
 part_text(struct decode *d, GMimePart *part)
@@ -441,6 +510,7 @@ part_text(struct decode *d, GMimePart *part)
 	text = charset_decode(d, (const char *)bytes->data, bytes->len,
 	    g_mime_object_get_content_type_parameter(obj, "charset"));
 	g_byte_array_free(bytes, TRUE);
+	text = part_unflow(obj, text);
 	if (is_type(obj, "text", "html")) {
 		plain = html_to_text(text, strlen(text));
 		g_free(text);

@@ -394,16 +394,20 @@ conn_open(const char *host, int port, int tls, const char *ca_file,
 }
 
 int
-conn_starttls(struct conn *c, char **cause)
+conn_starttls(struct conn *c, char **cause, int *temporary)
 {
-	int	temporary;
+	int	temp = 0;
 
+	if (temporary != NULL)
+		*temporary = 0;
 	if (c->fd == -1)
 		return cause_set(cause, "connection to %s is closed", c->name);
 	if (c->session != NULL)
 		return cause_set(cause, "TLS with %s already started", c->name);
-	if (tls_start(c, cause, &temporary) == 0)
+	if (tls_start(c, cause, &temp) == 0)
 		return 0;
+	if (temporary != NULL)
+		*temporary = temp;
 	/* Never let a caller carry on in plaintext by mistake. */
 	close(c->fd);
 	c->fd = -1;

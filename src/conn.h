@@ -32,10 +32,12 @@ struct conn *conn_open(const char *host, int port, int tls,
 
 /*
  * Start TLS on a plain connection after the protocol's STARTTLS exchange;
- * verification as in conn_open.  Returns 0, or -1 with *cause set; the
- * connection is then unusable and must be closed.
+ * verification as in conn_open.  Returns 0, or -1 with *cause set and
+ * *temporary (when not NULL) set as conn_open does: 1 for a handshake the
+ * network cut or timed out, 0 for a refused certificate.  The connection
+ * is then unusable and must be closed.
  */
-int	conn_starttls(struct conn *, char **cause);
+int	conn_starttls(struct conn *, char **cause, int *temporary);
 
 /* Whether the connection is under TLS now. */
 int	conn_is_tls(struct conn *);

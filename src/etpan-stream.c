@@ -158,10 +158,12 @@ etpan_stream_error(mailstream *s)
 }
 
 int
-etpan_stream_starttls(mailstream *s, char **cause)
+etpan_stream_starttls(mailstream *s, char **cause, int *temporary)
 {
 	struct conn	*conn;
 
+	if (temporary != NULL)
+		*temporary = 0;
 	if ((conn = etpan_stream_conn(s)) == NULL)
 		return cause_set(cause, "STARTTLS on a closed or foreign "
 		    "stream");
@@ -172,5 +174,5 @@ etpan_stream_starttls(mailstream *s, char **cause)
 	if (s->write_buffer_len != 0)
 		return cause_set(cause, "STARTTLS with %zu bytes still unsent",
 		    s->write_buffer_len);
-	return conn_starttls(conn, cause);
+	return conn_starttls(conn, cause, temporary);
 }

@@ -42,8 +42,10 @@ const char *etpan_stream_error(mailstream *);
  * STARTTLS command; verification as in conn_open().  Fails if the server
  * sent anything after its reply, since those bytes came in plaintext but
  * would be read as if protected (STARTTLS response injection).  Returns 0,
- * or -1 with *cause set; the stream must then be closed.
+ * or -1 with *cause set and *temporary (when not NULL) as conn_starttls
+ * sets it (an injection is not temporary); the stream must then be
+ * closed.
  */
-int	etpan_stream_starttls(mailstream *, char **cause);
+int	etpan_stream_starttls(mailstream *, char **cause, int *temporary);
 
 #endif

@@ -141,8 +141,9 @@ fetch_connect(struct fetch *f, const struct config *cfg, char **cause)
 	r = mailimap_starttls(f->imap);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(f, r, "STARTTLS", cause);
-	if (etpan_stream_starttls(f->imap->imap_stream, cause) != 0)
-		return EX_PROTOCOL;
+	if (etpan_stream_starttls(f->imap->imap_stream, cause,
+	    &temporary) != 0)
+		return temporary ? EX_TEMPFAIL : EX_PROTOCOL;
 	return 0;
 }
 

@@ -193,7 +193,7 @@ send_hello(struct send *s, char **cause)
 static int
 send_starttls(struct send *s, char **cause)
 {
-	int	r;
+	int	r, temporary;
 
 	if (!(s->smtp->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
 		s->lost = 1;
@@ -204,9 +204,9 @@ send_starttls(struct send *s, char **cause)
 	r = mailesmtp_starttls(s->smtp);
 	if (etpan_reply(s, r) != 220)
 		return session_refused(s, "STARTTLS", EX_PROTOCOL, cause);
-	if (etpan_stream_starttls(s->smtp->stream, cause) != 0) {
+	if (etpan_stream_starttls(s->smtp->stream, cause, &temporary) != 0) {
 		s->lost = 1;
-		return EX_PROTOCOL;
+		return temporary ? EX_TEMPFAIL : EX_PROTOCOL;
 	}
 	/* RFC 3207: forget what was said in plain text, and ask again. */
 	return send_hello(s, cause);

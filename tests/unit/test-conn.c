@@ -46,6 +46,7 @@ enum serve {
 	SERVE_TLS_CUT,		/* TLS, say "partial", drop TCP, no close_notify */
 	SERVE_STARTTLS,		/* "OK" to one line, then TLS echo */
 	SERVE_INJECT,		/* "OK" plus a plaintext line after it */
+	SERVE_STARTTLS_SILENT,	/* "OK" to one line, then never a handshake */
 };
 
 struct server {
@@ -219,6 +220,11 @@ serve(struct server *srv, int fd)
 		read_line(fd);
 		send_all(fd, "OK\r\n", 4);
 		serve_tls(fd, srv->cert, 0);
+		break;
+	case SERVE_STARTTLS_SILENT:
+		read_line(fd);
+		send_all(fd, "OK\r\n", 4);
+		serve_silent(fd);
 		break;
 	case SERVE_INJECT:
 		read_line(fd);
@@ -642,11 +648,37 @@ test_starttls_upgrades_plain_connection(void **state)
 	char		*cause = NULL;
 
 	c = starttls_exchange(&srv, SERVE_STARTTLS, "server");
-	if (conn_starttls(c, &cause) != 0)
+	if (conn_starttls(c, &cause, NULL) != 0)
 		fail_msg("starttls: %s", cause);
 	assert_int_equal(conn_is_tls(c), 1);
 	round_trip(c, "EHLO secure\r\n");
-	assert_int_equal(conn_starttls(c, &cause), -1);
+	assert_int_equal(conn_starttls(c, &cause, NULL), -1);
+	g_free(cause);
+	conn_close(c);
+	server_stop(&srv);
+}
+
+/*
+ * A server that accepts STARTTLS and then says nothing: a temporary
+ * failure (the next cron run retries), unlike a refused certificate.
+ */
+static void
+test_starttls_silent_server_is_temporary(void **state)
+{
+	struct server	 srv;
+	struct conn	*c;
+	char		 buf[4], *cause = NULL;
+	int		 temporary = 0;
+
+	server_start(&srv, SERVE_STARTTLS_SILENT, NULL);
+	c = conn_open("localhost", srv.port, 0, ca_file, 1, &cause, NULL);
+	if (c == NULL)
+		fail_msg("connect: %s", cause);
+	assert_int_equal(conn_write(c, "STARTTLS\r\n", 10, NULL), 0);
+	read_exactly(c, buf, 4, sizeof buf);
+	assert_int_equal(conn_starttls(c, &cause, &temporary), -1);
+	assert_int_equal(temporary, 1);
+	assert_contains(cause, "timed out");
 	g_free(cause);
 	conn_close(c);
 	server_stop(&srv);
@@ -658,9 +690,11 @@ test_starttls_refused_certificate_closes(void **state)
 	struct server	 srv;
 	struct conn	*c;
 	char		 buf[16], *cause = NULL;
+	int		 temporary = 1;
 
 	c = starttls_exchange(&srv, SERVE_STARTTLS, "wronghost");
-	assert_int_equal(conn_starttls(c, &cause), -1);
+	assert_int_equal(conn_starttls(c, &cause, &temporary), -1);
+	assert_int_equal(temporary, 0);
 	assert_contains(cause, "does not match host name 'localhost'");
 	g_free(cause);
 	/* No way back to plaintext. */
@@ -771,7 +805,7 @@ test_stream_starttls(void **state)
 	char		*cause = NULL;
 
 	s = stream_starttls_exchange(&srv, SERVE_STARTTLS);
-	if (etpan_stream_starttls(s, &cause) != 0)
+	if (etpan_stream_starttls(s, &cause, NULL) != 0)
 		fail_msg("starttls: %s", cause);
 	assert_int_equal(conn_is_tls(etpan_stream_conn(s)), 1);
 	stream_round_trip(s, "A2 CAPABILITY\r\n");
@@ -787,7 +821,7 @@ test_stream_starttls_refuses_injected_response(void **state)
 	char		*cause = NULL;
 
 	s = stream_starttls_exchange(&srv, SERVE_INJECT);
-	assert_int_equal(etpan_stream_starttls(s, &cause), -1);
+	assert_int_equal(etpan_stream_starttls(s, &cause, NULL), -1);
 	assert_contains(cause, "injection");
 	assert_int_equal(conn_is_tls(etpan_stream_conn(s)), 0);
 	g_free(cause);
@@ -814,6 +848,7 @@ main(void)
 		cmocka_unit_test(test_bad_port),
 		cmocka_unit_test(test_silent_server_read_times_out),
 		cmocka_unit_test(test_silent_server_handshake_times_out),
+		cmocka_unit_test(test_starttls_silent_server_is_temporary),
 		cmocka_unit_test(test_plain_end_of_stream),
 		cmocka_unit_test(test_tls_close_without_close_notify_is_error),
 		cmocka_unit_test(test_plain_write_to_closed_peer_fails),

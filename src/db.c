@@ -198,6 +198,29 @@ db_query_int(struct db *db, char **cause, int *found, const char *sql,
 	return n < 0 ? -1 : value;
 }
 
+static int
+first_text(struct db_row *row, void *arg)
+{
+	*(char **)arg = g_strdup(db_row_text(row, 0));
+	return 1;
+}
+
+char *
+db_query_text(struct db *db, char **cause, int *found, const char *sql,
+    const char *types, ...)
+{
+	va_list	 ap;
+	char	*value = NULL;
+	int	 n;
+
+	va_start(ap, types);
+	n = db_vquery(db, cause, first_text, &value, sql, types, ap);
+	va_end(ap);
+	if (found != NULL)
+		*found = n < 0 ? -1 : n > 0;
+	return value;
+}
+
 int64_t
 db_row_int(struct db_row *row, int col)
 {

@@ -70,6 +70,14 @@ int	db_query(struct db *, char **cause, db_row_fn fn, void *arg,
 int64_t	db_query_int(struct db *, char **cause, int *found, const char *sql,
 	    const char *types, ...);
 
+/*
+ * The first column of the first row as a new string (caller frees): NULL
+ * with *found = 0 when there is no row (or the value is SQL NULL, then
+ * *found = 1).  NULL with *found = -1 and *cause set on error.
+ */
+char	*db_query_text(struct db *, char **cause, int *found, const char *sql,
+	    const char *types, ...);
+
 /* Column accessors, valid inside a db_row_fn; text and blobs until it returns. */
 int64_t	 db_row_int(struct db_row *, int col);
 const char *db_row_text(struct db_row *, int col);	/* NULL for SQL NULL */

@@ -154,13 +154,6 @@ intro_vars(struct match_ctx *m, GHashTable *me, GHashTable *other,
 	return v;
 }
 
-static int
-text_row(struct db_row *row, void *arg)
-{
-	*(char **)arg = g_strdup(db_row_text(row, 0));
-	return 1;
-}
-
 /* Paths of the [matching] attachments, in templates/.  Caller frees. */
 static char **
 attachment_paths(struct match_ctx *m)
@@ -198,8 +191,8 @@ intro_send(struct match_ctx *m, const char *to, GHashTable *me,
 	    .attachments = (const char *const *)paths };
 	if (error == 0 && outbox_queue(m->db, m->cfg, &o, &id, cause) != 0)
 		error = -1;
-	if (error == 0 && db_query(m->db, cause, text_row, msgid, "SELECT "
-	    "message_id FROM outbox WHERE id = ?", "i", id) < 0)
+	if (error == 0 && (*msgid = db_query_text(m->db, cause, NULL, "SELECT "
+	    "message_id FROM outbox WHERE id = ?", "i", id)) == NULL)
 		error = -1;
 	g_strfreev(paths);
 	g_free(subject);
@@ -216,10 +209,10 @@ introduce(struct match_ctx *m, const struct pair *p, char **cause)
 	char		*a = NULL, *b = NULL, *to_a = NULL, *to_b = NULL;
 	int		 error = -1;
 
-	db_query(m->db, cause, text_row, &to_a, "SELECT email FROM participant "
-	    "WHERE id = ?", "i", p->mentee);
-	db_query(m->db, cause, text_row, &to_b, "SELECT email FROM participant "
-	    "WHERE id = ?", "i", p->mentor);
+	to_a = db_query_text(m->db, cause, NULL, "SELECT email FROM "
+	    "participant WHERE id = ?", "i", p->mentee);
+	to_b = db_query_text(m->db, cause, NULL, "SELECT email FROM "
+	    "participant WHERE id = ?", "i", p->mentor);
 	mentee = participant_fields(m->db, p->mentee, cause);
 	if (mentee != NULL)
 		mentor = participant_fields(m->db, p->mentor, cause);

@@ -71,27 +71,20 @@ state_message_original(struct db *db, const struct message_record *r,
 	return found < 0 ? -1 : id;
 }
 
-static int
-text_row(struct db_row *row, void *arg)
-{
-	*(char **)arg = g_strdup(db_row_text(row, 0));
-	return 1;
-}
-
 char *
 state_message_id_of(struct db *db, const char *mailbox, uint32_t uidvalidity,
     uint32_t uid, int *found, char **cause)
 {
-	char	*msgid = NULL;
-	int	 n;
+	char	*msgid;
 
-	n = db_query(db, cause, text_row, &msgid, "SELECT message_id FROM "
+	msgid = db_query_text(db, cause, found, "SELECT message_id FROM "
 	    "message WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 "
 	    "UNION ALL SELECT m.message_id FROM duplicate d JOIN message m "
 	    "ON m.id = d.message WHERE d.mailbox = ?1 AND d.uidvalidity = ?2 "
 	    "AND d.uid = ?3", "tii", mailbox, (int64_t)uidvalidity,
 	    (int64_t)uid);
-	*found = n < 0 ? -1 : msgid != NULL;
+	if (*found > 0 && msgid == NULL)
+		*found = 0;
 	return msgid;
 }
 
@@ -191,36 +184,23 @@ static const struct status_key status_keys[] = {
 	{ "run.last_cause", "SELECT cause FROM run ORDER BY id DESC LIMIT 1" },
 };
 
-struct status_value {
-	char	*text;
-};
-
-static int
-status_row(struct db_row *row, void *arg)
-{
-	struct status_value	*v = arg;
-	const char		*text = db_row_text(row, 0);
-
-	v->text = g_strdup(text != NULL ? text : "");
-	return 1;
-}
-
 int
 state_status(struct db *db, const char *mailbox, state_status_fn fn,
     void *arg, char **cause)
 {
-	struct status_value	 v;
-	size_t			 i;
-	const char		*types;
+	char		*value;
+	size_t		 i;
+	const char	*types;
+	int		 found;
 
 	for (i = 0; i < G_N_ELEMENTS(status_keys); i++) {
-		v.text = NULL;
 		types = strchr(status_keys[i].sql, '?') != NULL ? "t" : "";
-		if (db_query(db, cause, status_row, &v, status_keys[i].sql,
-		    types, mailbox) < 0)
+		value = db_query_text(db, cause, &found, status_keys[i].sql,
+		    types, mailbox);
+		if (found < 0)
 			return -1;
-		fn(status_keys[i].key, v.text != NULL ? v.text : "", arg);
-		g_free(v.text);
+		fn(status_keys[i].key, value != NULL ? value : "", arg);
+		g_free(value);
 	}
 	return 0;
 }

@@ -505,6 +505,35 @@ test_query_int_error(void **state)
 	g_free(cause);
 }
 
+static void
+test_query_text(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL, *v;
+	int		 found = 7;
+
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (i, t) "
+	    "VALUES (?, ?)", "it", (int64_t)42, "answer"), 1);
+	v = db_query_text(f->db, NULL, &found, "SELECT t FROM t WHERE i = ?",
+	    "i", (int64_t)42);
+	assert_string_equal(v, "answer");
+	assert_int_equal(found, 1);
+	g_free(v);
+
+	/* No row, and a row whose value is NULL, both give NULL. */
+	assert_null(db_query_text(f->db, NULL, &found, "SELECT t FROM t "
+	    "WHERE i = ?", "i", (int64_t)7));
+	assert_int_equal(found, 0);
+	assert_null(db_query_text(f->db, NULL, &found, "SELECT NULL", ""));
+	assert_int_equal(found, 1);
+
+	assert_null(db_query_text(f->db, &cause, &found,
+	    "SELECT t FROM no_such_table", ""));
+	assert_int_equal(found, -1);
+	assert_contains(cause, "no_such_table");
+	g_free(cause);
+}
+
 /* Transactions. */
 
 static void
@@ -722,6 +751,7 @@ main(void)
 		T_TABLE(test_query_calls_back_in_order_until_told_to_stop),
 		T_TABLE(test_query_int_found_and_not_found),
 		T_TABLE(test_query_int_error),
+		T_TABLE(test_query_text),
 		T_TABLE(test_rollback_discards),
 		T_TABLE(test_commit_keeps),
 		T_TABLE(test_rollback_outside_transaction_is_harmless),

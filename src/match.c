@@ -35,7 +35,7 @@ struct round {
 	struct match_ctx	*m;
 	GPtrArray		*mentees;	/* struct member * */
 	GPtrArray		*mentors;
-	GHashTable		*rules;		/* "mentee:mentor" -> kind */
+	GHashTable		*rules;		/* pair_key() -> kind */
 	GArray			*pairs;		/* struct match_pair, by mentee */
 	guint			*first;		/* mentee i's pairs start here */
 	int			*taker;		/* per mentor: a mentee, or -1 */
@@ -79,11 +79,14 @@ match_report_free(struct match_report *r)
 	g_free(r);
 }
 
-static char *
+/*
+ * A pair as one integer: row ids stay far below 2^32, and the lookup runs
+ * for every pair of the pool, so it must not allocate.
+ */
+static gint64
 pair_key(int64_t mentee, int64_t mentor)
 {
-	return g_strdup_printf("%lld:%lld", (long long)mentee,
-	    (long long)mentor);
+	return (gint64)(((guint64)mentee << 32) | (guint32)mentor);
 }
 
 static char *
@@ -141,9 +144,10 @@ static int
 rule_row(struct db_row *row, void *arg)
 {
 	struct round	*r = arg;
+	gint64		 key = pair_key(db_row_int(row, 0), db_row_int(row, 1));
 
-	g_hash_table_insert(r->rules, pair_key(db_row_int(row, 0),
-	    db_row_int(row, 1)), g_strdup(db_row_text(row, 2)));
+	g_hash_table_insert(r->rules, g_memdup2(&key, sizeof(key)),
+	    g_strdup(db_row_text(row, 2)));
 	return 0;
 }
 
@@ -163,15 +167,12 @@ round_rules(struct round *r)
 static const char *
 rule_of(struct round *r, const struct member *a, const struct member *b)
 {
-	char		*key;
-	const char	*kind;
+	gint64	key;
 
 	if (g_hash_table_size(r->rules) == 0)
 		return NULL;
 	key = pair_key(a->id, b->id);
-	kind = g_hash_table_lookup(r->rules, key);
-	g_free(key);
-	return kind;
+	return g_hash_table_lookup(r->rules, &key);
 }
 
 static void
@@ -512,7 +513,7 @@ round_init(struct round *r, struct match_ctx *m, char **cause)
 	r->cause = cause;
 	r->mentees = g_ptr_array_new_with_free_func(member_free);
 	r->mentors = g_ptr_array_new_with_free_func(member_free);
-	r->rules = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	r->rules = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    g_free);
 	r->pairs = g_array_new(FALSE, FALSE, sizeof(struct match_pair));
 	r->fixed = g_array_new(FALSE, FALSE, sizeof(struct match_fixed));

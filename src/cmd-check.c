@@ -11,7 +11,8 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
-#include "process.h"
+#include "clock.h"
+#include "program.h"
 
 /*
  * The rules and templates as a run would load them: a mistake is
@@ -20,15 +21,19 @@
 static int
 check_rules(const struct config *cfg)
 {
-	struct process	*p;
+	struct program	*p;
+	GDateTime	*now = clock_now();
 	char		*cause = NULL;
+	int		 error;
 
-	if (process_open(cfg, &p, &cause) != 0) {
+	error = program_open(cfg, NULL, now, &p, &cause);
+	g_date_time_unref(now);
+	if (error != 0) {
 		fprintf(stderr, "%s\n", cause);
 		g_free(cause);
 		return EX_CONFIG;
 	}
-	process_free(p);
+	program_free(p);
 	return 0;
 }
 

@@ -12,12 +12,10 @@
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
-#include "intake.h"
 #include "lock.h"
 #include "log.h"
-#include "match.h"
-#include "outbox.h"
-#include "process.h"
+#include "program.h"
+#include "run.h"
 
 /* Temporary failures in a row before cron's mail speaks of them. */
 #define RUN_QUIET_FAILURES	3
@@ -87,80 +85,22 @@ run_report(struct db *db, int error, const char *cause)
 		log_error("%s", cause);
 }
 
-/* Send what is due; with a dry run, write it to args->outdir instead. */
+/* Load the rules and templates, and do the pass. */
 static int
-run_flush(struct config *cfg, struct db *db, const struct run_args *args,
-    char **cause)
+run_program(struct config *cfg, struct db *db, GDateTime *now,
+    const struct run_args *args, struct run_counts *counts, char **cause)
 {
-	struct outbox_counts	c = { 0 };
-	int			error;
+	struct program	*prog;
+	struct run	 run = { .dry_run_dir = args->dry_run ? args->outdir :
+			    NULL, .counts = counts };
+	int		 error;
 
-	error = outbox_flush(cfg, db, args->dry_run ? args->outdir : NULL, &c,
-	    cause);
-	if (c.due > 0)
-		log_info("outbox: %d due, %d sent, %d deferred, %d failed",
-		    c.due, c.sent, c.deferred, c.failed);
-	if (args->dry_run && c.sent > 0)
-		printf("dry run: %d mails written to %s\n", c.sent, args->outdir);
-	return error;
-}
-
-/*
- * Propose matches for whoever is waiting, in one transaction with the
- * coordinators' mail listing them when any are new.
- */
-static int
-run_match(struct config *cfg, struct db *db, struct process *proc,
-    char **cause)
-{
-	struct match_report	*report = NULL;
-	char			*now = clock_now_iso();
-	struct match_ctx	 m = { cfg, db, process_rules(proc),
-				    process_replies(proc), now };
-	int			 error;
-
-	error = db_begin(db, cause);
-	if (error == 0)
-		error = match_propose(&m, &report, cause);
-	if (error == 0)
-		error = match_notify(&m, report, cause);
-	if (error == 0)
-		error = db_commit(db, cause);
-	if (error != 0)
-		db_rollback(db);
-	else if (report->created > 0)
-		log_info("%d new match proposals", report->created);
-	match_report_free(report);
-	g_free(now);
-	return error == 0 ? 0 : EX_IOERR;
-}
-
-/*
- * Intake, then the outbox.  Mail queued by earlier runs is sent even when
- * the mailbox cannot be read now; the first failure is what is reported.
- */
-static int
-run_pass(struct config *cfg, struct db *db, const struct run_args *args,
-    struct run_counts *counts, char **cause)
-{
-	struct intake_options	 opts = { .dry_run = args->dry_run };
-	char			*flush_cause = NULL;
-	int			 error, flush_error;
-
-	if (process_open(cfg, &opts.process, cause) != 0)
+	if (program_open(cfg, db, now, &prog, cause) != 0)
 		return EX_CONFIG;
-	error = intake_run(cfg, db, &opts, counts, cause);
-	if (error == 0)
-		error = run_match(cfg, db, opts.process, cause);
-	process_free(opts.process);
-	flush_error = run_flush(cfg, db, args, &flush_cause);
-	if (error == 0 && flush_error != 0) {
-		error = flush_error;
-		*cause = flush_cause;
-	} else if (flush_error != 0) {
-		log_warn("%s", flush_cause);
-		g_free(flush_cause);
-	}
+	prog->dry_run = args->dry_run;
+	run.prog = prog;
+	error = run_pass(&run, cause);
+	program_free(prog);
 	return error;
 }
 
@@ -169,7 +109,8 @@ run_locked(struct config *cfg, const struct run_args *args)
 {
 	struct run_counts	 counts = { 0 };
 	struct db		*db;
-	char			*cause = NULL, *now;
+	GDateTime		*now;
+	char			*cause = NULL, *at;
 	int64_t			 run;
 	int			 error;
 
@@ -179,10 +120,14 @@ run_locked(struct config *cfg, const struct run_args *args)
 		g_free(cause);
 		return EX_IOERR;
 	}
-	now = clock_now_iso();
-	run = state_run_start(db, now, &cause);
-	g_free(now);
-	error = run < 0 ? EX_IOERR : run_pass(cfg, db, args, &counts, &cause);
+	/* The one reading of the clock this run makes. */
+	now = clock_now();
+	at = clock_iso(now);
+	run = state_run_start(db, at, &cause);
+	g_free(at);
+	error = run < 0 ? EX_IOERR : run_program(cfg, db, now, args, &counts,
+	    &cause);
+	g_date_time_unref(now);
 	if (run > 0 && state_run_finish(db, run, error == 0 ? "ok" :
 	    error == EX_TEMPFAIL ? "tempfail" : "error", &counts, cause,
 	    NULL) != 0)

@@ -19,6 +19,7 @@ struct db {
 	sqlite3		*sql;
 	char		*path;
 	GHashTable	*stmts;		/* SQL text -> sqlite3_stmt */
+	unsigned	 gone;		/* failures of the database itself */
 };
 
 struct db_row {
@@ -28,11 +29,46 @@ struct db_row {
 /* How long to wait for a lock held by another process (ms). */
 #define DB_BUSY_TIMEOUT	30000
 
+/*
+ * Whether SQLite's result `rc` says the database itself failed (the disk,
+ * the file, memory, a lock), as opposed to one statement being refused
+ * for the values it was given (a constraint, a value too big).
+ */
+static int
+db_rc_is_gone(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_NOMEM:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PERM:
+	case SQLITE_PROTOCOL:
+	case SQLITE_INTERRUPT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int
 db_fail(struct db *db, char **cause, const char *what)
 {
+	if (db_rc_is_gone(sqlite3_extended_errcode(db->sql)))
+		db->gone++;
 	return cause_set(cause, "%s: %s: %s", db->path, what,
 	    sqlite3_errmsg(db->sql));
+}
+
+unsigned
+db_gone_count(struct db *db)
+{
+	return db->gone;
 }
 
 static void
@@ -258,9 +294,12 @@ static int
 db_script(struct db *db, const char *sql, char **cause)
 {
 	char	*msg = NULL;
+	int	 rc;
 
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) == SQLITE_OK)
+	if ((rc = sqlite3_exec(db->sql, sql, NULL, NULL, &msg)) == SQLITE_OK)
 		return 0;
+	if (db_rc_is_gone(rc))
+		db->gone++;
 	cause_set(cause, "%s: %s", db->path, msg != NULL ? msg : "failed");
 	sqlite3_free(msg);
 	return -1;
@@ -283,6 +322,30 @@ db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * Savepoints have fixed names here: statements are cached by their text,
+ * and a name from elsewhere must never become SQL.
+ */
+int
+db_savepoint(struct db *db, char **cause)
+{
+	return db_script(db, "SAVEPOINT one_item", cause);
+}
+
+int
+db_release(struct db *db, char **cause)
+{
+	return db_script(db, "RELEASE one_item", cause);
+}
+
+int
+db_rollback_savepoint(struct db *db, char **cause)
+{
+	if (db_script(db, "ROLLBACK TO one_item", cause) != 0)
+		return -1;
+	return db_release(db, cause);
 }
 
 int

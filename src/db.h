@@ -49,6 +49,25 @@ int	db_commit(struct db *, char **cause);
 void	db_rollback(struct db *);
 
 /*
+ * A savepoint inside the current transaction, for one item of a batch (a
+ * message, an event): db_release keeps what was done since
+ * db_savepoint, db_rollback_savepoint undoes it and keeps the rest of the
+ * transaction.  They do not nest.  Each returns 0 or -1 with *cause set.
+ */
+int	db_savepoint(struct db *, char **cause);
+int	db_release(struct db *, char **cause);
+int	db_rollback_savepoint(struct db *, char **cause);
+
+/*
+ * How many failures since the database was opened were of the database
+ * itself (the disk is full, an I/O error, corruption, memory, a lock)
+ * rather than of one statement refused for its values (a constraint, a
+ * value too big).  A caller compares the count before and after a piece
+ * of work to know whether its failure is the item's or the database's.
+ */
+unsigned db_gone_count(struct db *);
+
+/*
  * Run a statement that returns no rows.  Returns the number of rows changed
  * (>= 0), or -1 with *cause set.
  */

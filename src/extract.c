@@ -103,11 +103,55 @@ decide_kind(const struct rules *rules, const struct extract_input *in,
 	return NULL;
 }
 
+/* Characters of all the answers kept so far. */
+static size_t
+chars_kept(const struct extraction *x)
+{
+	const struct extract_field	*f;
+	size_t				 n = 0;
+	guint				 i;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = x->fields->pdata[i];
+		n += g_utf8_strlen(f->value, -1);
+	}
+	return n;
+}
+
+/* Cut `value` at its cap (see rules.h), noting it in x->cut. */
+static char *
+cap_value(struct extraction *x, int id, char *value, int multiline)
+{
+	struct extract_cut	*c;
+	size_t			 cap, kept = chars_kept(x), n;
+	char			*cut;
+
+	cap = multiline ? EXTRACT_FREE_MAX : EXTRACT_LINE_MAX;
+	cap = MIN(cap, kept < EXTRACT_TOTAL_MAX ? EXTRACT_TOTAL_MAX - kept : 0);
+	if ((n = g_utf8_strlen(value, -1)) <= cap)
+		return value;
+	cut = g_strndup(value, (gsize)(g_utf8_offset_to_pointer(value,
+	    (glong)cap) - value));
+	g_free(value);
+	c = g_new0(struct extract_cut, 1);
+	c->name = g_strdup(field_name(id));
+	c->chars = cap;
+	g_ptr_array_add(x->cut, c);
+	g_ptr_array_add(x->trace, g_strdup_printf("[field %s] answer of %zu "
+	    "characters cut at %zu", field_name(id), n, cap));
+	return cut;
+}
+
 static void
-add_field(struct extraction *x, int id, char *value)
+add_field(struct extraction *x, int id, char *value, int multiline)
 {
 	struct extract_field	*f;
 
+	value = cap_value(x, id, value, multiline);
+	if (*value == '\0') {
+		g_free(value);
+		return;
+	}
 	f = g_new0(struct extract_field, 1);
 	f->name = g_strdup(field_name(id));
 	f->value = value;
@@ -140,7 +184,8 @@ take_application(struct extraction *x, struct form_result *res)
 		    res->values[role]);
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (res->values[id] != NULL) {
-			add_field(x, id, res->values[id]);
+			add_field(x, id, res->values[id],
+			    f->fields[id] != NULL && f->fields[id]->multiline);
 			res->values[id] = NULL;
 		} else if (ids_contain(f->required, id) ||
 		    ids_contain(by_role, id))
@@ -170,8 +215,17 @@ take_kind_fields(struct extraction *x, const struct rules *rules,
 		loc.line = fr->search_line;
 		trace_add(x, &loc, "[field %s] search -> %s", field_name(id),
 		    v);
-		add_field(x, id, v);
+		add_field(x, id, v, fr->multiline);
 	}
+}
+
+static void
+cut_free(gpointer p)
+{
+	struct extract_cut	*c = p;
+
+	g_free(c->name);
+	g_free(c);
 }
 
 static void
@@ -194,6 +248,7 @@ extraction_new(void)
 	x->missing = g_ptr_array_new_with_free_func(g_free);
 	x->unclear = g_ptr_array_new_with_free_func(g_free);
 	x->trace = g_ptr_array_new_with_free_func(g_free);
+	x->cut = g_ptr_array_new_with_free_func(cut_free);
 	return x;
 }
 
@@ -261,11 +316,22 @@ extract_valid(const struct rules *rules, const struct extract_input *in,
 
 /*
  * mime.c hands over valid UTF-8, but the matching code walks characters
- * and must not be led past a string's end by a broken one.
+ * and must not be led past a string's end by a broken one.  Only the
+ * first EXTRACT_TEXT_MAX bytes are read (*cut says where, else 0).
+ * Returns a new string, or NULL when `s` can be read as it is.
  */
 static char *
-valid_utf8(const char *s)
+readable(const char *s, size_t *cut)
 {
+	const char	*end;
+	size_t		 len = s != NULL ? strlen(s) : 0;
+
+	*cut = 0;
+	if (len > EXTRACT_TEXT_MAX) {
+		end = g_utf8_find_prev_char(s, s + EXTRACT_TEXT_MAX + 1);
+		*cut = end != NULL ? (size_t)(end - s) : EXTRACT_TEXT_MAX;
+		return g_utf8_make_valid(s, (gssize)*cut);
+	}
 	if (s == NULL || g_utf8_validate(s, -1, NULL))
 		return NULL;
 	return g_utf8_make_valid(s, -1);
@@ -278,14 +344,20 @@ extract_with(const struct rules *rules, const struct extract_input *in,
 	struct extract_input	 valid = *in;
 	char			*text, *subject;
 	struct extraction	*x;
+	size_t			 text_cut, subject_cut;
+	unsigned		 failures = re_failures();
 
-	text = valid_utf8(in->text);
-	subject = valid_utf8(in->subject);
+	text = readable(in->text, &text_cut);
+	subject = readable(in->subject, &subject_cut);
 	if (text != NULL)
 		valid.text = text;
 	if (subject != NULL)
 		valid.subject = subject;
 	x = extract_valid(rules, &valid, as_form);
+	x->text_cut = text_cut;
+	if (re_failures() != failures)
+		x->error = g_strdup_printf("the rules could not read it: %s",
+		    re_last_failure());
 	g_free(text);
 	g_free(subject);
 	return x;
@@ -315,6 +387,8 @@ extraction_free(struct extraction *x)
 	g_ptr_array_free(x->missing, TRUE);
 	g_ptr_array_free(x->unclear, TRUE);
 	g_ptr_array_free(x->trace, TRUE);
+	g_ptr_array_free(x->cut, TRUE);
+	g_free(x->error);
 	g_free(x);
 }
 

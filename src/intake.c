@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mime.h"
 #include "process.h"
+#include "program.h"
 
 struct intake {
 	const struct config	*cfg;
@@ -69,6 +70,7 @@ intake_store(struct intake *in, const struct message_record *r,
     const struct mime_msg *msg)
 {
 	int64_t	original, id;
+	int	failed = 0;
 
 	original = state_message_original(in->db, r, in->cause);
 	if (original < 0)
@@ -83,14 +85,15 @@ intake_store(struct intake *in, const struct message_record *r,
 	}
 	if (state_message_add(in->db, r, &id, in->cause) != 0)
 		return EX_IOERR;
-	if (in->opts->process != NULL && process_message(in->opts->process,
-	    in->db, id, r, msg, in->cause) != 0)
+	if (in->opts->prog != NULL && process_message(in->opts->prog, id, r,
+	    msg, &failed, in->cause) != 0)
 		return EX_IOERR;
 	in->counts->recorded++;
 	if (strcmp(r->outcome, "unparseable") == 0)
 		log_warn("UID %u: kept as unparseable: %s", r->uid, r->cause);
 	if (in->opts->dry_run)
-		printf("UID %u: %s: %s: %s\n", r->uid, r->outcome,
+		printf("UID %u: %s: %s: %s\n", r->uid,
+		    failed ? "failed" : r->outcome,
 		    r->from_addr != NULL ? r->from_addr : "(no sender)",
 		    r->subject != NULL ? r->subject : "(no subject)");
 	return 0;
@@ -328,7 +331,8 @@ intake_run(const struct config *cfg, struct db *db,
 	int		error;
 
 	in.done = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	in.now = clock_now_iso();
+	in.now = opts->prog != NULL ? g_strdup(opts->prog->now_iso) :
+	    clock_now_iso();
 	error = intake_connect(&in);
 	if (error == 0)
 		error = intake_position(&in, &last_uid);

@@ -20,7 +20,7 @@
 
 struct config;
 struct db;
-struct process;
+struct program;
 
 /* Messages recorded per transaction. */
 #define INTAKE_BATCH	100
@@ -31,8 +31,11 @@ struct intake_options {
 	 * database that is a throwaway copy (db_open_copy).
 	 */
 	int		 dry_run;
-	/* What is done with each message recorded; NULL: only record. */
-	struct process	*process;
+	/*
+	 * What each message recorded is handled with (process.h), and the
+	 * run's clock; NULL: only record, at the clock's time.
+	 */
+	struct program	*prog;
 };
 
 /*

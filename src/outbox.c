@@ -40,6 +40,22 @@ enum outcome {
 	OUTCOME_FAILED,
 };
 
+/* Keep a mail that could not be composed, failed, with why. */
+static int
+queue_failed(struct db *db, struct outbox_record *r, GDateTime *now,
+    int error, char **cause)
+{
+	char	*why = *cause;
+
+	*cause = NULL;
+	if (state_outbox_queue_failed(db, r, now, why, cause) != 0) {
+		g_free(why);
+		return EX_IOERR;
+	}
+	*cause = why;
+	return error;
+}
+
 int
 outbox_queue(struct db *db, const struct config *cfg, const struct outmail *m,
     int64_t *id, char **cause)
@@ -53,16 +69,19 @@ outbox_queue(struct db *db, const struct config *cfg, const struct outmail *m,
 		.attachments = m->attachments,
 	};
 	struct outbox_record	 r = { .kind = m->kind, .message = m->message,
+		.participant = m->participant, .match = m->match,
 		.to_addr = m->to_addr };
 	char			*raw, *message_id;
 	int			 error;
 
-	c.date = clock_now();
+	c.date = m->date != NULL ? g_date_time_ref(m->date) : clock_now();
 	if (compose_message(&c, &raw, &r.len, &message_id, cause) != 0) {
-		g_date_time_unref(c.date);
 		/* The address is all compose checks besides attachments. */
-		return compose_address_valid(m->to_addr) ? EX_NOINPUT :
-		    EX_DATAERR;
+		error = queue_failed(db, &r, c.date,
+		    compose_address_valid(m->to_addr) ? EX_NOINPUT :
+		    EX_DATAERR, cause);
+		g_date_time_unref(c.date);
+		return error;
 	}
 	r.raw = raw;
 	r.message_id = message_id;

@@ -32,6 +32,8 @@
 
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "compose.h"
 
 struct config;
@@ -49,6 +51,9 @@ struct outmail {
 	const char	*kind;		/* "receipt", "reminder", ...: for the
 					   coordinator and dry-run file names */
 	int64_t		 message;	/* the inbound message answered, or 0 */
+	int64_t		 participant;	/* whom it is to, or 0 */
+	int64_t		 match;		/* the match it is about, or 0 */
+	GDateTime	*date;		/* the run's clock; NULL: clock_now() */
 	enum compose_auto auto_submitted;
 	const char *const *attachments;	/* NULL-terminated paths; may be NULL */
 };
@@ -62,14 +67,15 @@ struct outbox_counts {
 };
 
 /*
- * Compose `m` as from the program ([program] name and address, Date from
- * the clock) and queue it, due at once.  Call inside the transaction of
+ * Compose `m` as from the program ([program] name and address, Date
+ * m->date) and queue it, due at once.  Call inside the transaction of
  * the change that caused the mail.  Returns 0 and the new outbox id in *id
  * (when id is not NULL), or, with *cause set (caller frees):
- *	EX_DATAERR	m->to_addr cannot be written or sent to; nothing
- *			was queued and the transaction can go on
- *	EX_NOINPUT	an attachment cannot be read or is too large; the
- *			same
+ *	EX_DATAERR	m->to_addr cannot be written or sent to, or
+ *	EX_NOINPUT	an attachment cannot be read or is too large: the
+ *			mail is kept in the outbox as failed with the cause
+ *			(for the coordinator), nothing will be sent, and
+ *			the transaction can go on
  *	EX_IOERR	the database failed: roll the transaction back
  */
 int	outbox_queue(struct db *, const struct config *,

@@ -1,8 +1,16 @@
 /*
  * process.h -- what a recorded message means for the program, and what is
- * done about it: the rules give its kind and fields, the participant's
- * record is updated, and the reply is queued in the outbox, all in the
- * transaction that records the message.
+ * done about it, in the transaction that records it: the thread and the
+ * rules say what kind of message it is, and that kind's handler (kind.h)
+ * updates the program's state and queues the replies.
+ *
+ * One message never stops the others: each is handled inside a savepoint,
+ * and a message whose handling fails for its own sake (a template that
+ * fails on its values, a reply that cannot be composed, a rule that blows
+ * its match limit, a statement refused for its values) has that work
+ * undone and is marked "failed" with its cause, kept whole for
+ * `mentormail reprocess`.  Only a failure of the database itself stops the
+ * run.
  *
  * Never answered: automatic mail, unparseable mail, our own mail, and more
  * than [program] replies_per_day replies to one address in a day.
@@ -12,33 +20,18 @@
 
 #include <stdint.h>
 
-struct config;
-struct db;
 struct mime_msg;
 struct message_record;
-struct process;
-struct replies;
-struct rules;
-
-/*
- * Load the rules and templates.  Returns 0 and the processor in *out (free
- * with process_free), or -1 with *cause set ("file:line: what is wrong").
- */
-int	process_open(const struct config *, struct process **out,
-	    char **cause);
-void	process_free(struct process *);
-
-/* What the processor loaded, for the rest of the run (matching). */
-struct rules *process_rules(struct process *);
-struct replies *process_replies(struct process *);
+struct program;
 
 /*
  * Act on message `id`, just recorded as `r`; `msg` is its decoding (NULL
- * when unparseable).  Returns 0, or -1 with *cause set on a database error
- * (the caller rolls back).
+ * when unparseable).  Returns 0 when it was handled or marked failed
+ * (*failed, when not NULL, says which), or EX_IOERR with *cause set when
+ * the database failed: the caller rolls the transaction back.
  */
-int	process_message(struct process *, struct db *, int64_t id,
+int	process_message(struct program *, int64_t id,
 	    const struct message_record *r, const struct mime_msg *msg,
-	    char **cause);
+	    int *failed, char **cause);
 
 #endif

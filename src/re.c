@@ -32,6 +32,21 @@
 #define UNDER_VALGRIND()	0
 #endif
 
+/*
+ * How much work one match may do before it gives up: far more than any
+ * rule needs on a real message, far less than a pattern that backtracks
+ * without end would take.  A match that gives up counts as no match and
+ * as a failure the caller can see (re_failures), so that the message is
+ * marked failed rather than read wrongly or held for minutes.
+ */
+#define RE_MATCH_LIMIT	2000000
+#define RE_DEPTH_LIMIT	100000
+
+/* Failures since the start, and the last one's words (for the caller). */
+static unsigned		 re_failed;
+static char		*re_failed_why;
+static pcre2_match_context *re_mctx;
+
 struct re {
 	char			*pattern;
 	pcre2_code		*code;
@@ -108,6 +123,42 @@ re_pattern(const struct re *re)
 	return re->pattern;
 }
 
+static pcre2_match_context *
+re_context(void)
+{
+	if (re_mctx != NULL)
+		return re_mctx;
+	if ((re_mctx = pcre2_match_context_create(NULL)) == NULL)
+		fatal("pcre2_match_context_create: out of memory");
+	pcre2_set_match_limit(re_mctx, RE_MATCH_LIMIT);
+	pcre2_set_depth_limit(re_mctx, RE_DEPTH_LIMIT);
+	return re_mctx;
+}
+
+static void
+re_note_failure(const struct re *re, int rc)
+{
+	char	*why = re_error_text(rc);
+
+	re_failed++;
+	g_free(re_failed_why);
+	re_failed_why = g_strdup_printf("pattern \"%.80s\" gave up: %s",
+	    re->pattern, why);
+	g_free(why);
+}
+
+unsigned
+re_failures(void)
+{
+	return re_failed;
+}
+
+const char *
+re_last_failure(void)
+{
+	return re_failed_why != NULL ? re_failed_why : "no failure";
+}
+
 int
 re_match(const struct re *re, const char *text, size_t len, size_t start,
     size_t *so, size_t *eo)
@@ -118,7 +169,9 @@ re_match(const struct re *re, const char *text, size_t len, size_t start,
 	if (start > len)
 		return 0;
 	rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, start, 0, re->md,
-	    NULL);
+	    re_context());
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		re_note_failure(re, rc);
 	if (rc < 0)
 		return 0;
 	ov = pcre2_get_ovector_pointer(re->md);

@@ -33,4 +33,14 @@ const char *re_pattern(const struct re *);
 int	re_match(const struct re *, const char *text, size_t len, size_t start,
 	    size_t *so, size_t *eo);
 
+/*
+ * Matches that gave up (too much backtracking, a JIT stack too small)
+ * since the program started; each such match returned 0.  A caller
+ * compares the count before and after a piece of work, and
+ * re_last_failure() says what the last was ("pattern ... gave up: match
+ * limit exceeded").
+ */
+unsigned re_failures(void);
+const char *re_last_failure(void);
+
 #endif

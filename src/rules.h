@@ -42,6 +42,23 @@ struct extract_input {
 	int		 from_coordinator;
 };
 
+/*
+ * Caps on what one message gives, applied as it is read (rules/README.md
+ * documents them): an answer over its cap is cut there and listed in
+ * extraction.cut, so that no reply and no header ever carries a value of
+ * unbounded size, and the applicant is told.
+ */
+#define EXTRACT_TEXT_MAX	(256 * 1024)	/* bytes of text read */
+#define EXTRACT_LINE_MAX	300	/* characters of a one-line answer */
+#define EXTRACT_FREE_MAX	6000	/* characters of free text */
+#define EXTRACT_TOTAL_MAX	24000	/* characters of all answers */
+
+/* An answer cut at its cap. */
+struct extract_cut {
+	char	*name;		/* the field */
+	size_t	 chars;		/* where it was cut */
+};
+
 /* One field found. */
 struct extract_field {
 	char	*name;		/* canonical name, e.g. "library_type" */
@@ -61,6 +78,14 @@ struct extraction {
 	GPtrArray	*missing;	/* char *: required fields not found */
 	GPtrArray	*unclear;	/* char *: "role: both ... ticked" */
 	GPtrArray	*trace;		/* char *: which rule matched what */
+	GPtrArray	*cut;		/* struct extract_cut *: answers cut */
+	size_t		 text_cut;	/* bytes read when the text was cut
+					   at EXTRACT_TEXT_MAX, else 0 */
+	/*
+	 * Set when the message could not be read at all (a rule's pattern
+	 * gave up): the message is not to be acted on.
+	 */
+	char		*error;
 };
 
 /* Classify and extract; never fails.  Free with extraction_free. */

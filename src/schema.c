@@ -156,7 +156,20 @@ const char *const schema_migrations[] = {
 	"  why TEXT NOT NULL,"
 	"  at TEXT NOT NULL"
 	");",
+
+	/*
+	 * 4 -> 5: each outgoing mail knows whom it is to and which match it
+	 * is about, so that a reply in its thread is tied to them.  A message
+	 * that could not be handled has the outcome "failed" (no CHECK on
+	 * outcome: nothing to change there).
+	 */
+	"ALTER TABLE outbox ADD COLUMN participant INTEGER "
+	"  REFERENCES participant (id);"
+	"ALTER TABLE outbox ADD COLUMN match INTEGER REFERENCES match (id);"
+	"UPDATE outbox SET participant = (SELECT participant FROM message "
+	"  WHERE message.id = outbox.message) WHERE message IS NOT NULL;"
+	"CREATE INDEX outbox_by_participant ON outbox (participant);",
 	NULL
 };
 
-const int schema_version = 4;
+const int schema_version = 5;

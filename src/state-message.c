@@ -119,6 +119,24 @@ state_duplicate_add(struct db *db, const struct message_record *r,
 	return 0;
 }
 
+int
+state_message_set_kind(struct db *db, int64_t id, const char *kind,
+    int64_t participant, char **cause)
+{
+	return db_exec(db, cause, "UPDATE message SET kind = ?, participant = "
+	    "nullif(?, 0) WHERE id = ?", "tii", kind, participant, id) < 0 ?
+	    -1 : 0;
+}
+
+int
+state_message_failed(struct db *db, int64_t id, const char *why,
+    char **cause)
+{
+	return db_exec(db, cause, "UPDATE message SET outcome = 'failed', "
+	    "cause = ?, kind = NULL, participant = NULL WHERE id = ?", "ti",
+	    why, id) < 0 ? -1 : 0;
+}
+
 int64_t
 state_run_start(struct db *db, const char *now, char **cause)
 {
@@ -168,6 +186,8 @@ static const struct status_key status_keys[] = {
 	    "SELECT count(*) FROM message WHERE outcome = 'automatic'" },
 	{ "messages.unparseable",
 	    "SELECT count(*) FROM message WHERE outcome = 'unparseable'" },
+	{ "messages.failed",
+	    "SELECT count(*) FROM message WHERE outcome = 'failed'" },
 	{ "messages.duplicates", "SELECT count(*) FROM duplicate" },
 	{ "messages.last_received", "SELECT max(internaldate) FROM message" },
 	{ "mailbox.name", "SELECT ?" },

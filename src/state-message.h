@@ -72,6 +72,17 @@ int	state_message_add(struct db *, const struct message_record *r,
 int	state_duplicate_add(struct db *, const struct message_record *r,
 	    int64_t original, char **cause);
 
+/* What message `id` was read as, and whose it is (0: nobody's). */
+int	state_message_set_kind(struct db *, int64_t id, const char *kind,
+	    int64_t participant, char **cause);
+
+/*
+ * Message `id` could not be handled, because of `why`: its outcome
+ * becomes "failed" (its raw bytes stay, for `mentormail reprocess`).
+ */
+int	state_message_failed(struct db *, int64_t id, const char *why,
+	    char **cause);
+
 /* Counters a run keeps, saved in the run table at its end. */
 struct run_counts {
 	int	fetched;

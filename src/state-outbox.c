@@ -59,17 +59,70 @@ state_outbox_queue(struct db *db, const struct outbox_record *r,
 	char	*at = clock_iso(now);
 	int	 n;
 
-	/* NULLIF: message 0 is "none", which the foreign key wants as NULL. */
+	/* NULLIF: 0 is "none", which the foreign keys want as NULL. */
 	n = db_exec(db, cause, "INSERT INTO outbox (created_at, kind, message, "
-	    "to_addr, message_id, raw, next_attempt_at) VALUES (?, ?, "
-	    "NULLIF(?, 0), ?, ?, ?, ?)", "ttittbt", at, r->kind, r->message,
-	    r->to_addr, r->message_id, r->raw, r->len, at);
+	    "participant, match, to_addr, message_id, raw, next_attempt_at) "
+	    "VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, "
+	    "?)", "ttiiittbt", at, r->kind, r->message, r->participant,
+	    r->match, r->to_addr, r->message_id, r->raw, r->len, at);
 	g_free(at);
 	if (n < 0)
 		return -1;
 	if (id != NULL)
 		*id = db_last_id(db);
 	return 0;
+}
+
+int
+state_outbox_queue_failed(struct db *db, const struct outbox_record *r,
+    GDateTime *now, const char *error, char **cause)
+{
+	char	*at = clock_iso(now), *uuid = g_uuid_string_random(), *msgid;
+	int	 n;
+
+	/* It was never written: a Message-ID nobody will ever see. */
+	msgid = g_strdup_printf("unsent.%s@mentormail.invalid", uuid);
+	n = db_exec(db, cause, "INSERT INTO outbox (created_at, kind, message, "
+	    "participant, match, to_addr, message_id, raw, status, "
+	    "next_attempt_at, last_error) VALUES (?, ?, NULLIF(?, 0), "
+	    "NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 'failed', ?, ?)", "ttiiittbtt",
+	    at, r->kind, r->message, r->participant, r->match, r->to_addr,
+	    msgid, r->raw != NULL ? r->raw : "", r->raw != NULL ? r->len : 0,
+	    at, error);
+	g_free(msgid);
+	g_free(uuid);
+	g_free(at);
+	return n < 0 ? -1 : 0;
+}
+
+static int
+thread_row(struct db_row *row, void *arg)
+{
+	struct outbox_thread	*t = arg;
+
+	t->outbox = db_row_int(row, 0);
+	t->kind = g_strdup(db_row_text(row, 1));
+	t->participant = db_row_int(row, 2);
+	t->match = db_row_int(row, 3);
+	return 1;
+}
+
+int
+state_outbox_thread(struct db *db, char *const *ids, struct outbox_thread *t,
+    char **cause)
+{
+	size_t	i;
+	int	n = 0;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; ids != NULL && ids[i] != NULL && n == 0; i++) {
+		n = db_query(db, cause, thread_row, t, "SELECT id, kind, "
+		    "coalesce(participant, 0), coalesce(match, 0) FROM outbox "
+		    "WHERE message_id = ?", "t", ids[i]);
+		if (n < 0)
+			return -1;
+	}
+	return n > 0;
 }
 
 static int

@@ -44,6 +44,8 @@ struct db;
 struct outbox_record {
 	const char	*kind;		/* "receipt", "reminder", ... */
 	int64_t		 message;	/* the inbound message it answers; 0 */
+	int64_t		 participant;	/* whom it is to, or 0 */
+	int64_t		 match;		/* the match it is about, or 0 */
 	const char	*to_addr;
 	const char	*message_id;	/* without angle brackets */
 	const char	*raw;
@@ -72,6 +74,30 @@ int64_t	state_outbox_backoff(int attempts);
  */
 int	state_outbox_queue(struct db *, const struct outbox_record *r,
 	    GDateTime *now, int64_t *id, char **cause);
+
+/*
+ * Keep `r`, which could not be composed, as failed with `error`, so the
+ * coordinator sees it (r->raw may be empty).
+ */
+int	state_outbox_queue_failed(struct db *, const struct outbox_record *r,
+	    GDateTime *now, const char *error, char **cause);
+
+/* Our mail a message replies to: what it was, to whom, about what. */
+struct outbox_thread {
+	int64_t	 outbox;	/* its id, 0 when the message is no reply to us */
+	char	*kind;		/* "receipt", "introduction", ... */
+	int64_t	 participant;	/* 0 when not known */
+	int64_t	 match;		/* 0 when none */
+};
+
+/*
+ * Find the newest of our mails among `ids` (Message-IDs without angle
+ * brackets, the message's In-Reply-To first, then its References from the
+ * newest), and fill *t (t->kind: caller frees).  Returns 1, or 0 when
+ * none of them is ours (*t all 0).
+ */
+int	state_outbox_thread(struct db *, char *const *ids,
+	    struct outbox_thread *t, char **cause);
 
 /*
  * The ids of the mail due at `now` (queued, next attempt not after now),

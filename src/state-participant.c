@@ -147,6 +147,39 @@ struct csv_out {
 static const char *const csv_extra[] = { "status", "reason", "form",
     "applied_at", "updated_at", NULL };
 
+struct form_email {
+	char	**form;
+	char	**email;
+};
+
+static int
+form_email_row(struct db_row *row, void *arg)
+{
+	struct form_email	*fe = arg;
+
+	*fe->form = g_strdup(db_row_text(row, 0));
+	*fe->email = g_strdup(db_row_text(row, 1));
+	return 1;
+}
+
+int
+participant_form_email(struct db *db, int64_t id, char **form, char **email,
+    char **cause)
+{
+	struct form_email	fe = { form, email };
+
+	*form = *email = NULL;
+	return db_query(db, cause, form_email_row, &fe, "SELECT form, email "
+	    "FROM participant WHERE id = ?", "i", id);
+}
+
+int64_t
+participant_incomplete(struct db *db, const char *email, char **cause)
+{
+	return db_query_int(db, cause, NULL, "SELECT id FROM participant "
+	    "WHERE email = ? AND status = 'incomplete'", "t", email);
+}
+
 static void
 csv_header(FILE *out)
 {

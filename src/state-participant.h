@@ -43,6 +43,17 @@ int	participant_set_status(struct db *, int64_t id, const char *status,
 GHashTable *participant_fields(struct db *, int64_t id, char **cause);
 
 /*
+ * The form and address of participant `id`, as new strings in *form and
+ * *email (caller frees; *form may be NULL).  Returns 1, or 0 when there is
+ * no such participant (both NULL).
+ */
+int	participant_form_email(struct db *, int64_t id, char **form,
+	    char **email, char **cause);
+
+/* The participant at `email` whose application is incomplete, or 0. */
+int64_t	participant_incomplete(struct db *, const char *email, char **cause);
+
+/*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
  * .ineligible, .applied.  `fn` is called as for state_status.
  */

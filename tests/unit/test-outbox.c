@@ -669,7 +669,12 @@ test_queue_refused(void **state)
 	assert_int_equal(outbox_queue(f->db, f->cfg, &m, &id, NULL), 0);
 	assert_int_equal(db_commit(f->db, NULL), 0);
 	assert_int_equal(db_query_int(f->db, NULL, NULL,
-	    "SELECT count(*) FROM outbox", ""), 1);
+	    "SELECT count(*) FROM outbox WHERE status = 'queued'", ""), 1);
+	/* What could not be composed is kept, failed, saying why. */
+	assert_int_equal(db_query_int(f->db, NULL, NULL,
+	    "SELECT count(*) FROM outbox WHERE status = 'failed' AND "
+	    "length(raw) = 0 AND (last_error LIKE '%Bcc: c@d%' OR "
+	    "last_error LIKE '%form.pdf%')", ""), 2);
 }
 
 /* Queued in a transaction that never commits (a crash): no mail. */

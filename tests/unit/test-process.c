@@ -30,6 +30,7 @@
 #include "db.h"
 #include "mime.h"
 #include "process.h"
+#include "program.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "testlib.h"
@@ -50,7 +51,7 @@
 struct fixture {
 	char		*dir;
 	struct config	*cfg;
-	struct process	*process;
+	struct program	*prog;
 	struct db	*db;
 	uint32_t	 uid;		/* of the last message delivered */
 };
@@ -73,7 +74,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 	char		*path;
 
-	process_free(f->process);
+	program_free(f->prog);
 	config_free(f->cfg);
 	db_close(f->db);
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
@@ -94,7 +95,8 @@ teardown(void **state)
 static void
 start(struct fixture *f, const char *program, const char *eligibility)
 {
-	char	*cwd, *path, *text, *cause = NULL;
+	GDateTime	*now;
+	char		*cwd, *path, *text, *cause = NULL;
 
 	cwd = g_get_current_dir();
 	text = g_strdup_printf(
@@ -114,16 +116,27 @@ start(struct fixture *f, const char *program, const char *eligibility)
 	    "[eligibility]\n" : "", eligibility != NULL ? eligibility : "");
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
 	f->cfg = config_from_text(path, text);
-	if (process_open(f->cfg, &f->process, &cause) != 0)
-		fail_msg("process_open: %s", cause);
 	g_free(path);
 	if (db_open_copy_in(f->dir, &f->db, &cause) != 0)
 		fail_msg("db_open_copy: %s", cause);
+	now = clock_now();
+	if (program_open(f->cfg, f->db, now, &f->prog, &cause) != 0)
+		fail_msg("program_open: %s", cause);
+	g_date_time_unref(now);
 	g_free(text);
 	g_free(cwd);
 }
 
 /* Delivering: what intake.c does with one message it fetched. */
+
+static void
+clock_now_into(struct program *prog)
+{
+	GDateTime	*now = clock_now();
+
+	program_set_clock(prog, now);
+	g_date_time_unref(now);
+}
 
 /* intake_auto_reason(): mime.c's signs, or our own address. */
 static const char *
@@ -150,6 +163,8 @@ deliver_raw(struct fixture *f, const char *raw, size_t len)
 	char			*hash, *now, *mime_cause = NULL, *cause = NULL;
 	int64_t			 id = 0, original;
 
+	/* Each delivery is a run of its own, at the clock's time. */
+	clock_now_into(f->prog);
 	now = clock_now_iso();
 	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
 	    (const guchar *)raw, len);
@@ -186,8 +201,7 @@ deliver_raw(struct fixture *f, const char *raw, size_t len)
 	} else {
 		if (state_message_add(f->db, &r, &id, &cause) != 0)
 			fail_msg("state_message_add: %s", cause);
-		if (process_message(f->process, f->db, id, &r, msg,
-		    &cause) != 0)
+		if (process_message(f->prog, id, &r, msg, NULL, &cause) != 0)
 			fail_msg("process_message: %s", cause);
 	}
 	if (db_commit(f->db, &cause) != 0)
@@ -986,8 +1000,8 @@ test_process_ignores_automatic_outcome(void **state)
 	    .outcome = "automatic", .recorded_at = NOW };
 	assert_int_equal(db_begin(f->db, NULL), 0);
 	assert_int_equal(state_message_add(f->db, &r, &m, NULL), 0);
-	assert_int_equal(process_message(f->process, f->db, m, &r, msg,
-	    &cause), 0);
+	assert_int_equal(process_message(f->prog, m, &r, msg, NULL, &cause),
+	    0);
 	assert_null(cause);
 	assert_int_equal(db_commit(f->db, NULL), 0);
 	assert_nothing_done(f, m);
@@ -1136,8 +1150,7 @@ test_everything_in_the_callers_transaction(void **state)
 	    .text = msg->text, .outcome = "decoded", .recorded_at = NOW };
 	assert_int_equal(db_begin(f->db, NULL), 0);
 	assert_int_equal(state_message_add(f->db, &r, &m, NULL), 0);
-	assert_int_equal(process_message(f->process, f->db, m, &r, msg, NULL),
-	    0);
+	assert_int_equal(process_message(f->prog, m, &r, msg, NULL, NULL), 0);
 	assert_int_equal(outbox_count(f), 1);
 	assert_int_equal(participant_count(f), 1);
 	db_rollback(f->db);

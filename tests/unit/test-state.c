@@ -548,6 +548,7 @@ test_status_keys_in_order(void **state)
 		"messages.decoded",
 		"messages.automatic",
 		"messages.unparseable",
+		"messages.failed",
 		"messages.duplicates",
 		"messages.last_received",
 		"mailbox.name",

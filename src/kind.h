@@ -1,0 +1,96 @@
+/*
+ * kind.h -- what a message means, as a table (tmux's cmd_entry, fdm's
+ * match families): one entry per kind of message, each in its kind-*.c
+ * file, chosen by process.c's router from what the rules and the thread
+ * say.
+ *
+ * A handler works inside the router's savepoint: it returns 0, or -1 with
+ * *cause set when the message cannot be handled (a template that fails, a
+ * reply that cannot be composed, a database statement refused for the
+ * message's values).  The router then undoes what the handler did, marks
+ * the message failed with that cause, and goes on with the next one; only
+ * a failure of the database itself stops the run (db_gone_count).
+ */
+#ifndef MENTORMAIL_KIND_H
+#define MENTORMAIL_KIND_H
+
+#include <stdint.h>
+
+#include "state-outbox.h"
+
+struct extraction;
+struct message_record;
+struct mime_msg;
+struct program;
+
+/* One message being acted on. */
+struct inbound {
+	struct program			*prog;
+	int64_t				 id;	/* its message row */
+	const struct message_record	*r;
+	const struct mime_msg		*msg;
+	struct extraction		*x;	/* what the rules read in it */
+	const char			*reply_addr; /* where answers go */
+	struct outbox_thread		 thread; /* our mail it answers */
+	/*
+	 * Set when the message corrects an application: the address of
+	 * that application (a correction's own "email" is only its From).
+	 */
+	char				*answered;
+};
+
+struct kind_entry {
+	const char	*name;		/* as kinds.rules names it */
+	int		(*handle)(struct inbound *, char **cause);
+};
+
+extern const struct kind_entry kind_application_entry;
+extern const struct kind_entry kind_other_entry;
+extern const struct kind_entry kind_goals_entry;
+extern const struct kind_entry kind_meeting_report_entry;
+extern const struct kind_entry kind_evaluation_entry;
+extern const struct kind_entry kind_command_entry;
+
+/*
+ * What the handlers share (kind.c).  Each returns 0, or -1 with *cause
+ * set, as a handler does.
+ */
+
+/* Record the kind the message was read as, and its participant (or 0). */
+int	kind_record(struct inbound *, const char *kind, int64_t participant,
+	    char **cause);
+
+struct tvars;
+
+/*
+ * Variables for a reply to this message: the program's, and
+ * applicant.name / applicant.email of its sender.  Caller frees.
+ */
+struct tvars *kind_vars(struct inbound *);
+
+/*
+ * Render template `name` with `vars` and queue it to `to` as the answer
+ * to this message, in its thread, for `participant` (or 0).  Nothing is
+ * queued past [program] replies_per_day to one address, or to an address
+ * that cannot be written (both logged); a mail that cannot be composed is
+ * kept in the outbox as failed, with why.
+ */
+int	kind_answer(struct inbound *, const char *name, const char *to,
+	    int64_t participant, struct tvars *vars, char **cause);
+
+struct extract_input;
+
+/*
+ * Read `ein` as corrected lines of participant `pid`'s application (the
+ * text without what it quotes, when `quoted`).  *out is the extraction,
+ * or NULL when the message holds no answer; in->answered is then the
+ * application's address.  Returns 0, or -1 with *cause set.
+ */
+int	kind_application_correction(struct inbound *,
+	    const struct extract_input *ein, int64_t pid, int quoted,
+	    struct extraction **out, char **cause);
+
+/* The subject without its "Re:" prefixes, so ours adds exactly one. */
+const char *kind_bare_subject(const char *subject);
+
+#endif

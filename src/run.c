@@ -1,0 +1,109 @@
+/*
+ * run.c -- the phases of one pass (run.h).
+ */
+#include <stdio.h>
+#include <sysexits.h>
+
+#include <glib.h>
+
+#include "config.h"
+#include "db.h"
+#include "intake.h"
+#include "log.h"
+#include "match.h"
+#include "outbox.h"
+#include "program.h"
+#include "run.h"
+
+struct phase {
+	const char	*name;
+	int		(*run)(struct run *, char **cause);
+	int		 always;	/* runs after an earlier failure too */
+};
+
+static int
+phase_intake(struct run *run, char **cause)
+{
+	struct intake_options	opts = { .dry_run = run->prog->dry_run,
+				    .prog = run->prog };
+
+	return intake_run(run->prog->cfg, run->prog->db, &opts, run->counts,
+	    cause);
+}
+
+/*
+ * Propose matches for whoever is waiting, in one transaction with the
+ * coordinators' mail listing them when any are new.
+ */
+static int
+phase_match(struct run *run, char **cause)
+{
+	struct program		*p = run->prog;
+	struct match_report	*report = NULL;
+	struct match_ctx	 m = { p->cfg, p->db, p->rules, p->replies,
+				    p->now_iso };
+	int			 error;
+
+	error = db_begin(p->db, cause);
+	if (error == 0)
+		error = match_propose(&m, &report, cause);
+	if (error == 0)
+		error = match_notify(&m, report, cause);
+	if (error == 0)
+		error = db_commit(p->db, cause);
+	if (error != 0)
+		db_rollback(p->db);
+	else if (report->created > 0)
+		log_info("%d new match proposals", report->created);
+	match_report_free(report);
+	return error == 0 ? 0 : EX_IOERR;
+}
+
+/* Send what is due; with a dry run, write it to the directory instead. */
+static int
+phase_flush(struct run *run, char **cause)
+{
+	struct outbox_counts	c = { 0 };
+	int			error;
+
+	error = outbox_flush(run->prog->cfg, run->prog->db, run->dry_run_dir,
+	    &c, cause);
+	if (c.due > 0)
+		log_info("outbox: %d due, %d sent, %d deferred, %d failed",
+		    c.due, c.sent, c.deferred, c.failed);
+	if (run->dry_run_dir != NULL && c.sent > 0)
+		printf("dry run: %d mails written to %s\n", c.sent,
+		    run->dry_run_dir);
+	return error;
+}
+
+static const struct phase phases[] = {
+	{ "intake", phase_intake, 0 },
+	{ "match", phase_match, 0 },
+	{ "flush", phase_flush, 1 },
+};
+
+int
+run_pass(struct run *run, char **cause)
+{
+	char	*why;
+	size_t	 i;
+	int	 error = 0, e;
+
+	for (i = 0; i < G_N_ELEMENTS(phases); i++) {
+		if (error != 0 && !phases[i].always)
+			continue;
+		why = NULL;
+		log_debug("phase %s", phases[i].name);
+		if ((e = phases[i].run(run, &why)) == 0)
+			continue;
+		if (error == 0) {
+			error = e;
+			*cause = why;
+		} else {
+			log_warn("%s: %s", phases[i].name, why);
+			g_free(why);
+		}
+	}
+	return error;
+}

@@ -106,6 +106,11 @@ db_bind(struct db *db, sqlite3_stmt *stmt, const char *types, va_list ap,
 	size_t		 len;
 	int		 i, rc = SQLITE_OK;
 
+	/* A type string that does not fit its statement is a bug here. */
+	if ((int)strlen(types) != sqlite3_bind_parameter_count(stmt))
+		fatal("db_bind: %zu types \"%s\" for %d parameters in \"%s\"",
+		    strlen(types), types, sqlite3_bind_parameter_count(stmt),
+		    sqlite3_sql(stmt));
 	for (i = 0; types[i] != '\0' && rc == SQLITE_OK; i++) {
 		switch (types[i]) {
 		case 'i':

@@ -32,18 +32,18 @@ struct intake {
 
 /* Why a decoded message is automatic, or NULL: mime.c's signs, or us. */
 static const char *
-intake_auto_reason(struct intake *in, const struct mime_msg *msg)
+intake_auto_reason(const struct config *cfg, const struct mime_msg *msg)
 {
 	if (msg->auto_reason != NULL)
 		return msg->auto_reason;
 	if (msg->from_addr != NULL &&
-	    g_ascii_strcasecmp(msg->from_addr, in->cfg->address) == 0)
+	    g_ascii_strcasecmp(msg->from_addr, cfg->address) == 0)
 		return "sent from the program address (our own mail)";
 	return NULL;
 }
 
-static void
-intake_fill(struct intake *in, struct message_record *r,
+void
+intake_describe(const struct config *cfg, struct message_record *r,
     const struct mime_msg *msg, const char *mime_cause)
 {
 	if (msg != NULL) {
@@ -52,7 +52,7 @@ intake_fill(struct intake *in, struct message_record *r,
 		r->from_name = msg->from_name;
 		r->subject = msg->subject;
 		r->text = msg->text;
-		r->auto_reason = intake_auto_reason(in, msg);
+		r->auto_reason = intake_auto_reason(cfg, msg);
 		r->cause = msg->warning;
 	}
 	if (msg == NULL) {
@@ -124,7 +124,7 @@ intake_message(const struct fetch_msg *m, void *arg)
 	    .hash = hash, .recorded_at = in->now };
 	if (mime_parse(m->raw, m->len, &msg, &mime_cause) != 0)
 		msg = NULL;
-	intake_fill(in, &r, msg, mime_cause);
+	intake_describe(in->cfg, &r, msg, mime_cause);
 	error = intake_store(in, &r, msg);
 	mime_msg_free(msg);
 	g_free(mime_cause);

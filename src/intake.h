@@ -47,4 +47,14 @@ int	intake_run(const struct config *, struct db *,
 	    const struct intake_options *, struct run_counts *counts,
 	    char **cause);
 
+/*
+ * Fill what `r` says of the message from its decoding `msg` (NULL when it
+ * could not be decoded, for `mime_cause`): sender, subject, text, and its
+ * outcome, "decoded", "automatic" (mime.c's signs, or our own mail) or
+ * "unparseable".  The strings stay msg's and mime_cause's.
+ */
+struct mime_msg;
+void	intake_describe(const struct config *, struct message_record *r,
+	    const struct mime_msg *msg, const char *mime_cause);
+
 #endif

@@ -79,6 +79,11 @@ vars_cut(struct inbound *in, struct tvars *v, const char *form)
 	char				*title, *n;
 	guint				 i;
 
+	if (in->x->text_cut > 0) {
+		n = g_strdup_printf("%zu", in->x->text_cut / 1024);
+		tvars_set(v, "text_cut", n);
+		g_free(n);
+	}
 	for (i = 0; i < in->x->cut->len; i++) {
 		c = g_ptr_array_index(in->x->cut, i);
 		title = rules_field_title(in->prog->rules, form, c->name);

@@ -21,6 +21,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_export_entry,
 	&cmd_match_entry,
 	&cmd_test_rules_entry,
+	&cmd_reprocess_entry,
 };
 
 static int

@@ -25,8 +25,9 @@ struct reply_def {
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
-	    "resubmission complete",
-	    "fields:name,label,value missing:name,label,hint unclear:text" },
+	    "resubmission complete text_cut",
+	    "fields:name,label,value missing:name,label,hint unclear:text "
+	    "cut:label,chars" },
 	{ "ineligible", PROGRAM "applicant.name applicant.email role",
 	    "reasons:text" },
 	{ "not-understood", PROGRAM "applicant.name applicant.email subject",

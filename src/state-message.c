@@ -138,6 +138,96 @@ state_message_failed(struct db *db, int64_t id, const char *why,
 }
 
 int64_t
+state_message_by_uid(struct db *db, const char *mailbox, uint32_t uid,
+    char **cause)
+{
+	return db_query_int(db, cause, NULL, "SELECT id FROM message WHERE "
+	    "mailbox = ? AND uid = ? ORDER BY uidvalidity = (SELECT "
+	    "uidvalidity FROM mailbox WHERE name = mailbox) DESC, id DESC "
+	    "LIMIT 1", "ti", mailbox, (int64_t)uid);
+}
+
+static int
+id_row(struct db_row *row, void *arg)
+{
+	int64_t	id = db_row_int(row, 0);
+
+	g_array_append_val((GArray *)arg, id);
+	return 0;
+}
+
+int
+state_message_failed_ids(struct db *db, GArray **ids, char **cause)
+{
+	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (db_query(db, cause, id_row, *ids, "SELECT id FROM message WHERE "
+	    "outcome IN ('failed', 'unparseable') ORDER BY id", "") < 0) {
+		g_array_unref(*ids);
+		*ids = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+stored_row(struct db_row *row, void *arg)
+{
+	struct message_stored	*m = g_new0(struct message_stored, 1);
+	const void		*raw;
+
+	m->id = db_row_int(row, 0);
+	m->mailbox = g_strdup(db_row_text(row, 1));
+	m->uidvalidity = (uint32_t)db_row_int(row, 2);
+	m->uid = (uint32_t)db_row_int(row, 3);
+	m->internaldate = g_strdup(db_row_text(row, 4));
+	m->recorded_at = g_strdup(db_row_text(row, 5));
+	m->hash = g_strdup(db_row_text(row, 6));
+	m->outcome = g_strdup(db_row_text(row, 7));
+	raw = db_row_blob(row, 8, &m->size);
+	m->raw = g_malloc(m->size + 1);
+	memcpy(m->raw, raw, m->size);
+	m->raw[m->size] = '\0';
+	*(struct message_stored **)arg = m;
+	return 1;
+}
+
+int
+state_message_get(struct db *db, int64_t id, struct message_stored **out,
+    char **cause)
+{
+	*out = NULL;
+	return db_query(db, cause, stored_row, out, "SELECT id, mailbox, "
+	    "uidvalidity, uid, internaldate, recorded_at, hash, outcome, raw "
+	    "FROM message WHERE id = ?", "i", id);
+}
+
+void
+state_message_stored_free(struct message_stored *m)
+{
+	if (m == NULL)
+		return;
+	g_free(m->mailbox);
+	g_free(m->internaldate);
+	g_free(m->recorded_at);
+	g_free(m->hash);
+	g_free(m->outcome);
+	g_free(m->raw);
+	g_free(m);
+}
+
+int
+state_message_redecode(struct db *db, int64_t id,
+    const struct message_record *r, char **cause)
+{
+	return db_exec(db, cause, "UPDATE message SET message_id = ?, "
+	    "from_addr = ?, from_name = ?, subject = ?, text = ?, "
+	    "auto_reason = ?, outcome = ?, cause = ?, kind = NULL, "
+	    "participant = NULL WHERE id = ?", "tttttttti", r->message_id,
+	    r->from_addr, r->from_name, r->subject, r->text, r->auto_reason,
+	    r->outcome, r->cause, id) < 0 ? -1 : 0;
+}
+
+int64_t
 state_run_start(struct db *db, const char *now, char **cause)
 {
 	GDateTime	*real = g_date_time_new_now_utc();

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 struct db;
 
 /* A message to record.  Strings may be NULL unless said otherwise. */
@@ -82,6 +84,43 @@ int	state_message_set_kind(struct db *, int64_t id, const char *kind,
  */
 int	state_message_failed(struct db *, int64_t id, const char *why,
 	    char **cause);
+
+/* A recorded message read back: what `mentormail reprocess` needs. */
+struct message_stored {
+	int64_t		 id;
+	char		*mailbox;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	char		*internaldate;
+	char		*recorded_at;
+	char		*hash;
+	char		*outcome;
+	char		*raw;		/* NUL-terminated after size bytes */
+	size_t		 size;
+};
+
+/*
+ * The id of the message recorded under `uid` in `mailbox` (at the newest
+ * UIDVALIDITY that has it), or 0.
+ */
+int64_t	state_message_by_uid(struct db *, const char *mailbox, uint32_t uid,
+	    char **cause);
+
+/* The ids of every failed or unparseable message, oldest first. */
+int	state_message_failed_ids(struct db *, GArray **ids, char **cause);
+
+/* Read message `id`: 1 and a new *out (free below), 0 when none. */
+int	state_message_get(struct db *, int64_t id,
+	    struct message_stored **out, char **cause);
+void	state_message_stored_free(struct message_stored *);
+
+/*
+ * Write what a new decoding of message `id` says (r's sender, subject,
+ * text, auto_reason, outcome and cause), clearing its kind: it is about
+ * to be handled again.
+ */
+int	state_message_redecode(struct db *, int64_t id,
+	    const struct message_record *r, char **cause);
 
 /* Counters a run keeps, saved in the run table at its end. */
 struct run_counts {

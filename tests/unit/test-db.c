@@ -724,6 +724,66 @@ test_last_id(void **state)
 	assert_int_equal(db_last_id(f->db), 42);
 }
 
+/* A savepoint undoes one item's work and keeps the transaction's. */
+static void
+test_savepoint_undoes_one_item(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(db_begin(f->db, NULL), 0);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (i) VALUES (1)",
+	    ""), 1);
+	assert_int_equal(db_savepoint(f->db, NULL), 0);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (i) VALUES (2)",
+	    ""), 1);
+	assert_int_equal(db_rollback_savepoint(f->db, NULL), 0);
+	assert_int_equal(db_savepoint(f->db, NULL), 0);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (i) VALUES (3)",
+	    ""), 1);
+	assert_int_equal(db_release(f->db, NULL), 0);
+	assert_int_equal(db_commit(f->db, NULL), 0);
+	assert_int_equal(db_query_int(f->db, NULL, NULL, "SELECT sum(i) FROM "
+	    "t", ""), 4);
+}
+
+/*
+ * A statement refused for its values is the statement's failure; a
+ * database that cannot grow, or cannot be written, is the database's.
+ */
+static void
+test_gone_count_tells_database_from_statement(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned	 gone = db_gone_count(f->db);
+	int64_t		 pages;
+	char		*sql;
+
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (u) VALUES "
+	    "('x')", ""), 1);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (u) VALUES "
+	    "('x')", ""), -1);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO nowhere VALUES (1)",
+	    ""), -1);
+	assert_int_equal(db_gone_count(f->db), gone);
+	pages = db_query_int(f->db, NULL, NULL, "PRAGMA page_count", "");
+	sql = g_strdup_printf("PRAGMA max_page_count = %lld",
+	    (long long)pages);
+	assert_true(db_query_int(f->db, NULL, NULL, sql, "") > 0);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (b) VALUES "
+	    "(randomblob(100000))", ""), -1);
+	assert_int_equal(db_gone_count(f->db), gone + 1);
+	g_free(sql);
+	sql = g_strdup_printf("PRAGMA max_page_count = %lld",
+	    (long long)pages * 1000);
+	assert_true(db_query_int(f->db, NULL, NULL, sql, "") > 0);
+	assert_true(db_exec(f->db, NULL, "PRAGMA query_only = 1", "") >= 0);
+	assert_int_equal(db_exec(f->db, NULL, "INSERT INTO t (i) VALUES (1)",
+	    ""), -1);
+	assert_int_equal(db_gone_count(f->db), gone + 2);
+	assert_true(db_exec(f->db, NULL, "PRAGMA query_only = 0", "") >= 0);
+	g_free(sql);
+}
+
 #define T(name)		cmocka_unit_test_setup_teardown(name, setup, teardown)
 #define T_TABLE(name)	cmocka_unit_test_setup(name, setup_table)
 
@@ -762,6 +822,8 @@ main(void)
 		T_TABLE(test_cached_statement_usable_after_error),
 		T_TABLE(test_sql_error_names_the_database),
 		T_TABLE(test_last_id),
+		T_TABLE(test_savepoint_undoes_one_item),
+		T_TABLE(test_gone_count_tells_database_from_statement),
 	};
 
 	return cmocka_run_group_tests_name("opening", opening, NULL, NULL) +

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -31,6 +32,7 @@
 #include "mime.h"
 #include "process.h"
 #include "program.h"
+#include "rules.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "testlib.h"
@@ -54,6 +56,8 @@ struct fixture {
 	struct program	*prog;
 	struct db	*db;
 	uint32_t	 uid;		/* of the last message delivered */
+	char		*rules;		/* rules and templates, when not */
+	char		*templates;	/* the shipped ones */
 };
 
 static int
@@ -72,16 +76,14 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		*path;
 
 	program_free(f->prog);
 	config_free(f->cfg);
 	db_close(f->db);
-	path = g_build_filename(f->dir, "mentormail.conf", NULL);
-	g_remove(path);
-	g_free(path);
-	g_rmdir(f->dir);
+	remove_tree(f->dir);
 	g_free(f->dir);
+	g_free(f->rules);
+	g_free(f->templates);
 	g_free(f);
 	return 0;
 }
@@ -96,23 +98,27 @@ static void
 start(struct fixture *f, const char *program, const char *eligibility)
 {
 	GDateTime	*now;
-	char		*cwd, *path, *text, *cause = NULL;
+	char		*cwd, *path, *text, *cause = NULL, *rules, *templates;
 
 	cwd = g_get_current_dir();
+	rules = g_build_filename(cwd, "rules", NULL);
+	templates = g_build_filename(cwd, "templates", NULL);
 	text = g_strdup_printf(
 	    "[program]\n"
 	    "name = " PROGRAM_NAME "\n"
 	    "address = " PROGRAM_ADDR "\n"
 	    "coordinators = " COORDINATOR "\n"
 	    "database = state.db\n"
-	    "rules = %s/rules\n"
-	    "templates = %s/templates\n"
+	    "rules = %s\n"
+	    "templates = %s\n"
 	    "%s"
 	    "[imap]\n"
 	    "host = imap.example.org\n"
 	    "username = " PROGRAM_ADDR "\n"
 	    "password_file = imap.password\n"
-	    "%s%s", cwd, cwd, program, eligibility != NULL ?
+	    "%s%s", f->rules != NULL ? f->rules : rules,
+	    f->templates != NULL ? f->templates : templates, program,
+	    eligibility != NULL ?
 	    "[eligibility]\n" : "", eligibility != NULL ? eligibility : "");
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
 	f->cfg = config_from_text(path, text);
@@ -124,7 +130,74 @@ start(struct fixture *f, const char *program, const char *eligibility)
 		fail_msg("program_open: %s", cause);
 	g_date_time_unref(now);
 	g_free(text);
+	g_free(rules);
+	g_free(templates);
 	g_free(cwd);
+}
+
+/*
+ * Give the program a copy of the shipped `name` directory ("rules" or
+ * "templates") in the test's own directory, for the test to change; its
+ * path is returned (the fixture frees it) and used by start().
+ */
+static char *
+own_copy(struct fixture *f, const char *name)
+{
+	GDir		*d;
+	const char	*entry;
+	char		*to, *src, *dst, *text;
+	gsize		 len;
+
+	to = g_build_filename(f->dir, name, NULL);
+	if (g_mkdir(to, 0700) != 0 || (d = g_dir_open(name, 0, NULL)) == NULL)
+		fail_msg("cannot copy %s", name);
+	while ((entry = g_dir_read_name(d)) != NULL) {
+		src = g_build_filename(name, entry, NULL);
+		dst = g_build_filename(to, entry, NULL);
+		if (!g_file_get_contents(src, &text, &len, NULL) ||
+		    !g_file_set_contents(dst, text, (gssize)len, NULL))
+			fail_msg("cannot copy %s", src);
+		g_free(text);
+		g_free(src);
+		g_free(dst);
+	}
+	g_dir_close(d);
+	return to;
+}
+
+/* Replace the first `old` by `new` in file `name` of a copied directory. */
+static void
+replace_in(const char *dir, const char *name, const char *old,
+    const char *new)
+{
+	char	*path = g_build_filename(dir, name, NULL), *text, *at, *out;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL) ||
+	    (at = strstr(text, old)) == NULL)
+		fail_msg("no \"%s\" in %s", old, path);
+	*at = '\0';
+	out = g_strconcat(text, new, at + strlen(old), NULL);
+	if (!put_file(path, out))
+		fail_msg("cannot write %s", path);
+	g_free(out);
+	g_free(text);
+	g_free(path);
+}
+
+/* Append `text` to file `name` of a copied directory. */
+static void
+append_to(const char *dir, const char *name, const char *text)
+{
+	char	*path = g_build_filename(dir, name, NULL), *old, *new;
+
+	if (!g_file_get_contents(path, &old, NULL, NULL))
+		fail_msg("cannot read %s", path);
+	new = g_strconcat(old, text, NULL);
+	if (!put_file(path, new))
+		fail_msg("cannot write %s", path);
+	g_free(new);
+	g_free(old);
+	g_free(path);
 }
 
 /* Delivering: what intake.c does with one message it fetched. */
@@ -156,7 +229,8 @@ auto_reason(struct fixture *f, const struct mime_msg *msg)
  * message's id, or 0 when it was a copy of one recorded already.
  */
 static int64_t
-deliver_raw(struct fixture *f, const char *raw, size_t len)
+deliver_as_run(struct fixture *f, const char *raw, size_t len, int *rc,
+    int *failed)
 {
 	struct message_record	 r = { 0 };
 	struct mime_msg		*msg = NULL;
@@ -201,16 +275,32 @@ deliver_raw(struct fixture *f, const char *raw, size_t len)
 	} else {
 		if (state_message_add(f->db, &r, &id, &cause) != 0)
 			fail_msg("state_message_add: %s", cause);
-		if (process_message(f->prog, id, &r, msg, NULL, &cause) != 0)
-			fail_msg("process_message: %s", cause);
+		*rc = process_message(f->prog, id, &r, msg, failed, &cause);
+		g_clear_pointer(&cause, g_free);
 	}
-	if (db_commit(f->db, &cause) != 0)
+	/* As intake does: a failure of the database undoes the batch. */
+	if (*rc != 0)
+		db_rollback(f->db);
+	else if (db_commit(f->db, &cause) != 0)
 		fail_msg("db_commit: %s", cause);
 
 	mime_msg_free(msg);
 	g_free(mime_cause);
 	g_free(hash);
 	g_free(now);
+	return id;
+}
+
+/* deliver_as_run, which must handle the message or mark it failed. */
+static int64_t
+deliver_raw(struct fixture *f, const char *raw, size_t len)
+{
+	int64_t	id;
+	int	rc = 0;
+
+	id = deliver_as_run(f, raw, len, &rc, NULL);
+	if (rc != 0)
+		fail_msg("process_message: %d", rc);
 	return id;
 }
 
@@ -1123,6 +1213,224 @@ test_replies_per_day_is_24_hours(void **state)
 	assert_int_equal(outbox_count(f), 2);
 }
 
+/* One message never stops the others (process.h). */
+
+/* A Wyoming application from `email` whose goals are `goals`.  Caller frees. */
+static char *
+application_with_goals(const char *email, const char *goals)
+{
+	return g_strdup_printf(
+	    "From: Pat Tester <%s>\n"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: Mentoring Program Application\n"
+	    "Message-ID: <%s.%u@example.org>\n"
+	    "Date: Sat, 14 Mar 2026 10:00:00 -0600\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "Wyoming Library Association's Mentoring Program Application\n"
+	    "Name: Pat Tester\n"
+	    "Email Address: %s\n"
+	    "Library Name: Sheridan County Public Library\n"
+	    "Your current position: Library Assistant\n"
+	    "Library Type: Public\n"
+	    "Position you are applying for: [x] Protege [ ] Mentor\n"
+	    "Goals: %s\n\n"
+	    "Mentor applicants: %s\n", email, email, g_str_hash(goals), email,
+	    goals, goals);
+}
+
+/* A line of `n` words of goals, about 6 bytes each.  Caller frees. */
+static char *
+goals_of(size_t n)
+{
+	GString	*s = g_string_new(NULL);
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		g_string_append(s, i % 2 ? "grant " : "write ");
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_huge_answer_is_cut_and_said(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	char		*goals = goals_of(250000), *text, *kept;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	text = application_with_goals("pat@example.org", goals);
+	assert_true(strlen(text) > 1400000);
+	m = deliver(f, text);
+	kept = field_of(f, "pat@example.org", "goals");
+	assert_non_null(kept);
+	assert_int_equal(g_utf8_strlen(kept, -1), EXTRACT_FREE_MAX);
+	assert_true(g_str_has_prefix(goals, kept));
+	only_reply(f, "receipt", "pat@example.org", m, &s);
+	assert_contains(s.mail->text, "was cut at 6000 characters");
+	/* The reply carries the cut answer, never the whole one. */
+	assert_true(strlen(s.mail->text) < 20000);
+	sent_free(&s);
+	g_free(kept);
+	g_free(text);
+	g_free(goals);
+}
+
+static void
+test_very_long_message_is_read_in_part(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	char		*goals = goals_of(100), *text, *pad, *big;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	text = application_with_goals("lee@example.org", goals);
+	pad = g_strnfill(EXTRACT_TEXT_MAX, 'x');
+	big = g_strconcat(text, "\n", pad, "\nLibrary Type: Academic\n", NULL);
+	m = deliver(f, big);
+	/* What lies past the cap is not read. */
+	assert_text(field_of(f, "lee@example.org", "library_type"), "public");
+	only_reply(f, "receipt", "lee@example.org", m, &s);
+	assert_contains(s.mail->text, "we read only its first 256 KB");
+	sent_free(&s);
+	g_free(big);
+	g_free(pad);
+	g_free(text);
+	g_free(goals);
+}
+
+/*
+ * A coordinator's receipt that shows each answer a hundred times: a
+ * long (but capped) answer makes it outgrow the template engine's limit.
+ */
+static void
+templates_that_fail_on_long_answers(struct fixture *f)
+{
+	GString	*line = g_string_new("{{#each fields}}\n");
+	int	 i;
+
+	for (i = 0; i < 100; i++)
+		g_string_append(line, "{{value}}\n");
+	g_string_append(line, "{{/each}}\n");
+	f->templates = own_copy(f, "templates");
+	append_to(f->templates, "receipt.txt", line->str);
+	g_string_free(line, TRUE);
+}
+
+static void
+test_failing_template_fails_only_that_message(void **state)
+{
+	struct fixture	*f = *state;
+	char		*goals = goals_of(2000), *bad, *why;
+	int64_t		 a, b, c;
+	int		 rc = -1, failed = 0;
+
+	templates_that_fail_on_long_answers(f);
+	start(f, "forms = wyoming\n", NULL);
+	a = deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+	bad = application_with_goals("pat@example.org", goals);
+	b = deliver_as_run(f, bad, strlen(bad), &rc, &failed);
+	assert_int_equal(rc, 0);
+	assert_int_equal(failed, 1);
+	c = deliver_file(f, APPLICATIONS "wy09-mentee-tribal-cp1252-qp.eml");
+	/* The bad one is kept whole and failed, with why; nothing else. */
+	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
+	    b), "failed");
+	why = query_text(f, "SELECT cause FROM message WHERE id = ?", b);
+	assert_contains(why, "receipt");
+	assert_contains(why, "1048576 bytes");
+	g_free(why);
+	assert_int_equal(query_int_of(f, "SELECT length(raw) FROM message "
+	    "WHERE id = ?", b), (int64_t)strlen(bad));
+	assert_int_equal(participant_of(f, "pat@example.org"), 0);
+	assert_int_equal(query_int_of(f, "SELECT count(*) FROM outbox WHERE "
+	    "message = ?", b), 0);
+	/* The ones around it are handled and answered. */
+	assert_text(kind_of(f, a), "application");
+	assert_text(kind_of(f, c), "application");
+	assert_int_equal(outbox_count(f), 2);
+	g_free(bad);
+	g_free(goals);
+}
+
+static void
+test_runaway_pattern_fails_the_message(void **state)
+{
+	struct fixture	*f = *state;
+	char		*bait, *why;
+	int64_t		 m;
+	int		 rc = -1, failed = 0;
+
+	f->rules = own_copy(f, "rules");
+	/* A pattern that backtracks without end on "aaaa...b". */
+	replace_in(f->rules, "kinds.rules", "satisfaction survey)\\b\n",
+	    "satisfaction survey)\\b|^(a|aa)+$\n");
+	start(f, "forms = wyoming\n", NULL);
+	bait = g_strdup_printf("From: Sam <sam@example.org>\n"
+	    "To: " PROGRAM_ADDR "\nSubject: hello\n"
+	    "Message-ID: <bait@example.org>\n\n%s%sb\n",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	m = deliver_as_run(f, bait, strlen(bait), &rc, &failed);
+	assert_int_equal(rc, 0);
+	assert_int_equal(failed, 1);
+	why = query_text(f, "SELECT cause FROM message WHERE id = ?", m);
+	assert_contains(why, "gave up: match limit exceeded");
+	g_free(why);
+	assert_int_equal(outbox_count(f), 0);
+	/* The next message is read as ever. */
+	m = deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+	assert_text(kind_of(f, m), "application");
+	g_free(bait);
+}
+
+/*
+ * A database that can no longer be written (the disk went read-only, or
+ * is full) stops the run: nothing of the batch is kept, and the message
+ * is not marked failed, so the next run handles it.
+ */
+static void
+test_database_failure_stops_the_run(void **state)
+{
+	struct fixture		*f = *state;
+	struct message_record	 r = { 0 };
+	struct mime_msg		*msg = NULL;
+	char			*raw, *hash, *cause = NULL;
+	gsize			 len;
+	int64_t			 m;
+	int			 failed = -1;
+
+	start(f, "forms = wyoming\n", NULL);
+	if (!g_file_get_contents(APPLICATIONS "wy01-mentee-clean.eml", &raw,
+	    &len, NULL))
+		fail_msg("cannot read wy01");
+	assert_int_equal(mime_parse(raw, len, &msg, NULL), 0);
+	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)raw, len);
+	r = (struct message_record){ .mailbox = "INBOX", .uidvalidity = 1,
+	    .uid = 1, .message_id = msg->message_id, .internaldate = NOW,
+	    .from_addr = msg->from_addr, .from_name = msg->from_name,
+	    .subject = msg->subject, .raw = raw, .size = len, .hash = hash,
+	    .text = msg->text, .outcome = "decoded", .recorded_at = NOW };
+	assert_int_equal(db_begin(f->db, NULL), 0);
+	assert_int_equal(state_message_add(f->db, &r, &m, NULL), 0);
+	assert_true(db_exec(f->db, NULL, "PRAGMA query_only = 1", "") >= 0);
+	assert_int_equal(process_message(f->prog, m, &r, msg, &failed,
+	    &cause), EX_IOERR);
+	assert_int_equal(failed, 0);
+	assert_contains(cause, "readonly");
+	db_rollback(f->db);
+	assert_true(db_exec(f->db, NULL, "PRAGMA query_only = 0", "") >= 0);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM message"), 0);
+	assert_int_equal(outbox_count(f), 0);
+	g_free(cause);
+	mime_msg_free(msg);
+	g_free(hash);
+	g_free(raw);
+}
+
 /* The caller's transaction. */
 
 /* Rolled back, the message leaves nothing: no participant, no mail. */
@@ -1169,6 +1477,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_clean_application),
+		T(test_huge_answer_is_cut_and_said),
+		T(test_very_long_message_is_read_in_part),
+		T(test_failing_template_fails_only_that_message),
+		T(test_runaway_pattern_fails_the_message),
+		T(test_database_failure_stops_the_run),
 		T(test_incomplete_application_names_what_is_missing),
 		T(test_both_roles_ticked_is_unclear),
 		T(test_correction_by_reply_to_receipt),

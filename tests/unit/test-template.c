@@ -1194,10 +1194,11 @@ schema_receipt(const char *value)
 {
 	static const char *const names[] = {
 		"form.title", "applicant.name", "applicant.email", "role",
-		"resubmission", "complete", NULL
+		"resubmission", "complete", "text_cut", NULL
 	};
 	static const char *const field[] = { "name", "label", "value", NULL };
 	static const char *const missing[] = { "name", "label", "hint", NULL };
+	static const char *const cut[] = { "label", "chars", NULL };
 	struct tvars	*s;
 
 	s = tvars_new();
@@ -1206,6 +1207,7 @@ schema_receipt(const char *value)
 	set_all(tvars_add_item(s, "fields"), field, value);
 	set_all(tvars_add_item(s, "missing"), missing, value);
 	tvars_set(tvars_add_item(s, "unclear"), "text", value);
+	set_all(tvars_add_item(s, "cut"), cut, value);
 	return s;
 }
 

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "match.h"
 #include "outbox.h"
+#include "program.h"
 #include "reply.h"
 #include "rules.h"
 
@@ -120,23 +121,27 @@ match_run(struct match_ctx *m, int argc, char **argv, char **cause)
 static int
 match_load(struct config *cfg, struct match_ctx *m, char **cause)
 {
-	struct rules_options	opts = { cfg->forms, cfg->required };
+	GDateTime	*now = clock_now();
+	int		 error = 0;
 
 	m->cfg = cfg;
 	if (db_open(cfg->database, &m->db, cause) != 0)
-		return EX_IOERR;
-	if (rules_load(cfg->rules, &opts, &m->rules, cause) != 0 ||
-	    replies_load(cfg, &m->replies, cause) != 0)
-		return EX_CONFIG;
-	return 0;
+		error = EX_IOERR;
+	else if (program_open(cfg, m->db, now, &m->prog, cause) != 0)
+		error = EX_CONFIG;
+	else {
+		m->rules = m->prog->rules;
+		m->replies = m->prog->replies;
+		m->now = m->prog->now_iso;
+	}
+	g_date_time_unref(now);
+	return error;
 }
 
 static void
 match_unload(struct match_ctx *m)
 {
-	if (m->rules != NULL)
-		rules_free(m->rules);
-	replies_free(m->replies);
+	program_free(m->prog);
 	db_close(m->db);
 }
 
@@ -168,13 +173,11 @@ match_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct match_ctx	 m = { 0 };
 	struct config		*cfg;
-	char			*cause = NULL, *now;
+	char			*cause = NULL;
 	int			 error;
 
 	if ((error = cmd_load_config(ctx, &cfg)) != 0)
 		return error;
-	now = clock_now_iso();
-	m.now = now;
 	error = match_load(cfg, &m, &cause);
 	if (error == 0)
 		error = match_exec_loaded(&m, argc - 1, argv + 1, &cause);
@@ -184,7 +187,6 @@ match_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "mentormail: match: %s\n", cause);
 	match_unload(&m);
 	g_free(cause);
-	g_free(now);
 	config_free(cfg);
 	return error;
 }

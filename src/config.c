@@ -34,6 +34,13 @@ enum option_type {
 	OPTION_WEIGHT,		/* a whole number, 0 to 100 */
 	OPTION_BOOL,		/* yes or no */
 	OPTION_WORD,		/* one of the option's `choices` */
+	OPTION_AMOUNT,		/* a number, 0 to 1000000, decimals allowed */
+	OPTION_COUNT0,		/* a whole number, 0 to 1000 */
+	OPTION_SPAN,		/* "30 days", "6 months", "none" */
+	OPTION_SPANS,		/* spans that may say "before" or "after" */
+	OPTION_COHORT,		/* "approval", "MM-DD" or "YYYY-MM-DD" */
+	OPTION_TIME,		/* "HH:MM", as minutes after midnight */
+	OPTION_MONTHDAY,	/* "MM-DD" */
 };
 
 struct option {
@@ -63,6 +70,10 @@ static const struct option options[] = {
 	{ "program", "templates", OPTION_PATH, 0, SHAREDIR "/templates",
 	    C(templates) },
 	{ "program", "forms", OPTION_LIST, 0, NULL, C(forms) },
+	{ "program", "mentee_term", OPTION_STRING, 0, "mentee",
+	    C(mentee_term) },
+	{ "program", "mentor_term", OPTION_STRING, 0, "mentor",
+	    C(mentor_term) },
 	{ "program", "required", OPTION_LIST, 0, NULL, C(required) },
 
 	{ "imap", "host", OPTION_HOST, 1, NULL, C(imap.host) },
@@ -98,12 +109,47 @@ static const struct option options[] = {
 	    "strengths; meeting_mode", C(matching.show) },
 	{ "matching", "attachments", OPTION_LIST, 0, "discussion-topics.txt; "
 	    "partnership-agreement.txt", C(matching.attachments) },
-	{ "matching", "cadence", OPTION_STRING, 0, "once a month",
-	    C(matching.cadence) },
-	{ "matching", "first_meeting_days", OPTION_COUNT, 0, "30",
-	    C(matching.first_meeting_days) },
-	{ "matching", "goals_days", OPTION_COUNT, 0, "30",
-	    C(matching.goals_days) },
+
+	{ "calendar", "start", OPTION_COHORT, 0, "approval",
+	    C(calendar.start) },
+	{ "calendar", "length", OPTION_SPAN, 0, "12 months",
+	    C(calendar.length) },
+	{ "calendar", "goals", OPTION_SPAN, 0, "30 days", C(calendar.goals) },
+	{ "calendar", "first_meeting", OPTION_SPAN, 0, "30 days",
+	    C(calendar.first_meeting) },
+	{ "calendar", "first_meeting_in_person", OPTION_BOOL, 0, "no",
+	    C(calendar.first_meeting_in_person) },
+	{ "calendar", "contact", OPTION_SPAN, 0, "1 month",
+	    C(calendar.contact) },
+	{ "calendar", "contact_grace", OPTION_SPAN, 0, "14 days",
+	    C(calendar.contact_grace) },
+	{ "calendar", "contacts_expected", OPTION_COUNT0, 0, "0",
+	    C(calendar.contacts_expected) },
+	{ "calendar", "checkins", OPTION_SPANS, 0, NULL, C(calendar.checkins) },
+	{ "calendar", "evaluation", OPTION_SPAN, 0, "30 days",
+	    C(calendar.evaluation) },
+	{ "calendar", "reminders", OPTION_SPANS, 0, "7 days before; 3 days "
+	    "after", C(calendar.reminders) },
+	{ "calendar", "coordinator_after", OPTION_SPAN, 0, "14 days",
+	    C(calendar.coordinator_after) },
+	{ "calendar", "confirm", OPTION_LIST, 0, NULL, C(calendar.confirm) },
+	{ "calendar", "confirm_within", OPTION_SPAN, 0, "14 days",
+	    C(calendar.confirm_within) },
+	{ "calendar", "send_from", OPTION_TIME, 0, "08:00",
+	    C(calendar.send_from) },
+	{ "calendar", "alumni", OPTION_STRING, 0, NULL, C(calendar.alumni) },
+	{ "calendar", "intake_opens", OPTION_MONTHDAY, 0, NULL,
+	    C(calendar.intake_opens) },
+	{ "calendar", "intake_closes", OPTION_MONTHDAY, 0, NULL,
+	    C(calendar.intake_closes) },
+
+	{ "stipend", "amount", OPTION_AMOUNT, 0, "0", C(stipend.amount) },
+	{ "stipend", "max_meetings", OPTION_COUNT0, 0, "0",
+	    C(stipend.max_meetings) },
+	{ "stipend", "min_hours", OPTION_AMOUNT, 0, "0", C(stipend.min_hours) },
+	{ "stipend", "mileage_rate", OPTION_AMOUNT, 0, "0",
+	    C(stipend.mileage_rate) },
+	{ "stipend", "currency", OPTION_STRING, 0, "$", C(stipend.currency) },
 
 	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
 	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
@@ -261,7 +307,8 @@ static int
 set_number(const struct loader *l, const struct option *o, const char *value,
     int *slot, char **cause)
 {
-	long	 min = o->type == OPTION_WEIGHT ? 0 : 1;
+	long	 min = o->type == OPTION_WEIGHT || o->type == OPTION_COUNT0 ?
+	    0 : 1;
 	long	 max = o->type == OPTION_PORT ? 65535 :
 	    o->type == OPTION_SECONDS ? 3600 :
 	    o->type == OPTION_WEIGHT ? 100 : 1000;
@@ -358,12 +405,114 @@ set_string(const struct loader *l, const struct option *o, const char *value,
 }
 
 static int
+set_amount(const struct loader *l, const struct option *o, const char *value,
+    double *slot, char **cause)
+{
+	char	*end;
+	double	 n;
+
+	n = g_ascii_strtod(value, &end);
+	if (*end != '\0' || end == value || !(n >= 0 && n <= 1000000))
+		return keyfile_error(l->kf, o->group, o->key, cause,
+		    "%s must be a number from 0 to 1000000, not \"%s\"",
+		    o->key, value);
+	*slot = n;
+	return 0;
+}
+
+static int
+set_span(const struct loader *l, const struct option *o, const char *value,
+    struct span *slot, char **cause)
+{
+	char	*why = NULL;
+
+	if (span_parse(value, 0, slot, &why) == 0)
+		return 0;
+	keyfile_error(l->kf, o->group, o->key, cause, "%s: %s", o->key, why);
+	g_free(why);
+	return -1;
+}
+
+static int
+set_spans(const struct loader *l, const struct option *o, const char *value,
+    GArray **slot, char **cause)
+{
+	char		**list = g_strsplit_set(value, ";,", -1), *why = NULL;
+	struct span	  s;
+	size_t		  i;
+
+	*slot = g_array_new(FALSE, FALSE, sizeof(struct span));
+	for (i = 0; list[i] != NULL && why == NULL; i++) {
+		if (*g_strstrip(list[i]) == '\0')
+			continue;
+		if (span_parse(list[i], 1, &s, &why) == 0)
+			g_array_append_val(*slot, s);
+	}
+	g_strfreev(list);
+	if (why == NULL)
+		return 0;
+	keyfile_error(l->kf, o->group, o->key, cause, "%s: %s", o->key, why);
+	g_free(why);
+	return -1;
+}
+
+static int
+set_cohort(const struct loader *l, const struct option *o, const char *value,
+    struct cohort *slot, char **cause)
+{
+	char	*why = NULL;
+
+	if (cohort_parse(value, slot, &why) == 0)
+		return 0;
+	keyfile_error(l->kf, o->group, o->key, cause, "%s: %s", o->key, why);
+	g_free(why);
+	return -1;
+}
+
+/* "HH:MM" as minutes, or "MM-DD" checked and kept as text. */
+static int
+set_clockish(const struct loader *l, const struct option *o,
+    const char *value, void *slot, char **cause)
+{
+	int	a, b;
+	char	end;
+
+	if (o->type == OPTION_TIME && strlen(value) == 5 &&
+	    sscanf(value, "%2d:%2d%c", &a, &b, &end) == 2 && a >= 0 &&
+	    a < 24 && b >= 0 && b < 60) {
+		*(int *)slot = a * 60 + b;
+		return 0;
+	}
+	if (o->type == OPTION_MONTHDAY && strlen(value) == 5 &&
+	    sscanf(value, "%2d-%2d%c", &a, &b, &end) == 2 &&
+	    g_date_valid_dmy((GDateDay)b, (GDateMonth)a, 2024)) {
+		*(char **)slot = g_strdup(value);
+		return 0;
+	}
+	return keyfile_error(l->kf, o->group, o->key, cause,
+	    "%s must be %s, not \"%s\"", o->key, o->type == OPTION_TIME ?
+	    "a time of day as HH:MM (08:00)" : "a day as MM-DD (09-01)",
+	    value);
+}
+
+static int
 option_set(const struct loader *l, const struct option *o, const char *value,
     char **cause)
 {
 	void	*slot = (char *)l->config + o->offset;
 
 	switch (o->type) {
+	case OPTION_AMOUNT:
+		return set_amount(l, o, value, slot, cause);
+	case OPTION_SPAN:
+		return set_span(l, o, value, slot, cause);
+	case OPTION_SPANS:
+		return set_spans(l, o, value, slot, cause);
+	case OPTION_COHORT:
+		return set_cohort(l, o, value, slot, cause);
+	case OPTION_TIME:
+	case OPTION_MONTHDAY:
+		return set_clockish(l, o, value, slot, cause);
 	case OPTION_ADDRESSES:
 		return set_addresses(l, o, value, slot, cause);
 	case OPTION_LIST:
@@ -371,6 +520,7 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 	case OPTION_PORT:
 	case OPTION_SECONDS:
 	case OPTION_COUNT:
+	case OPTION_COUNT0:
 	case OPTION_WEIGHT:
 		return set_number(l, o, value, slot, cause);
 	case OPTION_BOOL:
@@ -624,7 +774,17 @@ config_free(struct config *c)
 	g_free(c->matching.mode);
 	g_strfreev(c->matching.show);
 	g_strfreev(c->matching.attachments);
-	g_free(c->matching.cadence);
+	g_free(c->mentee_term);
+	g_free(c->mentor_term);
+	if (c->calendar.checkins != NULL)
+		g_array_unref(c->calendar.checkins);
+	if (c->calendar.reminders != NULL)
+		g_array_unref(c->calendar.reminders);
+	g_strfreev(c->calendar.confirm);
+	g_free(c->calendar.alumni);
+	g_free(c->calendar.intake_opens);
+	g_free(c->calendar.intake_closes);
+	g_free(c->stipend.currency);
 	server_free(&c->smtp);
 	g_free(c);
 }

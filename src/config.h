@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "calendar-date.h"
 #include "match-score.h"
 
 #define CONFIG_DEFAULT_PATH	SYSCONFDIR "/mentormail.conf"
@@ -46,6 +47,41 @@ struct eligibility_rule {
 	char	*because;	/* the reason given to the applicant, or NULL */
 };
 
+/*
+ * [calendar]: what the program asks of a pair after the introduction, and
+ * when.  Due dates count from the mentorship's start (or, for
+ * evaluations, its end); a zero span means the program does not ask.
+ */
+struct calendar_config {
+	struct cohort	 start;		/* rolling, or cohorts */
+	struct span	 length;
+	struct span	 goals;		/* the mentee's goals are due */
+	struct span	 first_meeting;
+	int		 first_meeting_in_person;
+	struct span	 contact;	/* the pair are in touch this often */
+	struct span	 contact_grace;	/* silent this much longer: a nudge */
+	int		 contacts_expected;	/* in the whole mentorship */
+	GArray		*checkins;	/* struct span, after the start */
+	struct span	 evaluation;	/* due after the end */
+	GArray		*reminders;	/* struct span, around a due date */
+	struct span	 coordinator_after;	/* past due: tell them */
+	char		**confirm;	/* who confirms a pairing, or NULL */
+	struct span	 confirm_within;
+	int		 send_from;	/* minutes after local midnight */
+	char		*alumni;	/* the thank-you's invitation, or NULL */
+	char		*intake_opens;	/* "MM-DD" applications open, or NULL */
+	char		*intake_closes;	/* "MM-DD" they close, or NULL */
+};
+
+/* [stipend]: what a mentor is paid per in-person meeting, if anything. */
+struct stipend_config {
+	double		 amount;	/* 0: no stipends */
+	int		 max_meetings;	/* paid meetings at most; 0: no cap */
+	double		 min_hours;	/* a meeting shorter is not paid */
+	double		 mileage_rate;	/* per mile of travel reported */
+	char		*currency;	/* "$" */
+};
+
 struct config {
 	char		*path;		/* the file read, as given */
 	char		*dir;		/* its directory, for relative paths */
@@ -59,6 +95,8 @@ struct config {
 	char		*database;
 	char		*rules;
 	char		*templates;
+	char		*mentee_term;	/* "mentee", or the program's word */
+	char		*mentor_term;
 	char		**forms;	/* active forms, NULL-terminated; NULL: all */
 	char		**required;	/* required fields; NULL: the forms' own */
 	GPtrArray	*eligibility;	/* struct eligibility_rule * */
@@ -75,10 +113,10 @@ struct config {
 		struct match_weights weights;
 		char		**show;		/* fields the pair see */
 		char		**attachments;	/* files in templates/ */
-		char		*cadence;	/* "once a month" */
-		int		 first_meeting_days;
-		int		 goals_days;
 	} matching;
+
+	struct calendar_config calendar;
+	struct stipend_config stipend;
 };
 
 /*

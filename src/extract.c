@@ -69,7 +69,10 @@ best_form(const struct rules *rules, const struct msg_text *t,
 	return best;
 }
 
-/* A kind passes when `from` and `fields` hold and subject or body match. */
+/*
+ * A kind passes when `from` and `fields` hold and the message replies to
+ * our mail of its `reply_to` kinds, or its subject or body match.
+ */
 static int
 kind_passes(const struct kind *k, const struct extract_input *in,
     int nfound)
@@ -78,8 +81,12 @@ kind_passes(const struct kind *k, const struct extract_input *in,
 		return 0;
 	if (nfound < k->min_fields)
 		return 0;
-	if (k->subject == NULL && k->body == NULL)
+	/* A reply to our mail of its kinds is this kind. */
+	if (k->reply_to != NULL && in->replied != NULL &&
+	    g_strv_contains((const char *const *)k->reply_to, in->replied))
 		return 1;
+	if (k->subject == NULL && k->body == NULL)
+		return k->reply_to == NULL;
 	return re_in(k->subject, in->subject) || re_in(k->body, in->text);
 }
 
@@ -286,18 +293,54 @@ extract_as(const struct rules *rules, const struct form *form,
 	return x;
 }
 
+static const struct kind *
+kind_by_name(const struct rules *rules, const char *name)
+{
+	const struct kind	*k;
+	guint			 i;
+
+	for (i = 0; name != NULL && i < rules->kinds->len; i++) {
+		k = rules->kinds->pdata[i];
+		if (strcmp(k->name, name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Read the text as kind `k` and nothing else. */
+static struct extraction *
+extract_as_kind(const struct rules *rules, const struct kind *k,
+    const struct extract_input *in)
+{
+	struct extraction	*x = extraction_new();
+
+	x->kind = g_strdup(k->name);
+	trace_add(x, &k->loc, "[kind %s] taken: a reply to our mail",
+	    k->name);
+	take_kind_fields(x, rules, k, in);
+	return x;
+}
+
+/* What a message is to be read as: the rules' choice, or one given. */
+struct read_as {
+	const char	*form;
+	const char	*kind;
+};
+
 static struct extraction *
 extract_valid(const struct rules *rules, const struct extract_input *in,
-    const char *as_form)
+    const struct read_as *as)
 {
 	struct extraction	*x;
 	struct msg_text		*t;
 	struct form_result	*res;
-	const struct kind	*k;
-	const struct form	*form = form_by_name(rules, as_form);
+	const struct kind	*k = kind_by_name(rules, as->kind);
+	const struct form	*form = form_by_name(rules, as->form);
 
 	if (form != NULL)
 		return extract_as(rules, form, in);
+	if (k != NULL && strcmp(k->name, "application") != 0)
+		return extract_as_kind(rules, k, in);
 	x = extraction_new();
 	t = msg_text_new(&rules->text, in->text);
 	res = best_form(rules, t, in);
@@ -339,7 +382,7 @@ readable(const char *s, size_t *cut)
 
 static struct extraction *
 extract_with(const struct rules *rules, const struct extract_input *in,
-    const char *as_form)
+    const struct read_as *as)
 {
 	struct extract_input	 valid = *in;
 	char			*text, *subject;
@@ -353,7 +396,7 @@ extract_with(const struct rules *rules, const struct extract_input *in,
 		valid.text = text;
 	if (subject != NULL)
 		valid.subject = subject;
-	x = extract_valid(rules, &valid, as_form);
+	x = extract_valid(rules, &valid, as);
 	x->text_cut = text_cut;
 	if (re_failures() != failures)
 		x->error = g_strdup_printf("the rules could not read it: %s",
@@ -366,14 +409,27 @@ extract_with(const struct rules *rules, const struct extract_input *in,
 struct extraction *
 extract_message(const struct rules *rules, const struct extract_input *in)
 {
-	return extract_with(rules, in, NULL);
+	struct read_as	as = { NULL, NULL };
+
+	return extract_with(rules, in, &as);
 }
 
 struct extraction *
 extract_application(const struct rules *rules, const char *form,
     const struct extract_input *in)
 {
-	return extract_with(rules, in, form);
+	struct read_as	as = { form, NULL };
+
+	return extract_with(rules, in, &as);
+}
+
+struct extraction *
+extract_kind(const struct rules *rules, const char *kind,
+    const struct extract_input *in)
+{
+	struct read_as	as = { NULL, kind };
+
+	return extract_with(rules, in, &as);
 }
 
 void

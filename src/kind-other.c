@@ -3,8 +3,8 @@
  * polite "not understood" saying what the program accepts by mail; a
  * coordinator's is only recorded.
  *
- * Goals, meeting reports, evaluations and commands are recognised by
- * kinds.rules and, until their own handlers exist, recorded as such.
+ * A coordinator's command is recognised by kinds.rules and, until its
+ * handler exists, recorded as such.
  */
 #include <glib.h>
 
@@ -38,43 +38,10 @@ const struct kind_entry kind_other_entry = {
 };
 
 static int
-recorded_goals(struct inbound *in, char **cause)
-{
-	return kind_record(in, "goals", 0, cause);
-}
-
-static int
-recorded_meeting_report(struct inbound *in, char **cause)
-{
-	return kind_record(in, "meeting_report", 0, cause);
-}
-
-static int
-recorded_evaluation(struct inbound *in, char **cause)
-{
-	return kind_record(in, "evaluation", 0, cause);
-}
-
-static int
 recorded_command(struct inbound *in, char **cause)
 {
 	return kind_record(in, "command", 0, cause);
 }
-
-const struct kind_entry kind_goals_entry = {
-	.name = "goals",
-	.handle = recorded_goals,
-};
-
-const struct kind_entry kind_meeting_report_entry = {
-	.name = "meeting_report",
-	.handle = recorded_meeting_report,
-};
-
-const struct kind_entry kind_evaluation_entry = {
-	.name = "evaluation",
-	.handle = recorded_evaluation,
-};
 
 const struct kind_entry kind_command_entry = {
 	.name = "command",

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "kind.h"
 #include "log.h"
@@ -14,8 +15,10 @@
 #include "outbox.h"
 #include "program.h"
 #include "reply.h"
+#include "state-calendar.h"
 #include "state-message.h"
 #include "state-outbox.h"
+#include "state-participant.h"
 #include "template.h"
 
 int
@@ -123,4 +126,72 @@ kind_bare_subject(const char *subject)
 	    g_ascii_strncasecmp(p, "sv:", 3) == 0))
 		p += 3 + strspn(p + 3, " \t");
 	return p;
+}
+
+int64_t
+kind_match(struct inbound *in, int64_t *participant, int *several,
+    char **cause)
+{
+	struct db	*db = in->prog->db;
+	int64_t		 pid, match;
+
+	*several = 0;
+	*participant = 0;
+	pid = participant_by_email(db, in->r->from_addr, cause);
+	if (pid == 0 && in->reply_addr != in->r->from_addr)
+		pid = participant_by_email(db, in->reply_addr, cause);
+	if (pid < 0)
+		return -1;
+	*participant = pid;
+	if (in->thread.match > 0)
+		return in->thread.match;
+	if (pid == 0)
+		return 0;
+	match = state_calendar_match_of(db, pid, cause);
+	if (match == -2) {
+		*several = 1;
+		return 0;
+	}
+	return match;
+}
+
+int
+kind_pair(struct inbound *in, const char *kind, struct pair **out,
+    int64_t *pid, char **cause)
+{
+	int64_t	match;
+	int	several, found;
+
+	*out = NULL;
+	if ((match = kind_match(in, pid, &several, cause)) < 0)
+		return -1;
+	if (several && state_notice_add(in->prog->db, 0, *pid, in->id,
+	    "unclear-match", "a message from a mentor of several mentees "
+	    "could not be tied to one of them: see the message", in->prog->now_iso,
+	    cause) != 0)
+		return -1;
+	found = match > 0 ? state_calendar_pair(in->prog->db, match, out,
+	    cause) : 0;
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		log_info("message %lld: read as %s, but it is about no running "
+		    "mentorship", (long long)in->id, kind);
+		return kind_other_entry.handle(in, cause) == 0 ? 0 : -1;
+	}
+	return state_message_match(in->prog->db, in->id, match, cause) == 0 &&
+	    kind_record(in, kind, *pid, cause) == 0 ? 1 : -1;
+}
+
+struct tvars *
+kind_pair_vars(struct inbound *in, const struct pair *p, int64_t pid,
+    char **cause)
+{
+	struct tvars	*v = kind_vars(in);
+
+	if (calendar_vars(in->prog, p, pid == p->mentee, v, cause) != 0) {
+		tvars_free(v);
+		return NULL;
+	}
+	return v;
 }

@@ -32,6 +32,7 @@ struct inbound {
 	struct extraction		*x;	/* what the rules read in it */
 	const char			*reply_addr; /* where answers go */
 	struct outbox_thread		 thread; /* our mail it answers */
+	const char			*own_text; /* the text read */
 	/*
 	 * Set when the message corrects an application: the address of
 	 * that application (a correction's own "email" is only its From).
@@ -49,6 +50,8 @@ extern const struct kind_entry kind_other_entry;
 extern const struct kind_entry kind_goals_entry;
 extern const struct kind_entry kind_meeting_report_entry;
 extern const struct kind_entry kind_evaluation_entry;
+extern const struct kind_entry kind_checkin_entry;
+extern const struct kind_entry kind_confirmation_entry;
 extern const struct kind_entry kind_command_entry;
 
 /*
@@ -89,6 +92,40 @@ struct extract_input;
 int	kind_application_correction(struct inbound *,
 	    const struct extract_input *ein, int64_t pid, int quoted,
 	    struct extraction **out, char **cause);
+
+/*
+ * The match this message is about, for a pair's mail: the thread's, or
+ * the sender's running (or lately ended) match.  Returns the match id,
+ * 0 when there is none, or -1 with *cause set.  When the sender has
+ * several (a mentor of two mentees) and the thread does not say, 0 and
+ * *several set: the handler asks the sender.
+ */
+int64_t	kind_match(struct inbound *, int64_t *participant, int *several,
+	    char **cause);
+
+struct pair;
+
+/*
+ * For a pair's mail (goals, a report, an evaluation): the pair it is
+ * about, in *out (free with pair_free), with the message tied to it and
+ * recorded as `kind`; *pid is the sender.  Returns 1; 0 when it is about
+ * no running mentorship (then it has been handled as "other", and the
+ * coordinator told when the sender has several); -1 with *cause set.
+ */
+int	kind_pair(struct inbound *, const char *kind, struct pair **out,
+	    int64_t *pid, char **cause);
+
+/* kind_vars with calendar_vars for the sender `pid` of pair `p`. */
+struct tvars *kind_pair_vars(struct inbound *, const struct pair *,
+	    int64_t pid, char **cause);
+
+/*
+ * The goals in `text`, one a string (kind-goals.c): list items without
+ * their bullets or numbers, else the sentences of the prose; greetings
+ * and headings ("Short term goals:") left out.  *listed counts the items
+ * that had a list marker.  Caller unrefs.
+ */
+GPtrArray *goals_items(const char *text, int *listed);
 
 /* The subject without its "Re:" prefixes, so ours adds exactly one. */
 const char *kind_bare_subject(const char *subject);

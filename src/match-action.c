@@ -14,14 +14,18 @@
 #include "log.h"
 #include "match.h"
 #include "outbox.h"
+#include "program.h"
 #include "reply.h"
 #include "rules.h"
+#include "calendar.h"
+#include "state-calendar.h"
 #include "state-match.h"
+#include "state-outbox.h"
 #include "state-participant.h"
 #include "template.h"
 
 /* A match as read back, with its state. */
-struct pair {
+struct proposal {
 	int64_t	 id, mentee, mentor;
 	char	*status;
 };
@@ -29,7 +33,7 @@ struct pair {
 static int
 pair_row(const struct match_row *row, void *arg)
 {
-	struct pair	*p = arg;
+	struct proposal	*p = arg;
 
 	p->id = row->id;
 	p->mentee = row->mentee;
@@ -40,7 +44,7 @@ pair_row(const struct match_row *row, void *arg)
 
 /* The pending proposal `id`, or -1 with a cause saying why it is not. */
 static int
-pending(struct match_ctx *m, int64_t id, struct pair *p, char **cause)
+pending(struct match_ctx *m, int64_t id, struct proposal *p, char **cause)
 {
 	int	found;
 
@@ -63,7 +67,7 @@ pending(struct match_ctx *m, int64_t id, struct pair *p, char **cause)
 
 /* Whether approving `p` keeps the mentee single and the mentor in bounds. */
 static int
-room_for(struct match_ctx *m, const struct pair *p, char **cause)
+room_for(struct match_ctx *m, const struct proposal *p, char **cause)
 {
 	GHashTable	*f;
 	int64_t		 taken, mentee_has;
@@ -91,22 +95,6 @@ room_for(struct match_ctx *m, const struct pair *p, char **cause)
 	return 0;
 }
 
-/* "12 December 2026": a date `days` from now, in the program's zone. */
-static char *
-date_in(struct match_ctx *m, int days)
-{
-	GDateTime	*now = clock_now(), *then, *local;
-	char		*s;
-
-	then = g_date_time_add_days(now, days);
-	local = g_date_time_to_timezone(then, m->cfg->tz);
-	s = g_date_time_format(local, "%-d %B %Y");
-	g_date_time_unref(local);
-	g_date_time_unref(then);
-	g_date_time_unref(now);
-	return s;
-}
-
 /* What `me` is told of `other`: the fields [matching] show allows. */
 static void
 intro_fields(struct match_ctx *m, struct tvars *v, GHashTable *other)
@@ -129,28 +117,22 @@ intro_fields(struct match_ctx *m, struct tvars *v, GHashTable *other)
 	}
 }
 
+/* What an introduction says: the calendar's names and the other's fields. */
 static struct tvars *
-intro_vars(struct match_ctx *m, GHashTable *me, GHashTable *other,
-    int to_mentee)
+intro_vars(struct match_ctx *m, const struct pair *p, GHashTable *other,
+    int to_mentee, char **cause)
 {
 	struct tvars	*v = reply_vars(m->cfg);
-	char		*first = date_in(m, m->cfg->matching.first_meeting_days);
-	char		*goals = date_in(m, m->cfg->matching.goals_days);
 	size_t		 i;
 
-	tvars_set(v, "me.name", g_hash_table_lookup(me, "name"));
-	tvars_set(v, "other.name", g_hash_table_lookup(other, "name"));
-	tvars_set(v, "other.role", to_mentee ? "mentor" : "mentee");
-	tvars_set(v, "mentee", to_mentee ? "yes" : NULL);
-	tvars_set(v, "cadence", m->cfg->matching.cadence);
-	tvars_set(v, "first_meeting_by", first);
-	tvars_set(v, "goals_by", goals);
+	if (calendar_vars(m->prog, p, to_mentee, v, cause) != 0) {
+		tvars_free(v);
+		return NULL;
+	}
 	intro_fields(m, v, other);
 	for (i = 0; m->cfg->matching.attachments[i] != NULL; i++)
 		tvars_set(tvars_add_item(v, "attachments"), "name",
 		    m->cfg->matching.attachments[i]);
-	g_free(first);
-	g_free(goals);
 	return v;
 }
 
@@ -168,73 +150,77 @@ attachment_paths(struct match_ctx *m)
 }
 
 /*
- * Queue one introduction to `to` (the participant's own address, the key
- * every other step uses); its Message-ID goes to *msgid (caller frees).
+ * Queue one introduction to participant `to` (at their own address, the
+ * key every other step uses); its Message-ID goes to *msgid (caller
+ * frees).
  */
 static int
-intro_send(struct match_ctx *m, const char *to, GHashTable *me,
-    GHashTable *other, int to_mentee, char **msgid, char **cause)
+intro_send(struct match_ctx *m, const struct pair *p, int to_mentee,
+    GHashTable *other, char **msgid, char **cause)
 {
-	struct tvars	*v = intro_vars(m, me, other, to_mentee);
+	struct tvars	*v;
 	struct outmail	 o;
-	char		*subject = NULL, *body = NULL, **paths;
-	int64_t		 id = 0;
+	int64_t		 to = to_mentee ? p->mentee : p->mentor, id = 0;
+	char		*subject = NULL, *body = NULL, **paths, *name, *addr;
 	int		 error;
 
+	if (participant_contact(m->db, to, &name, &addr, cause) < 0)
+		return -1;
 	paths = attachment_paths(m);
-	error = reply_render(m->replies, "introduction", v, &subject, &body,
-	    cause);
-	o = (struct outmail){ .to_addr = to,
-	    .to_name = g_hash_table_lookup(me, "name"), .subject = subject,
-	    .body = body, .kind = "introduction",
+	v = intro_vars(m, p, other, to_mentee, cause);
+	error = v == NULL ? -1 : reply_render(m->replies, "introduction", v,
+	    &subject, &body, cause);
+	o = (struct outmail){ .to_addr = addr, .to_name = name,
+	    .subject = subject, .body = body, .kind = "introduction",
+	    .participant = to, .match = p->id, .date = m->prog->now,
 	    .auto_submitted = COMPOSE_AUTO_GENERATED,
 	    .attachments = (const char *const *)paths };
 	if (error == 0 && outbox_queue(m->db, m->cfg, &o, &id, cause) != 0)
 		error = -1;
-	if (error == 0 && (*msgid = db_query_text(m->db, cause, NULL, "SELECT "
-	    "message_id FROM outbox WHERE id = ?", "i", id)) == NULL)
+	if (error == 0 && (*msgid = state_outbox_message_id(m->db, id,
+	    cause)) == NULL)
 		error = -1;
 	g_strfreev(paths);
 	g_free(subject);
 	g_free(body);
+	g_free(name);
+	g_free(addr);
 	tvars_free(v);
 	return error;
 }
 
-/* Introduce the pair of match `p` to each other, and keep the threads. */
-static int
-introduce(struct match_ctx *m, const struct pair *p, char **cause)
+/* Introduce the pair of match `id` to each other: the mentorship starts. */
+int
+match_introduce(struct match_ctx *m, int64_t id, char **cause)
 {
-	GHashTable	*mentee, *mentor = NULL;
-	char		*a = NULL, *b = NULL, *to_a = NULL, *to_b = NULL;
+	GHashTable	*mentee = NULL, *mentor = NULL;
+	struct pair	*p = NULL;
+	char		*a = NULL, *b = NULL;
 	int		 error = -1;
 
-	to_a = db_query_text(m->db, cause, NULL, "SELECT email FROM "
-	    "participant WHERE id = ?", "i", p->mentee);
-	to_b = db_query_text(m->db, cause, NULL, "SELECT email FROM "
-	    "participant WHERE id = ?", "i", p->mentor);
+	if (calendar_start(m->prog, id, NULL, NULL, cause) != 0 ||
+	    state_calendar_pair(m->db, id, &p, cause) != 1)
+		return -1;
 	mentee = participant_fields(m->db, p->mentee, cause);
 	if (mentee != NULL)
 		mentor = participant_fields(m->db, p->mentor, cause);
-	if (mentor != NULL && to_a != NULL && to_b != NULL &&
-	    intro_send(m, to_a, mentee, mentor, 1, &a, cause) == 0 &&
-	    intro_send(m, to_b, mentor, mentee, 0, &b, cause) == 0)
+	if (mentor != NULL && intro_send(m, p, 1, mentor, &a, cause) == 0 &&
+	    intro_send(m, p, 0, mentee, &b, cause) == 0)
 		error = state_match_introduced(m->db, p->id, a, b, cause);
-	g_free(to_a);
-	g_free(to_b);
 	if (mentee != NULL)
 		g_hash_table_destroy(mentee);
 	if (mentor != NULL)
 		g_hash_table_destroy(mentor);
 	g_free(a);
 	g_free(b);
+	pair_free(p);
 	return error;
 }
 
 int
 match_approve(struct match_ctx *m, int64_t id, char **cause)
 {
-	struct pair	p;
+	struct proposal	p;
 	int		error;
 
 	if (pending(m, id, &p, cause) != 0)
@@ -244,10 +230,9 @@ match_approve(struct match_ctx *m, int64_t id, char **cause)
 		error = state_match_decide(m->db, id, "approved", NULL, m->now,
 		    cause);
 	if (error == 0)
-		error = introduce(m, &p, cause);
+		error = match_confirm_or_introduce(m, id, cause);
 	if (error == 0)
-		log_info("match %lld approved: introductions queued",
-		    (long long)id);
+		log_info("match %lld approved", (long long)id);
 	g_free(p.status);
 	return error;
 }
@@ -255,7 +240,7 @@ match_approve(struct match_ctx *m, int64_t id, char **cause)
 int
 match_reject(struct match_ctx *m, int64_t id, char **cause)
 {
-	struct pair	p;
+	struct proposal	p;
 	int		error;
 
 	if (pending(m, id, &p, cause) != 0)

@@ -18,6 +18,7 @@ struct config;
 struct db;
 struct rules;
 struct replies;
+struct program;
 
 /* What matching needs loaded: the rules (field titles), the templates. */
 struct match_ctx {
@@ -26,6 +27,7 @@ struct match_ctx {
 	struct rules		*rules;
 	struct replies		*replies;
 	const char		*now;	/* ISO time of this run */
+	struct program		*prog;	/* the run context, for the calendar */
 };
 
 /* One proposal or unmatched mentee, as the coordinator reads it. */
@@ -64,6 +66,33 @@ int	match_propose(struct match_ctx *, struct match_report **out,
  * mentee already has a match, or the mentor has no capacity left.
  */
 int	match_approve(struct match_ctx *, int64_t id, char **cause);
+
+/*
+ * After an approval: when [calendar] confirm names who must agree, ask
+ * each of them by mail (the match waits, holding its places); otherwise
+ * introduce the pair at once.
+ */
+int	match_confirm_or_introduce(struct match_ctx *, int64_t id,
+	    char **cause);
+
+/*
+ * Introduce the pair of approved match `id` to each other: the
+ * mentorship starts (its days from [calendar]), and both introductions
+ * are queued, their Message-IDs kept on the match.
+ */
+int	match_introduce(struct match_ctx *, int64_t id, char **cause);
+
+/*
+ * `who` (mentee, mentor, supervisor) answered the request to confirm
+ * match `id`: yes, or no with `reason`.  When every one asked has said
+ * yes, the pair is introduced; a no ends the match ("declined"), the
+ * pair is never proposed again and the coordinator is told.  *outcome
+ * says what happened, for the reply ("waiting", "introduced",
+ * "declined").
+ */
+int	match_confirm_answer(struct match_ctx *, int64_t id, const char *who,
+	    int yes, const char *reason, int64_t message, const char **outcome,
+	    char **cause);
 
 /* Reject proposal `id`: that pair is never proposed again. */
 int	match_reject(struct match_ctx *, int64_t id, char **cause);

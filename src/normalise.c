@@ -370,17 +370,13 @@ norm_date(const char *s)
 }
 
 /* Decimal hours: "2 hours" 2, "about 90 minutes" 1.5, "45 min" 0.75. */
+/* `h` with at most two decimals and none that are zero: "1.5", "2". */
 static char *
-norm_hours(const char *s)
+hours_text(double h)
 {
 	char	*out;
 	size_t	 n;
-	double	 h;
 
-	if (!next_number(&s, &h))
-		return NULL;
-	if (unit_follows(s, "min"))
-		h /= 60;
 	out = g_strdup_printf("%.2f", h);
 	n = strlen(out);
 	while (out[n - 1] == '0')
@@ -388,6 +384,134 @@ norm_hours(const char *s)
 	if (out[n - 1] == '.')
 		out[n - 1] = '\0';
 	return out;
+}
+
+static char *
+norm_hours(const char *s)
+{
+	double	h;
+
+	if (!next_number(&s, &h))
+		return NULL;
+	if (unit_follows(s, "min"))
+		h /= 60;
+	return hours_text(h);
+}
+
+/* "23.40", "$46": the first number, as written in decimals. */
+static char *
+norm_number(const char *s)
+{
+	const char	*p = s;
+	double		 n;
+
+	while (*p != '\0' && !isdigit((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return NULL;
+	n = g_ascii_strtod(p, NULL);
+	return hours_text(n);
+}
+
+/* A clock time "2", "2:30", "2pm", "14:30" at p: minutes, or -1. */
+static int
+clock_at(const char **pp, int *has_meridiem, int *pm)
+{
+	const char	*p = *pp;
+	char		*end;
+	long		 h, m = 0;
+
+	h = strtol(p, &end, 10);
+	if (end == p || h < 0 || h > 23)
+		return -1;
+	p = end;
+	if (*p == ':' && isdigit((unsigned char)p[1])) {
+		m = strtol(p + 1, &end, 10);
+		p = end;
+	}
+	while (*p == ' ')
+		p++;
+	*has_meridiem = (g_ascii_strncasecmp(p, "am", 2) == 0 ||
+	    g_ascii_strncasecmp(p, "pm", 2) == 0 ||
+	    g_ascii_strncasecmp(p, "a.m", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "p.m", 3) == 0);
+	*pm = *has_meridiem && g_ascii_tolower(*p) == 'p';
+	if (*has_meridiem)
+		p += 2;
+	*pp = p;
+	return (int)(h * 60 + m);
+}
+
+/* "2-3pm", "2:00 to 3:30", "10am-noon": the hours between, or -1. */
+static double
+time_range(const char *s)
+{
+	const char	*p = s;
+	int		 a, b, am1, pm1, am2, pm2;
+
+	while (*p != '\0' && !isdigit((unsigned char)*p))
+		p++;
+	if (*p == '\0' || (a = clock_at(&p, &am1, &pm1)) < 0)
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p == '-' || g_str_has_prefix(p, "\xe2\x80\x93"))
+		p += *p == '-' ? 1 : 3;
+	else if (g_ascii_strncasecmp(p, "to ", 3) == 0 ||
+	    g_ascii_strncasecmp(p, "until ", 6) == 0)
+		p += p[0] == 't' || p[0] == 'T' ? 3 : 6;
+	else
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (!isdigit((unsigned char)*p) || (b = clock_at(&p, &am2, &pm2)) < 0)
+		return -1;
+	if (pm2 && b < 12 * 60)
+		b += 12 * 60;
+	if (pm1 && a < 12 * 60)
+		a += 12 * 60;
+	else if (!am1 && pm2 && a + 12 * 60 < b)
+		a += 12 * 60;
+	if (b <= a)
+		b += 12 * 60;
+	return b - a > 0 && b - a <= 12 * 60 ? (b - a) / 60.0 : -1;
+}
+
+/*
+ * How long a meeting took, in hours: "45 min", "1.5 hours", "1 hour 30
+ * minutes", "an hour and a half", "half an hour", "2-3pm".
+ */
+static char *
+norm_duration(const char *s)
+{
+	double	 range = time_range(s), h = 0, n;
+	char	*low;
+	int	 found = 0;
+
+	if (range > 0)
+		return hours_text(range);
+	low = g_ascii_strdown(s, -1);
+	if (strstr(low, "half an hour") != NULL || strstr(low,
+	    "half hour") != NULL)
+		h = 0.5, found = 1;
+	else if (strstr(low, "an hour") != NULL || strstr(low, "one hour"))
+		h = 1, found = 1;
+	if (found && strstr(low, "and a half") != NULL)
+		h += 0.5;
+	g_free(low);
+	if (found)
+		return hours_text(h);
+	if (!next_number(&s, &n))
+		return NULL;
+	if (unit_follows(s, "min"))
+		return hours_text(n / 60);
+	while (*s == ' ')
+		s++;
+	s += strcspn(s, " ");
+	h = n;
+	if (next_number(&s, &n) && unit_follows(s, "min"))
+		h += n / 60;
+	return hours_text(h);
 }
 
 static const struct normaliser normalisers[] = {
@@ -402,6 +526,8 @@ static const struct normaliser normalisers[] = {
 	{ "zip", norm_zip },
 	{ "date", norm_date },
 	{ "hours", norm_hours },
+	{ "duration", norm_duration },
+	{ "number", norm_number },
 };
 
 const struct normaliser *

@@ -23,7 +23,9 @@ static const struct kind_entry *const kind_table[] = {
 	&kind_application_entry,
 	&kind_goals_entry,
 	&kind_meeting_report_entry,
+	&kind_checkin_entry,
 	&kind_evaluation_entry,
+	&kind_confirmation_entry,
 	&kind_command_entry,
 	&kind_other_entry,
 };
@@ -111,8 +113,8 @@ static int
 handle(struct inbound *in, char **cause)
 {
 	struct extract_input	 ein;
-	char			**ids = thread_ids(in->msg);
-	int			 found;
+	char			**ids = thread_ids(in->msg), *own = NULL;
+	int			 found, error;
 
 	found = state_outbox_thread(in->prog->db, ids, &in->thread, cause);
 	g_strfreev(ids);
@@ -121,12 +123,23 @@ handle(struct inbound *in, char **cause)
 	ein = (struct extract_input){ .subject = in->msg->subject,
 	    .text = in->msg->text, .from_addr = in->r->from_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
-	    in->r->from_addr) };
-	if (understand(in, &ein, cause) != 0)
-		return -1;
-	if (in->x->error != NULL)
-		return cause_set(cause, "%s", in->x->error);
-	return kind_find(in->x->kind)->handle(in, cause);
+	    in->r->from_addr), .replied = in->thread.kind };
+	/*
+	 * In the thread of our own mail, what it quotes is ours: only the
+	 * sender's own words are read (a receipt's correction unquotes on
+	 * its own, keeping the lines typed into its quoted form).
+	 */
+	if (found && !thread_is_application(&in->thread))
+		ein.text = own = rules_own_text(in->prog->rules, in->msg->text);
+	in->own_text = ein.text;
+	error = understand(in, &ein, cause);
+	if (error == 0 && in->x->error != NULL)
+		error = cause_set(cause, "%s", in->x->error);
+	if (error == 0)
+		error = kind_find(in->x->kind)->handle(in, cause);
+	in->own_text = NULL;
+	g_free(own);
+	return error;
 }
 
 /* Undo what handling did, and keep the message as failed, with why. */

@@ -21,7 +21,15 @@ struct reply_def {
 	const char	*lists;		/* "list:a,b list2:c" */
 };
 
-#define PROGRAM	"program.name program.address program.coordinator "
+#define PROGRAM	"program.name program.address program.coordinator " \
+	"term.mentee term.mentor "
+
+/* What every mail about a pair may say (calendar_vars). */
+#define PAIR	"me.name other.name other.email role other.role mentee match " \
+	"alumni start end ended goals_by first_meeting_by evaluation_by " \
+	"first_meeting_in_person cadence contacts_expected stipend " \
+	"stipend.currency stipend.amount stipend.max_meetings " \
+	"stipend.min_hours stipend.mileage_rate "
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
@@ -32,9 +40,26 @@ static const struct reply_def reply_defs[] = {
 	    "reasons:text" },
 	{ "not-understood", PROGRAM "applicant.name applicant.email subject",
 	    "" },
-	{ "introduction", PROGRAM "me.name other.name other.role mentee "
-	    "cadence first_meeting_by goals_by",
+	{ "introduction", PROGRAM PAIR,
 	    "other.fields:label,value attachments:name" },
+	{ "confirm-request", PROGRAM "me.name who mentee.name mentor.name "
+	    "supervisor mentee why", "" },
+	{ "confirm-receipt", PROGRAM PAIR "answer outcome", "" },
+	{ "goals-reminder", PROGRAM PAIR "due", "" },
+	{ "first-meeting-reminder", PROGRAM PAIR "due", "" },
+	{ "evaluation-reminder", PROGRAM PAIR "due", "" },
+	{ "contact-nudge", PROGRAM PAIR, "" },
+	{ "checkin", PROGRAM PAIR, "" },
+	{ "mentorship-end", PROGRAM PAIR, "" },
+	{ "thanks", PROGRAM PAIR, "" },
+	{ "goals-receipt", PROGRAM PAIR "late revision", "goals:text" },
+	{ "meeting-receipt", PROGRAM PAIR "meeting.date meeting.mode "
+	    "meeting.hours meeting.place meeting.miles meeting.travel "
+	    "meeting.topics same paid paid.number paid.total reimbursed "
+	    "unpaid owed", "" },
+	{ "checkin-receipt", PROGRAM PAIR "verdict ending", "" },
+	{ "evaluation-receipt", PROGRAM PAIR "satisfaction keep_in_touch "
+	    "mentor_again", "" },
 	{ "proposals", PROGRAM "count one introduced more_proposals "
 	    "more_unmatched",
 	    "proposals:id,mentee,mentor,score,why,runner_up,new "
@@ -46,7 +71,7 @@ struct replies {
 };
 
 static void
-schema_lists(struct tvars *schema, const char *lists)
+schema_lists(struct tvars *schema, const char *lists, const char *value)
 {
 	char		**l, **names, *colon;
 	struct tvars	 *item;
@@ -60,14 +85,14 @@ schema_lists(struct tvars *schema, const char *lists)
 		item = tvars_add_item(schema, l[i]);
 		names = g_strsplit(colon + 1, ",", -1);
 		for (j = 0; names[j] != NULL; j++)
-			tvars_set(item, names[j], "");
+			tvars_set(item, names[j], value);
 		g_strfreev(names);
 	}
 	g_strfreev(l);
 }
 
 static struct tvars *
-schema_new(const struct reply_def *d)
+schema_new(const struct reply_def *d, const char *value)
 {
 	struct tvars	 *schema = tvars_new();
 	char		**names;
@@ -76,10 +101,10 @@ schema_new(const struct reply_def *d)
 	names = g_strsplit(d->names, " ", -1);
 	for (i = 0; names[i] != NULL; i++) {
 		if (*names[i] != '\0')
-			tvars_set(schema, names[i], "");
+			tvars_set(schema, names[i], value);
 	}
 	g_strfreev(names);
-	schema_lists(schema, d->lists);
+	schema_lists(schema, d->lists, value);
 	return schema;
 }
 
@@ -98,7 +123,7 @@ reply_load_one(const struct config *cfg, const struct reply_def *d,
 	g_free(path);
 	if (error != 0)
 		return -1;
-	schema = schema_new(d);
+	schema = schema_new(d, "");
 	error = template_check(*out, schema, cause);
 	tvars_free(schema);
 	return error;
@@ -140,6 +165,8 @@ reply_vars(const struct config *cfg)
 	tvars_set(v, "program.name", cfg->name);
 	tvars_set(v, "program.address", cfg->address);
 	tvars_set(v, "program.coordinator", cfg->coordinators[0]);
+	tvars_set(v, "term.mentee", cfg->mentee_term);
+	tvars_set(v, "term.mentor", cfg->mentor_term);
 	return v;
 }
 
@@ -155,4 +182,22 @@ reply_render(const struct replies *r, const char *name,
 			    cause);
 	}
 	fatal("reply_render: no template \"%s\"", name);
+}
+
+const char *
+reply_name(size_t i)
+{
+	return i < G_N_ELEMENTS(reply_defs) ? reply_defs[i].name : NULL;
+}
+
+struct tvars *
+reply_schema(const char *name, const char *value)
+{
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(reply_defs); i++) {
+		if (strcmp(reply_defs[i].name, name) == 0)
+			return schema_new(&reply_defs[i], value);
+	}
+	return NULL;
 }

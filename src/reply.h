@@ -5,6 +5,8 @@
 #ifndef MENTORMAIL_REPLY_H
 #define MENTORMAIL_REPLY_H
 
+#include <stddef.h>
+
 struct config;
 struct tvars;
 struct replies;
@@ -33,5 +35,15 @@ struct tvars *reply_vars(const struct config *);
 int	reply_render(const struct replies *, const char *name,
 	    const struct tvars *vars, char **subject, char **body,
 	    char **cause);
+
+/* The name of the ith template mentormail writes, NULL past the last. */
+const char *reply_name(size_t i);
+
+/*
+ * Every name template `name` may use, each set to `value` (lists with one
+ * item): its schema when `value` is "".  NULL for no such template.
+ * Caller frees with tvars_free.
+ */
+struct tvars *reply_schema(const char *name, const char *value);
 
 #endif

@@ -15,8 +15,8 @@
 #include "rules-load.h"
 
 static const char *const kind_names[] = {
-	"application", "goals", "meeting_report", "evaluation", "command",
-	"other",
+	"application", "goals", "meeting_report", "evaluation", "checkin",
+	"confirmation", "command", "other",
 };
 
 /* [field NAME] */
@@ -467,6 +467,34 @@ ki_body(struct loader *l, const char *group, const char *key,
 }
 
 static int
+ki_reply_to(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct kind	*k = target;
+	char		**w;
+	size_t		  i, n = 0;
+
+	w = g_strsplit_set(value, ",;", -1);
+	for (i = 0; w[i] != NULL; i++) {
+		g_strstrip(w[i]);
+		if (*w[i] != '\0')
+			w[n++] = w[i];
+		else
+			g_free(w[i]);
+	}
+	w[n] = NULL;
+	if (n == 0) {
+		g_strfreev(w);
+		return keyfile_error(l->kf, group, key, cause,
+		    "[%s] reply_to needs the kinds of our mail, e.g. checkin",
+		    group);
+	}
+	g_strfreev(k->reply_to);
+	k->reply_to = w;
+	return 0;
+}
+
+static int
 ki_fields(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
@@ -547,6 +575,7 @@ static const struct key_rule kind_keys[] = {
 	{ "subject", ki_subject },
 	{ "body", ki_body },
 	{ "fields", ki_fields },
+	{ "reply_to", ki_reply_to },
 	{ "extract", ki_extract },
 };
 
@@ -558,6 +587,7 @@ kind_rule_free(gpointer p)
 	g_free(k->name);
 	re_free(k->subject);
 	re_free(k->body);
+	g_strfreev(k->reply_to);
 	g_array_free(k->extract, TRUE);
 	g_free(k);
 }
@@ -584,7 +614,8 @@ group_kind(struct loader *l, const char *group, char **cause)
 	if (!kind_known(name))
 		return keyfile_error(l->kf, group, NULL, cause,
 		    "[%s]: unknown kind (kinds are application, goals, "
-		    "meeting_report, evaluation, command and other)", group);
+		    "meeting_report, evaluation, checkin, confirmation, command "
+		    "and other)", group);
 	for (i = 0; i < l->rules->kinds->len; i++) {
 		k = l->rules->kinds->pdata[i];
 		if (strcmp(k->name, name) == 0)

@@ -26,8 +26,8 @@
 #include "rules.h"
 
 /* Canonical fields: rules_field_names() is the list, a field id its index. */
-#define FIELD_MAX	32
-typedef uint32_t field_mask;		/* bit n: field id n */
+#define FIELD_MAX	64
+typedef uint64_t field_mask;		/* bit n: field id n */
 
 int	field_id(const char *name);	/* -1 when not canonical */
 const char *field_name(int id);
@@ -118,6 +118,8 @@ struct kind {
 	int		 min_fields;
 	struct re	*subject;
 	struct re	*body;
+	char		**reply_to;	/* only replies to our mail of these
+					   kinds, or NULL: any message */
 	GArray		*extract;	/* int field ids */
 };
 

@@ -165,3 +165,22 @@ rules_required(const struct rules *rules, const char *form, const char *role)
 		add_ids(out, g_hash_table_lookup(f->required_role, role));
 	return out;
 }
+
+char *
+rules_own_text(const struct rules *rules, const char *text)
+{
+	struct msg_text		*t = msg_text_new(&rules->text, text);
+	GString			*out = g_string_new(NULL);
+	const struct line	*l;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++) {
+		l = &t->lines[i];
+		if (l->flags & (LINE_QUOTED | LINE_REPLY | LINE_CUT | LINE_SEP))
+			continue;
+		g_string_append_len(out, l->s, (gssize)l->len);
+		g_string_append_c(out, '\n');
+	}
+	msg_text_free(t);
+	return g_string_free(out, FALSE);
+}

@@ -31,7 +31,10 @@ static const char *const application_names[] = { APPLICATION_FIELDS, NULL };
 
 static const char *const field_names[] = {
 	APPLICATION_FIELDS,
-	"meeting_date", "hours", "location", "command",
+	/* The program calendar's messages (rules/README.md). */
+	"meeting_date", "hours", "location", "miles", "travel", "topics",
+	"verdict", "satisfaction", "keep_in_touch", "mentor_again", "answer",
+	"comments", "command",
 	NULL,
 };
 

@@ -40,6 +40,8 @@ struct extract_input {
 	const char	*text;		/* decoded best text; may be NULL */
 	const char	*from_addr;	/* may be NULL */
 	int		 from_coordinator;
+	/* The kind of our mail it replies to ("checkin"), or NULL. */
+	const char	*replied;
 };
 
 /*
@@ -72,7 +74,8 @@ struct extract_field {
  */
 struct extraction {
 	char		*kind;		/* application, goals, meeting_report,
-					   evaluation, command, other */
+					   evaluation, checkin, confirmation,
+					   command, other */
 	char		*form;		/* the form it was read as, or NULL */
 	GPtrArray	*fields;	/* struct extract_field * */
 	GPtrArray	*missing;	/* char *: required fields not found */
@@ -100,6 +103,21 @@ void	extraction_free(struct extraction *);
  */
 struct extraction *extract_application(const struct rules *,
 	    const char *form, const struct extract_input *);
+
+/*
+ * Read the message as kind `kind` whatever the kinds' conditions say,
+ * with that kind's `extract` fields: the router's choice for a reply in
+ * the thread of one of our mails.  An unknown kind reads as "other".
+ */
+struct extraction *extract_kind(const struct rules *, const char *kind,
+	    const struct extract_input *);
+
+/*
+ * The message's own words: `text` without quoted lines, the quote header,
+ * the signature, the sign-off and disclaimers, as the rules' [text] group
+ * defines them.  Caller frees.
+ */
+char	*rules_own_text(const struct rules *, const char *text);
 
 /* The value of field `name`, or NULL. */
 const char *extraction_get(const struct extraction *, const char *name);

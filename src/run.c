@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "calendar.h"
 #include "config.h"
 #include "db.h"
 #include "intake.h"
@@ -41,7 +42,7 @@ phase_match(struct run *run, char **cause)
 	struct program		*p = run->prog;
 	struct match_report	*report = NULL;
 	struct match_ctx	 m = { p->cfg, p->db, p->rules, p->replies,
-				    p->now_iso };
+				    p->now_iso, p };
 	int			 error;
 
 	error = db_begin(p->db, cause);
@@ -57,6 +58,13 @@ phase_match(struct run *run, char **cause)
 		log_info("%d new match proposals", report->created);
 	match_report_free(report);
 	return error == 0 ? 0 : EX_IOERR;
+}
+
+/* What the program calendar asks of each pair today. */
+static int
+phase_calendar(struct run *run, char **cause)
+{
+	return calendar_run(run->prog, cause);
 }
 
 /* Send what is due; with a dry run, write it to the directory instead. */
@@ -80,6 +88,7 @@ phase_flush(struct run *run, char **cause)
 static const struct phase phases[] = {
 	{ "intake", phase_intake, 0 },
 	{ "match", phase_match, 0 },
+	{ "calendar", phase_calendar, 0 },
 	{ "flush", phase_flush, 1 },
 };
 

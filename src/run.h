@@ -1,7 +1,8 @@
 /*
  * run.h -- one pass of `mentormail run`, as a table of phases over one
  * run context: intake (fetch, record, handle each message), match
- * (propose when the pool changed), then flush (send what is due).
+ * (propose matches), calendar (what each pair is due today: calendar.h),
+ * then flush (send what is due).
  *
  * A phase that fails stops the phases after it, but for those marked to
  * run always (the flush: mail queued by earlier runs goes out even when

@@ -169,7 +169,101 @@ const char *const schema_migrations[] = {
 	"UPDATE outbox SET participant = (SELECT participant FROM message "
 	"  WHERE message.id = outbox.message) WHERE message IS NOT NULL;"
 	"CREATE INDEX outbox_by_participant ON outbox (participant);",
+
+	/*
+	 * 5 -> 6: the program calendar (state-calendar.h).  A match knows
+	 * when its mentorship starts and ends (days in the program's zone)
+	 * and whether a confirmation is awaited; every message tied to a
+	 * match says so.  Time-driven work is a row of `event`, so that
+	 * "exactly once per match and event" is a primary key.  What the pair
+	 * send (goals, meeting reports, check-in answers, evaluations) has a
+	 * table each; `notice` keeps what the coordinator must be told.
+	 */
+	"ALTER TABLE match ADD COLUMN starts_on TEXT;"
+	"ALTER TABLE match ADD COLUMN ends_on TEXT;"
+	"ALTER TABLE match ADD COLUMN ended_on TEXT;"
+	"ALTER TABLE match ADD COLUMN confirm TEXT;"	/* waiting | confirmed */
+	"ALTER TABLE message ADD COLUMN match INTEGER REFERENCES match (id);"
+	"CREATE TABLE confirmation ("
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  who TEXT NOT NULL,"		/* mentee | mentor | supervisor */
+	"  address TEXT NOT NULL,"
+	"  answer TEXT,"		/* yes | no; NULL while awaited */
+	"  reason TEXT,"
+	"  message INTEGER REFERENCES message (id),"
+	"  asked_at TEXT NOT NULL,"
+	"  answered_at TEXT,"
+	"  PRIMARY KEY (match, who)"
+	");"
+	"CREATE TABLE event ("
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  name TEXT NOT NULL,"		/* goals.remind.1, contact.3, end... */
+	"  due_on TEXT NOT NULL,"
+	"  done_at TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL,"	/* sent | skipped | told */
+	"  PRIMARY KEY (match, name)"
+	");"
+	"CREATE TABLE goals ("
+	"  id INTEGER PRIMARY KEY,"
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  revision INTEGER NOT NULL,"
+	"  items TEXT NOT NULL,"	/* one goal a line */
+	"  received_on TEXT NOT NULL,"
+	"  on_time INTEGER NOT NULL"
+	");"
+	"CREATE INDEX goals_by_match ON goals (match, revision);"
+	"CREATE TABLE meeting ("
+	"  id INTEGER PRIMARY KEY,"
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  reported_by INTEGER REFERENCES participant (id),"
+	"  held_on TEXT NOT NULL,"
+	"  mode TEXT,"			/* in-person | virtual */
+	"  hours REAL,"
+	"  place TEXT,"
+	"  miles REAL,"
+	"  travel REAL,"		/* an amount reported */
+	"  topics TEXT,"
+	"  paid REAL NOT NULL DEFAULT 0,"	/* the stipend for it */
+	"  reimbursed REAL NOT NULL DEFAULT 0,"
+	"  received_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX meeting_by_match ON meeting (match, held_on);"
+	"CREATE TABLE checkin ("
+	"  id INTEGER PRIMARY KEY,"
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  participant INTEGER REFERENCES participant (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  verdict TEXT NOT NULL,"	/* fine | not-a-good-fit | withdraw */
+	"  comments TEXT,"
+	"  received_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX checkin_by_match ON checkin (match);"
+	"CREATE TABLE evaluation ("
+	"  id INTEGER PRIMARY KEY,"
+	"  match INTEGER NOT NULL REFERENCES match (id),"
+	"  participant INTEGER NOT NULL REFERENCES participant (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  role TEXT NOT NULL,"
+	"  satisfaction INTEGER,"	/* 1-5 */
+	"  keep_in_touch INTEGER,"	/* 1 yes, 0 no */
+	"  mentor_again INTEGER,"
+	"  comments TEXT,"
+	"  received_at TEXT NOT NULL,"
+	"  UNIQUE (match, participant)"
+	");"
+	"CREATE TABLE notice ("
+	"  id INTEGER PRIMARY KEY,"
+	"  match INTEGER REFERENCES match (id),"
+	"  participant INTEGER REFERENCES participant (id),"
+	"  message INTEGER REFERENCES message (id),"
+	"  what TEXT NOT NULL,"		/* goals-late, not-a-good-fit, ... */
+	"  text TEXT NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  reported_at TEXT"		/* when a digest told it */
+	");",
 	NULL
 };
 
-const int schema_version = 5;
+const int schema_version = 6;

@@ -95,6 +95,13 @@ state_outbox_queue_failed(struct db *db, const struct outbox_record *r,
 	return n < 0 ? -1 : 0;
 }
 
+char *
+state_outbox_message_id(struct db *db, int64_t id, char **cause)
+{
+	return db_query_text(db, cause, NULL, "SELECT message_id FROM outbox "
+	    "WHERE id = ?", "i", id);
+}
+
 static int
 thread_row(struct db_row *row, void *arg)
 {

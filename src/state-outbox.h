@@ -82,6 +82,9 @@ int	state_outbox_queue(struct db *, const struct outbox_record *r,
 int	state_outbox_queue_failed(struct db *, const struct outbox_record *r,
 	    GDateTime *now, const char *error, char **cause);
 
+/* The Message-ID of mail `id`, a new string (caller frees), or NULL. */
+char	*state_outbox_message_id(struct db *, int64_t id, char **cause);
+
 /* Our mail a message replies to: what it was, to whom, about what. */
 struct outbox_thread {
 	int64_t	 outbox;	/* its id, 0 when the message is no reply to us */

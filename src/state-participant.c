@@ -173,6 +173,25 @@ participant_form_email(struct db *db, int64_t id, char **form, char **email,
 	    "FROM participant WHERE id = ?", "i", id);
 }
 
+int
+participant_contact(struct db *db, int64_t id, char **name, char **email,
+    char **cause)
+{
+	struct form_email	fe = { name, email };
+
+	*name = *email = NULL;
+	return db_query(db, cause, form_email_row, &fe, "SELECT (SELECT value "
+	    "FROM participant_field WHERE participant = p.id AND name = "
+	    "'name'), email FROM participant p WHERE id = ?", "i", id);
+}
+
+int64_t
+participant_by_email(struct db *db, const char *email, char **cause)
+{
+	return db_query_int(db, cause, NULL, "SELECT id FROM participant "
+	    "WHERE email = ?", "t", email);
+}
+
 int64_t
 participant_incomplete(struct db *db, const char *email, char **cause)
 {

@@ -50,6 +50,17 @@ GHashTable *participant_fields(struct db *, int64_t id, char **cause);
 int	participant_form_email(struct db *, int64_t id, char **form,
 	    char **email, char **cause);
 
+/*
+ * Participant `id`'s name (the form's, or NULL) and address (the key
+ * every mail goes to), as new strings.  Returns 1, or 0 when there is no
+ * such participant (both NULL).
+ */
+int	participant_contact(struct db *, int64_t id, char **name,
+	    char **email, char **cause);
+
+/* The participant at `email` (any status), or 0. */
+int64_t	participant_by_email(struct db *, const char *email, char **cause);
+
 /* The participant at `email` whose application is incomplete, or 0. */
 int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "db.h"
 #include "match.h"
+#include "program.h"
 #include "mime.h"
 #include "reply.h"
 #include "rules.h"
@@ -55,8 +56,7 @@ struct fixture {
 	char			*dir;
 	struct config		*cfg;
 	struct db		*db;
-	struct rules		*rules;
-	struct replies		*replies;
+	struct program		*prog;
 	struct match_ctx	 m;
 	uint32_t		 uid;	/* of the last message recorded */
 	GPtrArray		*kept;	/* struct kept *, freed after */
@@ -122,16 +122,13 @@ fixture_close(struct fixture *f)
 {
 	char	*path;
 
-	if (f->rules != NULL)
-		rules_free(f->rules);
-	replies_free(f->replies);
+	program_free(f->prog);
 	config_free(f->cfg);
 	db_close(f->db);
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
 	g_remove(path);
 	g_free(path);
-	f->rules = NULL;
-	f->replies = NULL;
+	f->prog = NULL;
 	f->cfg = NULL;
 	f->db = NULL;
 	f->uid = 0;
@@ -158,7 +155,7 @@ teardown(void **state)
 static void
 start_with(struct fixture *f, const char *coordinators, const char *matching)
 {
-	struct rules_options	 opts;
+	GDateTime		*now;
 	char			*cwd, *path, *text, *cause = NULL;
 
 	cwd = g_get_current_dir();
@@ -180,15 +177,15 @@ start_with(struct fixture *f, const char *coordinators, const char *matching)
 	    "%s", coordinators, cwd, cwd, matching);
 	path = g_build_filename(f->dir, "mentormail.conf", NULL);
 	f->cfg = config_from_text(path, text);
-	opts = (struct rules_options){ f->cfg->forms, f->cfg->required };
-	if (rules_load(f->cfg->rules, &opts, &f->rules, &cause) != 0)
-		fail_msg("rules_load: %s", cause);
-	if (replies_load(f->cfg, &f->replies, &cause) != 0)
-		fail_msg("replies_load: %s", cause);
 	g_free(path);
 	if (db_open_copy_in(f->dir, &f->db, &cause) != 0)
 		fail_msg("db_open_copy: %s", cause);
-	f->m = (struct match_ctx){ f->cfg, f->db, f->rules, f->replies, NOW };
+	now = clock_now();
+	if (program_open(f->cfg, f->db, now, &f->prog, &cause) != 0)
+		fail_msg("program_open: %s", cause);
+	g_date_time_unref(now);
+	f->m = (struct match_ctx){ f->cfg, f->db, f->prog->rules,
+	    f->prog->replies, NOW, f->prog };
 	g_free(text);
 	g_free(cwd);
 }

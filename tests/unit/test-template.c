@@ -24,6 +24,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "reply.h"
 #include "template.h"
 
 #define TEMPLATES_DEFAULT	"templates"
@@ -1184,77 +1185,15 @@ templates_dir(void)
 	return dir != NULL && *dir != '\0' ? dir : TEMPLATES_DEFAULT;
 }
 
-static const char *const program_names[] = {
-	"program.name", "program.address", "program.coordinator", NULL
-};
-
-/* templates/receipt.txt: the parse receipt. */
-static struct tvars *
-schema_receipt(const char *value)
-{
-	static const char *const names[] = {
-		"form.title", "applicant.name", "applicant.email", "role",
-		"resubmission", "complete", "text_cut", NULL
-	};
-	static const char *const field[] = { "name", "label", "value", NULL };
-	static const char *const missing[] = { "name", "label", "hint", NULL };
-	static const char *const cut[] = { "label", "chars", NULL };
-	struct tvars	*s;
-
-	s = tvars_new();
-	set_all(s, program_names, value);
-	set_all(s, names, value);
-	set_all(tvars_add_item(s, "fields"), field, value);
-	set_all(tvars_add_item(s, "missing"), missing, value);
-	tvars_set(tvars_add_item(s, "unclear"), "text", value);
-	set_all(tvars_add_item(s, "cut"), cut, value);
-	return s;
-}
-
-/* templates/ineligible.txt. */
-static struct tvars *
-schema_ineligible(const char *value)
-{
-	struct tvars	*s;
-
-	s = tvars_new();
-	set_all(s, program_names, value);
-	tvars_set(s, "applicant.name", value);
-	tvars_set(s, "role", value);
-	tvars_set(tvars_add_item(s, "reasons"), "text", value);
-	return s;
-}
-
-/* templates/not-understood.txt. */
-static struct tvars *
-schema_not_understood(const char *value)
-{
-	struct tvars	*s;
-
-	s = tvars_new();
-	set_all(s, program_names, value);
-	tvars_set(s, "applicant.name", value);
-	tvars_set(s, "subject", value);
-	return s;
-}
-
-static const struct shipped {
-	const char	*file;
-	/* Every name set to `value`; a schema when it is "". */
-	struct tvars	*(*schema)(const char *value);
-} shipped[] = {
-	{ "receipt.txt", schema_receipt },
-	{ "ineligible.txt", schema_ineligible },
-	{ "not-understood.txt", schema_not_understood },
-};
-
 static struct template *
-load_shipped(const char *file)
+load_shipped(const char *name)
 {
 	struct template	*t;
-	char		*path, *cause = NULL;
+	char		*file, *path, *cause = NULL;
 
+	file = g_strconcat(name, ".txt", NULL);
 	path = g_build_filename(templates_dir(), file, NULL);
+	g_free(file);
 	if (template_load(path, &t, &cause) != 0)
 		fail_msg("%s", cause);
 	g_free(path);
@@ -1269,9 +1208,9 @@ test_shipped_templates_load_and_check(void **state)
 	char		*cause = NULL;
 	size_t		 i;
 
-	for (i = 0; i < G_N_ELEMENTS(shipped); i++) {
-		t = load_shipped(shipped[i].file);
-		schema = shipped[i].schema("");
+	for (i = 0; reply_name(i) != NULL; i++) {
+		t = load_shipped(reply_name(i));
+		schema = reply_schema(reply_name(i), "");
 		if (template_check(t, schema, &cause) != 0)
 			fail_msg("%s", cause);
 		tvars_free(schema);
@@ -1288,9 +1227,9 @@ test_shipped_templates_render_their_schema(void **state)
 	size_t		 i;
 
 	/* Every name present: nothing is left unexpanded or doubled. */
-	for (i = 0; i < G_N_ELEMENTS(shipped); i++) {
-		t = load_shipped(shipped[i].file);
-		schema = shipped[i].schema("x");
+	for (i = 0; reply_name(i) != NULL; i++) {
+		t = load_shipped(reply_name(i));
+		schema = reply_schema(reply_name(i), "x");
 		assert_int_equal(template_render(t, schema, &s, &b, &cause),
 		    0);
 		assert_true(*s != '\0');
@@ -1347,7 +1286,7 @@ test_receipt_for_an_incomplete_application(void **state)
 	struct tvars	*v;
 	char		*s, *b, *cause = NULL;
 
-	t = load_shipped("receipt.txt");
+	t = load_shipped("receipt");
 	v = receipt_vars();
 	assert_int_equal(template_render(t, v, &s, &b, &cause), 0);
 	assert_string_equal(s, "Your application to Wyoming Library "
@@ -1375,7 +1314,7 @@ test_receipt_for_a_complete_resubmission(void **state)
 	char		*s, *b, *cause = NULL;
 
 	/* Complete: nothing missing, no list of missing fields at all. */
-	t = load_shipped("receipt.txt");
+	t = load_shipped("receipt");
 	v = tvars_new();
 	tvars_set(v, "program.name", "CLA Mentoring Program");
 	tvars_set(v, "program.coordinator", "coordinator@example.org");

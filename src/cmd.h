@@ -9,6 +9,7 @@ struct config;
 
 struct cmd_ctx {
 	const char	*config_path;	/* -c FILE, or the default */
+	const char	*now;		/* --now TIME, or NULL: the real clock */
 };
 
 struct cmd_entry {
@@ -28,8 +29,10 @@ extern const struct cmd_entry cmd_test_rules_entry;
 extern const struct cmd_entry cmd_reprocess_entry;
 
 /*
- * Load the configuration named in `ctx`, reporting a problem on stderr.
- * Returns 0, or EX_CONFIG.  Caller frees *out with config_free.
+ * Load the configuration named in `ctx`, reporting a problem on stderr,
+ * and set the clock to --now if given (a time without a zone is in the
+ * program's zone).  Returns 0, EX_CONFIG, or EX_USAGE for a --now that is
+ * no time.  Caller frees *out with config_free.
  */
 int	cmd_load_config(struct cmd_ctx *ctx, struct config **out);
 

@@ -29,7 +29,8 @@ usage(void)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: mentormail [-v] [-c FILE] COMMAND [ARGS]\n"
+	fprintf(stderr, "usage: mentormail [-v] [-c FILE] [--now TIME] COMMAND "
+	    "[ARGS]\n"
 	    "commands:\n");
 	for (i = 0; i < G_N_ELEMENTS(cmd_table); i++)
 		fprintf(stderr, "  %s %s\n      %s\n", cmd_table[i]->name,
@@ -58,9 +59,16 @@ main(int argc, char **argv)
 
 	/* A server hanging up mid-write must be an error, not a death. */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "+c:v")) != -1) {
+	static const struct option longopts[] = {
+		{ "now", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "+c:v", longopts, NULL)) != -1) {
 		if (ch == 'c')
 			ctx.config_path = optarg;
+		else if (ch == 'n')
+			ctx.now = optarg;
 		else if (ch == 'v')
 			log_set_level(log_get_level() + 1);
 		else

@@ -37,6 +37,7 @@ struct family {
 	const char	*reminder;	/* the template */
 	int		 to;		/* TO_* */
 	const char	*late;		/* the notice, in words */
+	const char	*label;		/* what is due, for the report */
 };
 
 /* Whether `d` at [calendar] send_from has come. */
@@ -151,16 +152,18 @@ mentor_evaluated(struct look *l)
 
 static const struct family families[] = {
 	{ "goals", goals_due, goals_met, "goals-reminder", TO_MENTEE,
-	    "the goals have not come in" },
+	    "the goals have not come in", "the goals" },
 	{ "first_meeting", first_meeting_due, first_meeting_met,
 	    "first-meeting-reminder", TO_BOTH,
-	    "no first meeting has been reported" },
+	    "no first meeting has been reported", "the first meeting" },
 	{ "evaluation.mentee", evaluation_due, mentee_evaluated,
 	    "evaluation-reminder", TO_MENTEE,
-	    "the mentee's evaluation has not come in" },
+	    "the mentee's evaluation has not come in",
+	    "the mentee's evaluation" },
 	{ "evaluation.mentor", evaluation_due, mentor_evaluated,
 	    "evaluation-reminder", TO_MENTOR,
-	    "the mentor's evaluation has not come in" },
+	    "the mentor's evaluation has not come in",
+	    "the mentor's evaluation" },
 };
 
 /* A point of a family: a reminder, or the day the coordinator is told. */
@@ -515,4 +518,50 @@ calendar_run(struct program *prog, char **cause)
 	if (error != 0)
 		db_rollback(prog->db);
 	return error;
+}
+
+/* The next check-in not yet come, if it is before `best`. */
+static void
+next_checkin(struct look *l, GDate *best, const char **what)
+{
+	GDate	day;
+	guint	i;
+
+	for (i = 0; l->c->checkins != NULL && i < l->c->checkins->len; i++) {
+		day = l->start;
+		date_add(&day, &g_array_index(l->c->checkins, struct span, i));
+		if (!reached(l, &day) && g_date_compare(&day, &l->end) < 0 &&
+		    g_date_compare(&day, best) < 0) {
+			*best = day;
+			*what = "a check-in";
+			return;
+		}
+	}
+}
+
+int
+calendar_next_due(struct program *prog, struct pair *p, GDate *day,
+    const char **what)
+{
+	struct look	 l = { .prog = prog, .c = &prog->cfg->calendar, .p = p };
+	GDate		 due;
+	size_t		 i;
+
+	*what = NULL;
+	if (pair_days(p, &l.start, &l.end, &l.ended, &l.has_ended) != 0)
+		return 0;
+	l.running = strcmp(p->status, "approved") == 0;
+	*day = l.running ? l.end : l.ended;
+	if (l.running)
+		*what = "the end";
+	for (i = 0; i < G_N_ELEMENTS(families); i++) {
+		if (families[i].due(&l, &due) && !families[i].met(&l) &&
+		    (*what == NULL || g_date_compare(&due, day) < 0)) {
+			*day = due;
+			*what = families[i].label;
+		}
+	}
+	if (l.running)
+		next_checkin(&l, day, what);
+	return *what != NULL;
 }

@@ -71,4 +71,13 @@ int	calendar_mail(struct program *, const struct pair *, const char *name,
 int	calendar_start(struct program *, int64_t id, char **starts,
 	    char **ends, char **cause);
 
+/*
+ * What pair `p` is next due to do, for the report: the earliest of what
+ * is still missing (*what names it: "the goals"), the next check-in, or
+ * the end.  Returns 1, or 0 when
+ * nothing is due any more.
+ */
+int	calendar_next_due(struct program *, struct pair *p, GDate *day,
+	    const char **what);
+
 #endif

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "state-match.h"
 #include "state-participant.h"
+#include "state-report.h"
 
 /* What can be exported: a name and the function that writes it. */
 static const struct {
@@ -23,7 +24,21 @@ static const struct {
 } exports[] = {
 	{ "participants", participant_export_csv },
 	{ "matches", state_match_export_csv },
+	{ "goals", NULL },
+	{ "meetings", NULL },
+	{ "stipends", NULL },
+	{ "evaluations", NULL },
 };
+
+/* The calendar's exports are state-report.c's table. */
+static int
+export_write(size_t i, struct db *db, char **cause)
+{
+	if (exports[i].write != NULL)
+		return exports[i].write(db, stdout, cause);
+	return state_export_csv(db, exports[i].name, stdout, cause) == 0 ?
+	    0 : -1;
+}
 
 static int
 export_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -43,7 +58,7 @@ export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_load_config(ctx, &cfg)) != 0)
 		return error;
 	error = db_open(cfg->database, &db, &cause) == 0 ? 0 : EX_IOERR;
-	if (error == 0 && exports[i].write(db, stdout, &cause) != 0)
+	if (error == 0 && export_write(i, db, &cause) != 0)
 		error = EX_IOERR;
 	if (error == 0 && fflush(stdout) != 0)
 		error = EX_IOERR;
@@ -58,7 +73,8 @@ export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "participants | matches",
+	.usage = "participants | matches | goals | meetings | stipends | "
+	    "evaluations",
 	.help = "write the program's data as CSV on stdout",
 	.exec = export_exec,
 };

@@ -27,6 +27,7 @@ extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_match_entry;
 extern const struct cmd_entry cmd_test_rules_entry;
 extern const struct cmd_entry cmd_reprocess_entry;
+extern const struct cmd_entry cmd_report_entry;
 
 /*
  * Load the configuration named in `ctx`, reporting a problem on stderr,

@@ -312,9 +312,9 @@ part_new(const char *type, const char *subtype, const void *data, size_t len)
  * view and needs no 8BITMIME.
  */
 static GMimePart *
-text_part(const char *text, size_t len)
+text_part_of(const char *subtype, const char *text, size_t len)
 {
-	GMimePart		*part = part_new("text", "plain", text, len);
+	GMimePart		*part = part_new("text", subtype, text, len);
 	GMimeContentEncoding	 best;
 
 	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
@@ -327,6 +327,35 @@ text_part(const char *text, size_t len)
 	    best == GMIME_CONTENT_ENCODING_7BIT ? GMIME_CONTENT_ENCODING_7BIT :
 	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	return part;
+}
+
+static GMimePart *
+text_part(const char *text, size_t len)
+{
+	return text_part_of("plain", text, len);
+}
+
+/* The text, or multipart/alternative of the text and its HTML. */
+static GMimeObject *
+body_part(const struct compose *c)
+{
+	GMimeMultipart	*alt;
+	GMimePart	*part;
+	char		*text = body_text(c->body);
+
+	part = text_part(text, strlen(text));
+	g_free(text);
+	if (c->html == NULL)
+		return GMIME_OBJECT(part);
+	alt = g_mime_multipart_new_with_subtype("alternative");
+	g_mime_multipart_add(alt, GMIME_OBJECT(part));
+	g_object_unref(part);
+	text = body_text(c->html);
+	part = text_part_of("html", text, strlen(text));
+	g_free(text);
+	g_mime_multipart_add(alt, GMIME_OBJECT(part));
+	g_object_unref(part);
+	return GMIME_OBJECT(alt);
 }
 
 static const struct attachment_type *
@@ -414,17 +443,15 @@ static GMimeObject *
 content_new(const struct compose *c, char **cause)
 {
 	GMimeMultipart	*mixed;
+	GMimeObject	*body = body_part(c);
 	GMimePart	*part;
-	char		*text = body_text(c->body);
 	size_t		 i;
 
-	part = text_part(text, strlen(text));
-	g_free(text);
 	if (c->attachments == NULL || c->attachments[0] == NULL)
-		return GMIME_OBJECT(part);
+		return body;
 	mixed = g_mime_multipart_new_with_subtype("mixed");
-	g_mime_multipart_add(mixed, GMIME_OBJECT(part));
-	g_object_unref(part);
+	g_mime_multipart_add(mixed, body);
+	g_object_unref(body);
 	for (i = 0; c->attachments[i] != NULL; i++) {
 		part = attachment_part(c->attachments[i], cause);
 		if (part == NULL) {

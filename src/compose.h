@@ -52,6 +52,8 @@ struct compose {
 	const char	*to_addr;
 	const char	*subject;	/* may be NULL */
 	const char	*body;		/* LF or CRLF line ends; may be NULL */
+	const char	*html;		/* the same as HTML, sent beside it as
+					   multipart/alternative; may be NULL */
 	const char	*in_reply_to;	/* a message-id, with or without <>;
 					   may be NULL */
 	const char	*references;	/* message-ids separated by spaces,

@@ -143,6 +143,12 @@ static const struct option options[] = {
 	{ "calendar", "intake_closes", OPTION_MONTHDAY, 0, NULL,
 	    C(calendar.intake_closes) },
 
+	{ "digest", "time", OPTION_TIME, 0, "07:30", C(digest.time) },
+	{ "digest", "quiet", OPTION_WORD, 0, "send",
+	    W(digest.quiet, "send|skip") },
+	{ "digest", "alarm_hours", OPTION_COUNT, 0, "6",
+	    C(digest.alarm_hours) },
+
 	{ "stipend", "amount", OPTION_AMOUNT, 0, "0", C(stipend.amount) },
 	{ "stipend", "max_meetings", OPTION_COUNT0, 0, "0",
 	    C(stipend.max_meetings) },
@@ -785,6 +791,7 @@ config_free(struct config *c)
 	g_free(c->calendar.intake_opens);
 	g_free(c->calendar.intake_closes);
 	g_free(c->stipend.currency);
+	g_free(c->digest.quiet);
 	server_free(&c->smtp);
 	g_free(c);
 }

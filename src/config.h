@@ -82,6 +82,14 @@ struct stipend_config {
 	char		*currency;	/* "$" */
 };
 
+/* [digest]: the coordinators' daily mail, and the alarm when runs fail. */
+struct digest_config {
+	int		 time;		/* minutes after local midnight */
+	char		*quiet;		/* "send", or "skip": none on a day
+					   with no news */
+	int		 alarm_hours;	/* runs failing this long: an alert */
+};
+
 struct config {
 	char		*path;		/* the file read, as given */
 	char		*dir;		/* its directory, for relative paths */
@@ -117,6 +125,7 @@ struct config {
 
 	struct calendar_config calendar;
 	struct stipend_config stipend;
+	struct digest_config digest;
 };
 
 /*

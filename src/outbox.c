@@ -63,7 +63,7 @@ outbox_queue(struct db *db, const struct config *cfg, const struct outmail *m,
 	struct compose		 c = {
 		.from_name = cfg->name, .from_addr = cfg->address,
 		.to_name = m->to_name, .to_addr = m->to_addr,
-		.subject = m->subject, .body = m->body,
+		.subject = m->subject, .body = m->body, .html = m->html,
 		.in_reply_to = m->in_reply_to, .references = m->references,
 		.auto_submitted = m->auto_submitted,
 		.attachments = m->attachments,

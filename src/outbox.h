@@ -45,6 +45,7 @@ struct outmail {
 	const char	*to_name;	/* may be NULL */
 	const char	*subject;
 	const char	*body;
+	const char	*html;		/* an HTML alternative; may be NULL */
 	const char	*in_reply_to;	/* message-id answered; may be NULL */
 	const char	*references;	/* its thread, space separated; may
 					   be NULL */

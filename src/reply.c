@@ -24,6 +24,14 @@ struct reply_def {
 #define PROGRAM	"program.name program.address program.coordinator " \
 	"term.mentee term.mentor "
 
+/* The digest's names and lists (digest.c). */
+#define DIGEST	"day period.from quiet proposals.count pool.mentees_waiting " \
+	"pool.mentors_room pairs stipends.owed health.last_ok " \
+	"health.failing health.stalled token"
+#define DIGEST_LISTS	"proposals:text decisions:text overdue:text " \
+	"reminders:text arrived:text failed:text wanted:text " \
+	"bars:label,value,total,pct"
+
 /* What every mail about a pair may say (calendar_vars). */
 #define PAIR	"me.name other.name other.email role other.role mentee match " \
 	"alumni start end ended goals_by first_meeting_by evaluation_by " \
@@ -60,6 +68,10 @@ static const struct reply_def reply_defs[] = {
 	{ "checkin-receipt", PROGRAM PAIR "verdict ending", "" },
 	{ "evaluation-receipt", PROGRAM PAIR "satisfaction keep_in_touch "
 	    "mentor_again", "" },
+	{ "digest", PROGRAM DIGEST, DIGEST_LISTS },
+	{ "digest-html", PROGRAM DIGEST, DIGEST_LISTS },
+	{ "alarm", PROGRAM "since", "" },
+	{ "recovered", PROGRAM "since", "" },
 	{ "proposals", PROGRAM "count one introduced more_proposals "
 	    "more_unmatched",
 	    "proposals:id,mentee,mentor,score,why,runner_up,new "
@@ -123,6 +135,9 @@ reply_load_one(const struct config *cfg, const struct reply_def *d,
 	g_free(path);
 	if (error != 0)
 		return -1;
+	/* A template whose name ends in -html writes an HTML body. */
+	if (g_str_has_suffix(d->name, "-html"))
+		template_set_html(*out);
 	schema = schema_new(d, "");
 	error = template_check(*out, schema, cause);
 	tvars_free(schema);

@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "config.h"
 #include "db.h"
+#include "digest.h"
 #include "intake.h"
 #include "log.h"
 #include "match.h"
@@ -67,6 +68,19 @@ phase_calendar(struct run *run, char **cause)
 	return calendar_run(run->prog, cause);
 }
 
+static int
+phase_digest(struct run *run, char **cause)
+{
+	return digest_run(run->prog, cause);
+}
+
+/* Runs on after a failure: that is when the alarm matters. */
+static int
+phase_health(struct run *run, char **cause)
+{
+	return digest_health(run->prog, run->failed, cause);
+}
+
 /* Send what is due; with a dry run, write it to the directory instead. */
 static int
 phase_flush(struct run *run, char **cause)
@@ -89,6 +103,8 @@ static const struct phase phases[] = {
 	{ "intake", phase_intake, 0 },
 	{ "match", phase_match, 0 },
 	{ "calendar", phase_calendar, 0 },
+	{ "digest", phase_digest, 0 },
+	{ "health", phase_health, 1 },
 	{ "flush", phase_flush, 1 },
 };
 
@@ -106,6 +122,7 @@ run_pass(struct run *run, char **cause)
 		log_debug("phase %s", phases[i].name);
 		if ((e = phases[i].run(run, &why)) == 0)
 			continue;
+		run->failed = 1;
 		if (error == 0) {
 			error = e;
 			*cause = why;

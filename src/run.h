@@ -2,7 +2,8 @@
  * run.h -- one pass of `mentormail run`, as a table of phases over one
  * run context: intake (fetch, record, handle each message), match
  * (propose matches), calendar (what each pair is due today: calendar.h),
- * then flush (send what is due).
+ * digest (the coordinators' daily mail: digest.h), health (the alarm when
+ * runs keep failing), then flush (send what is due).
  *
  * A phase that fails stops the phases after it, but for those marked to
  * run always (the flush: mail queued by earlier runs goes out even when
@@ -21,6 +22,7 @@ struct run {
 	struct program		*prog;
 	const char		*dry_run_dir;	/* NULL: send for real */
 	struct run_counts	*counts;
+	int			 failed;	/* a phase before failed */
 };
 
 /*

@@ -263,7 +263,18 @@ const char *const schema_migrations[] = {
 	"  created_at TEXT NOT NULL,"
 	"  reported_at TEXT"		/* when a digest told it */
 	");",
+
+	/*
+	 * 6 -> 7: the coordinators' daily digest, one row a day (the day in
+	 * the program's zone), saying what period it covered.
+	 */
+	"CREATE TABLE digest ("
+	"  day TEXT PRIMARY KEY,"
+	"  covers_from TEXT,"		/* NULL: the first digest */
+	"  covers_to TEXT NOT NULL,"
+	"  outbox INTEGER REFERENCES outbox (id)"	/* NULL: a quiet day */
+	");",
 	NULL
 };
 
-const int schema_version = 6;
+const int schema_version = 7;

@@ -564,6 +564,7 @@ struct template {
 	char		*name;
 	GPtrArray	*subject;	/* struct node * */
 	GPtrArray	*body;
+	int		 html;		/* values are escaped in the body */
 };
 
 static void
@@ -1082,6 +1083,7 @@ struct render {
 	const struct tvars	*scope[TEMPLATE_MAX_DEPTH + 1];
 	int			 depth;
 	int			 body;		/* indent values */
+	int			 html;		/* escape values */
 	size_t			 column;	/* characters on this line */
 	unsigned long		 steps;
 	int			 full;		/* at TEMPLATE_MAX_OUTPUT */
@@ -1155,13 +1157,39 @@ render_text(struct render *r, const struct node *n)
 	return 0;
 }
 
+/* A value in an HTML body: escaped, its line breaks as <br>. */
+static void
+emit_html(struct render *r, const char *v)
+{
+	const char	*p, *e;
+
+	for (p = v; *p != '\0' && !r->full; p++) {
+		switch (*p) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		case '\r': e = ""; break;
+		case '\n': e = "<br>\n"; break;
+		default: e = NULL; break;
+		}
+		if (e != NULL)
+			emit(r, e, strlen(e));
+		else
+			emit(r, p, 1);
+	}
+}
+
 static int
 render_value(struct render *r, const struct node *n)
 {
 	const struct tvar	*e;
 
 	e = lookup(r->scope, r->depth, n->name);
-	if (e != NULL && e->value != NULL)
+	if (e != NULL && e->value != NULL && r->html)
+		emit_html(r, e->value);
+	else if (e != NULL && e->value != NULL)
 		emit_value(r, e->value);
 	return 0;
 }
@@ -1272,7 +1300,7 @@ static int
 render_part(const struct template *t, const GPtrArray *nodes,
     const struct tvars *vars, int body, char **out, char **cause)
 {
-	struct render	r = { .body = body };
+	struct render	r = { .body = body, .html = body && t->html };
 
 	r.out = g_string_new(NULL);
 	r.scope[0] = vars;
@@ -1287,6 +1315,12 @@ render_part(const struct template *t, const GPtrArray *nodes,
 	}
 	*out = utf8_valid(g_string_free(r.out, FALSE));
 	return 0;
+}
+
+void
+template_set_html(struct template *t)
+{
+	t->html = 1;
 }
 
 int

@@ -147,4 +147,11 @@ int	template_check(const struct template *t, const struct tvars *schema,
 int	template_render(const struct template *t, const struct tvars *vars,
 	    char **subject, char **body, char **cause);
 
+/*
+ * The body of `t` is HTML: every value it shows is escaped (& < > " ')
+ * and its line breaks become <br>, so that nothing taken from a message
+ * can become markup.  The subject stays text.
+ */
+void	template_set_html(struct template *t);
+
 #endif

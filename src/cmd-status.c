@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "state-calendar.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "state-participant.h"
@@ -40,7 +41,8 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if (state_status(db, cfg->mailbox, status_print, NULL,
 		    &cause) != 0 || state_outbox_status(db, status_print,
 		    NULL, &cause) != 0 || state_participant_status(db,
-		    status_print, NULL, &cause) != 0)
+		    status_print, NULL, &cause) != 0 ||
+		    state_calendar_status(db, status_print, NULL, &cause) != 0)
 			error = EX_IOERR;
 		db_close(db);
 	}

@@ -6,10 +6,14 @@
 #   make bench      benchmarks (bench/)
 #   make install    PREFIX=/usr/local DESTDIR=
 
+VERSION	= 0.9
+
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SHAREDIR ?= $(PREFIX)/share/mentormail
 SYSCONFDIR ?= /etc/mentormail
+MANDIR	?= $(PREFIX)/share/man
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 BUILD	?= build
 
 CC	?= cc
@@ -28,8 +32,13 @@ CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 LDFLAGS	+= -fsanitize=address,undefined
 endif
+# The paths and the version compiled in.  $(BUILD)/paths holds them and
+# is rewritten only when they change, so that `make install PREFIX=...`
+# rebuilds what was built for another prefix, and nothing otherwise.
+PATH_FLAGS = -DSHAREDIR='"$(SHAREDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+	     -DMENTORMAIL_VERSION='"$(VERSION)"'
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-	     -DSHAREDIR='"$(SHAREDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"'
+	     $(PATH_FLAGS)
 
 SRCS	:= $(sort $(wildcard src/*.c))
 OBJS	:= $(SRCS:src/%.c=$(BUILD)/%.o)
@@ -37,14 +46,18 @@ LIBOBJS	:= $(filter-out $(BUILD)/mentormail.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNITS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit e2e demo bench install uninstall clean valgrind
+.PHONY: all deps check unit e2e demo bench install uninstall clean valgrind \
+	FORCE
 
 all: $(BUILD)/mentormail
 
 $(BUILD)/mentormail: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+$(BUILD)/paths: FORCE | $(BUILD)
+	@echo "$(PATH_FLAGS)" | cmp -s - $@ || echo "$(PATH_FLAGS)" >$@
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/testlib.o: tests/unit/testlib.c $(wildcard src/*.h) \
@@ -52,7 +65,7 @@ $(BUILD)/tests/testlib.o: tests/unit/testlib.c $(wildcard src/*.h) \
 	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/testlib.o $(LIBOBJS) \
-    $(wildcard tests/unit/*.h) | $(BUILD)/tests
+    $(wildcard tests/unit/*.h) $(BUILD)/paths | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/tests/testlib.o $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
 

@@ -38,7 +38,8 @@ run_parse(int argc, char **argv, struct run_args *args)
 	int	ch;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":v", longopts, NULL)) != -1) {
 		if (ch == 'n')
 			args->now = optarg;
 		else if (ch == 'd') {
@@ -47,8 +48,10 @@ run_parse(int argc, char **argv, struct run_args *args)
 		}
 		else if (ch == 'v')
 			log_set_level(log_get_level() + 1);
-		else
+		else {
+			cmd_bad_option("mentormail run", ch, argv);
 			return -1;
+		}
 	}
 	return optind == argc ? 0 : -1;
 }

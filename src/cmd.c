@@ -1,7 +1,9 @@
 /*
  * cmd.c -- what the subcommands share.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include <glib.h>
@@ -13,9 +15,24 @@
 int
 cmd_usage(const struct cmd_entry *entry)
 {
-	fprintf(stderr, "usage: mentormail [-c FILE] %s %s\n", entry->name,
-	    entry->usage);
+	fprintf(stderr, "usage: mentormail [-c FILE] %s%s%s\n", entry->name,
+	    *entry->usage != '\0' ? " " : "", entry->usage);
 	return EX_USAGE;
+}
+
+void
+cmd_bad_option(const char *who, int ch, char **argv)
+{
+	const char	*arg = argv[optind - 1];
+
+	/* A short option in a cluster ("-vx") is named alone. */
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		fprintf(stderr, ch == ':' ? "%s: -%c needs a value\n" :
+		    "%s: unknown option -%c\n", who, optopt);
+	else if (ch == ':')
+		fprintf(stderr, "%s: %s needs a value\n", who, arg);
+	else
+		fprintf(stderr, "%s: unknown option %s\n", who, arg);
 }
 
 int

@@ -40,4 +40,11 @@ int	cmd_load_config(struct cmd_ctx *ctx, struct config **out);
 /* Print "usage: mentormail [-c FILE] NAME USAGE" and return EX_USAGE. */
 int	cmd_usage(const struct cmd_entry *);
 
+/*
+ * After getopt_long returned `ch` (':' or '?', with opterr = 0 and an
+ * optstring starting with ':'), say on stderr what was wrong with the
+ * option, as "WHO: unknown option --x" or "WHO: --now needs a value".
+ */
+void	cmd_bad_option(const char *who, int ch, char **argv);
+
 #endif

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +19,14 @@
 #include "config.h"
 #include "keyfile.h"
 #include "log.h"
+#include "rules.h"
 
 enum option_type {
 	OPTION_STRING,		/* any single-line text */
 	OPTION_ADDRESS,		/* one addr-spec */
 	OPTION_ADDRESSES,	/* addr-specs separated by ';' or ',' */
 	OPTION_LIST,		/* words separated by ';' or ',' */
+	OPTION_FIELDS,		/* application field names, as a list */
 	OPTION_PATH,		/* file or directory, made absolute */
 	OPTION_PORT,
 	OPTION_SECURITY,
@@ -50,7 +53,7 @@ struct option {
 	int		 required;
 	const char	*fallback;	/* default text, or NULL */
 	size_t		 offset;	/* where the value goes in struct config */
-	const char	*choices;	/* OPTION_WORD: "a|b|c" */
+	const char	*choices;	/* OPTION_WORD, OPTION_LIST: "a|b|c" */
 };
 
 /* Where a key's value goes; W() also names the words it may take. */
@@ -74,7 +77,7 @@ static const struct option options[] = {
 	    C(mentee_term) },
 	{ "program", "mentor_term", OPTION_STRING, 0, "mentor",
 	    C(mentor_term) },
-	{ "program", "required", OPTION_LIST, 0, NULL, C(required) },
+	{ "program", "required", OPTION_FIELDS, 0, NULL, C(required) },
 
 	{ "imap", "host", OPTION_HOST, 1, NULL, C(imap.host) },
 	{ "imap", "port", OPTION_PORT, 0, NULL, C(imap.port) },
@@ -104,7 +107,7 @@ static const struct option options[] = {
 	    C(matching.weights.preference) },
 	{ "matching", "weight.meeting_mode", OPTION_WEIGHT, 0, "5",
 	    C(matching.weights.meeting_mode) },
-	{ "matching", "show", OPTION_LIST, 0, "name; email; library; position; "
+	{ "matching", "show", OPTION_FIELDS, 0, "name; email; library; position; "
 	    "library_type; city; state; region; years_experience; goals; "
 	    "strengths; meeting_mode", C(matching.show) },
 	{ "matching", "attachments", OPTION_LIST, 0, "discussion-topics.txt; "
@@ -132,7 +135,8 @@ static const struct option options[] = {
 	    "after", C(calendar.reminders) },
 	{ "calendar", "coordinator_after", OPTION_SPAN, 0, "14 days",
 	    C(calendar.coordinator_after) },
-	{ "calendar", "confirm", OPTION_LIST, 0, NULL, C(calendar.confirm) },
+	{ "calendar", "confirm", OPTION_LIST, 0, NULL,
+	    W(calendar.confirm, "mentor|mentee|supervisor") },
 	{ "calendar", "confirm_within", OPTION_SPAN, 0, "14 days",
 	    C(calendar.confirm_within) },
 	{ "calendar", "send_from", OPTION_TIME, 0, "08:00",
@@ -195,6 +199,68 @@ group_is_free(const char *group)
 	return g_strv_contains(free_groups, group);
 }
 
+/* "group\nkey": where config_line finds a key. */
+static char *
+line_key(const char *group, const char *key)
+{
+	return g_strconcat(group, "\n", key, NULL);
+}
+
+/* Keep the line of every key, for errors found after loading. */
+static void
+loader_lines(const struct loader *l)
+{
+	GKeyFile *gkf = keyfile_gkeyfile(l->kf);
+	char	**groups, **keys;
+	size_t	  g, k;
+
+	l->config->lines = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	groups = g_key_file_get_groups(gkf, NULL);
+	for (g = 0; groups[g] != NULL; g++) {
+		keys = g_key_file_get_keys(gkf, groups[g], NULL, NULL);
+		for (k = 0; keys != NULL && keys[k] != NULL; k++)
+			g_hash_table_insert(l->config->lines,
+			    line_key(groups[g], keys[k]), GINT_TO_POINTER(
+			    keyfile_line(l->kf, groups[g], keys[k])));
+		g_strfreev(keys);
+	}
+	g_strfreev(groups);
+}
+
+int
+config_line(const struct config *c, const char *group, const char *key)
+{
+	char	*k;
+	int	 line;
+
+	if (c->lines == NULL)
+		return 0;
+	k = line_key(group, key);
+	line = GPOINTER_TO_INT(g_hash_table_lookup(c->lines, k));
+	g_free(k);
+	return line;
+}
+
+int
+config_error(const struct config *c, const char *group, const char *key,
+    char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+	int	 line = config_line(c, group, key);
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		cause_set(cause, "%s:%d: %s", c->path, line, msg);
+	else
+		cause_set(cause, "%s: %s", c->path, msg);
+	g_free(msg);
+	return -1;
+}
+
 /* Unknown groups and keys are mistakes (a typo would silently do nothing). */
 static int
 loader_check_known(const struct loader *l, char **cause)
@@ -226,21 +292,65 @@ loader_check_known(const struct loader *l, char **cause)
 	return error;
 }
 
-/* An addr-spec good enough to put in a header: local@domain, no spaces. */
+/* RFC 5322 atext: what a local part may hold besides dots. */
+static int
+is_atext(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c >= 0x80 ||
+	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+/* Dot-separated non-empty runs of `ok` characters, from s to end. */
+static int
+dot_atoms(const char *s, const char *end, int (*ok)(unsigned char))
+{
+	const char	*p;
+
+	if (s == end || *s == '.' || end[-1] == '.')
+		return 0;
+	for (p = s; p < end; p++) {
+		if (*p == '.' ? p[1] == '.' : !ok((unsigned char)*p))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+is_label_char(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c >= 0x80;
+}
+
+/*
+ * An addr-spec good enough to put in a header, written as people write
+ * one: local@domain, the local part a dot-atom, the domain host name
+ * labels with a dot between two of them at least (or "localhost").  No
+ * display name, no quoting, no spaces: a coordinator who writes two
+ * addresses without a separator gets an error, not one odd address.
+ */
 static int
 valid_address(const char *s)
 {
-	const char	*at = strchr(s, '@');
-	const char	*p;
+	const char	*at = strrchr(s, '@'), *end;
 
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
+	if (at == NULL || !dot_atoms(s, at, is_atext))
 		return 0;
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' ||
-		    *p == ',' || *p == ';' || *p == '"' || *p == 0x7f)
-			return 0;
-	}
-	return strchr(at, '.') != NULL || strcmp(at + 1, "localhost") == 0;
+	end = at + 1 + strlen(at + 1);
+	if (!dot_atoms(at + 1, end, is_label_char))
+		return 0;
+	return strchr(at + 1, '.') != NULL ||
+	    g_ascii_strcasecmp(at + 1, "localhost") == 0;
+}
+
+/* Why `s` is no address, for the error: a hint where one helps. */
+static const char *
+address_hint(const char *s)
+{
+	if (strpbrk(s, " \t") != NULL && strchr(s, '@') != strrchr(s, '@'))
+		return " (separate addresses with ';' or ',')";
+	if (strpbrk(s, "<>\"") != NULL)
+		return " (write the address alone, without a name)";
+	return "";
 }
 
 static char *
@@ -266,7 +376,8 @@ set_addresses(const struct loader *l, const struct option *o,
 			continue;
 		if (!valid_address(list[i])) {
 			keyfile_error(l->kf, o->group, o->key, cause,
-			    "\"%s\" is not an e-mail address", list[i]);
+			    "\"%s\" is not an e-mail address%s", list[i],
+			    address_hint(list[i]));
 			g_strfreev(list);
 			g_ptr_array_free(out, TRUE);
 			return -1;
@@ -284,24 +395,106 @@ set_addresses(const struct loader *l, const struct option *o,
 	return 0;
 }
 
+/* The edit distance of two short words, for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	 n = strlen(b), i, j, diag, up, *row;
+
+	row = g_new(size_t, n + 1);
+	for (j = 0; j <= n; j++)
+		row[j] = j;
+	for (i = 1; a[i - 1] != '\0'; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= n; j++) {
+			up = row[j];
+			row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag +
+			    (a[i - 1] != b[j - 1]));
+			diag = up;
+		}
+	}
+	j = row[n];
+	g_free(row);
+	return j;
+}
+
+/* " (did you mean \"x\"?)" for the nearest of `words`, or "". */
+static char *
+did_you_mean(const char *word, const char *const *words)
+{
+	const char	*best = NULL;
+	size_t		 i, d, best_d = 3;
+
+	for (i = 0; words[i] != NULL; i++) {
+		if ((d = distance(word, words[i])) < best_d) {
+			best_d = d;
+			best = words[i];
+		}
+	}
+	return best != NULL ? g_strdup_printf(" (did you mean \"%s\"?)",
+	    best) : g_strdup("");
+}
+
+int
+config_field_error(const struct config *c, const char *group,
+    const char *key, const char *name, char **cause)
+{
+	char	*hint;
+
+	hint = did_you_mean(name, rules_application_field_names());
+	config_error(c, group, key, cause, "[%s] %s: no application field is "
+	    "called \"%s\"%s", group, key, name, hint);
+	g_free(hint);
+	return -1;
+}
+
+/* A list's words must be the option's choices, or field names. */
+static int
+check_word(const struct loader *l, const struct option *o, const char *word,
+    char **cause)
+{
+	const char *const	*fields = rules_application_field_names();
+	char			**choices;
+	int			  ok;
+
+	if (o->type == OPTION_FIELDS && !g_strv_contains(fields, word))
+		return config_field_error(l->config, o->group, o->key, word,
+		    cause);
+	if (o->choices == NULL)
+		return 0;
+	choices = g_strsplit(o->choices, "|", -1);
+	ok = g_strv_contains((const char *const *)choices, word);
+	g_strfreev(choices);
+	if (!ok)
+		return keyfile_error(l->kf, o->group, o->key, cause,
+		    "%s: \"%s\" is none of %s", o->key, word, o->choices);
+	return 0;
+}
+
 static int
 set_list(const struct loader *l, const struct option *o, const char *value,
     char ***slot, char **cause)
 {
 	char	**list;
-	GPtrArray *out = g_ptr_array_new();
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	size_t	  i;
+	int	  error = 0;
 
 	list = g_strsplit_set(value, ";,", -1);
-	for (i = 0; list[i] != NULL; i++) {
-		if (*g_strstrip(list[i]) != '\0')
-			g_ptr_array_add(out, g_strdup(list[i]));
+	for (i = 0; list[i] != NULL && error == 0; i++) {
+		if (*g_strstrip(list[i]) == '\0')
+			continue;
+		error = check_word(l, o, list[i], cause);
+		g_ptr_array_add(out, g_strdup(list[i]));
 	}
 	g_strfreev(list);
-	if (out->len == 0) {
-		g_ptr_array_free(out, TRUE);
-		return keyfile_error(l->kf, o->group, o->key, cause,
+	if (error == 0 && out->len == 0)
+		error = keyfile_error(l->kf, o->group, o->key, cause,
 		    "%s needs at least one name", o->key);
+	if (error != 0) {
+		g_ptr_array_free(out, TRUE);
+		return -1;
 	}
 	g_ptr_array_add(out, NULL);
 	*slot = (char **)g_ptr_array_free(out, FALSE);
@@ -401,7 +594,8 @@ set_string(const struct loader *l, const struct option *o, const char *value,
 {
 	if (o->type == OPTION_ADDRESS && !valid_address(value))
 		return keyfile_error(l->kf, o->group, o->key, cause,
-		    "\"%s\" is not an e-mail address", value);
+		    "\"%s\" is not an e-mail address%s", value,
+		    address_hint(value));
 	if (o->type == OPTION_HOST && strpbrk(value, " \t/@") != NULL)
 		return keyfile_error(l->kf, o->group, o->key, cause,
 		    "\"%s\" is not a host name", value);
@@ -522,6 +716,7 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 	case OPTION_ADDRESSES:
 		return set_addresses(l, o, value, slot, cause);
 	case OPTION_LIST:
+	case OPTION_FIELDS:
 		return set_list(l, o, value, slot, cause);
 	case OPTION_PORT:
 	case OPTION_SECONDS:
@@ -661,6 +856,9 @@ loader_eligibility_one(const struct loader *l, const char *key, char **cause)
 		    "of >= <= > < = != present");
 	}
 	g_free(value);
+	if (!g_strv_contains(rules_application_field_names(), r->field))
+		return config_field_error(l->config, "eligibility", key,
+		    r->field, cause);
 	return 0;
 }
 
@@ -707,6 +905,7 @@ loader_run(struct loader *l, const char *path, char **cause)
 		return -1;
 	if (loader_check_known(l, cause) != 0)
 		return -1;
+	loader_lines(l);
 	for (i = 0; i < G_N_ELEMENTS(options); i++) {
 		if (loader_apply(l, &options[i], cause) != 0)
 			return -1;
@@ -761,6 +960,8 @@ config_free(struct config *c)
 		return;
 	g_free(c->path);
 	g_free(c->dir);
+	if (c->lines != NULL)
+		g_hash_table_unref(c->lines);
 	g_free(c->name);
 	g_free(c->address);
 	g_strfreev(c->coordinators);

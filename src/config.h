@@ -93,6 +93,7 @@ struct digest_config {
 struct config {
 	char		*path;		/* the file read, as given */
 	char		*dir;		/* its directory, for relative paths */
+	GHashTable	*lines;		/* where each key is: config_line */
 
 	char		*name;		/* [program] */
 	char		*address;
@@ -136,6 +137,29 @@ struct config {
  */
 int	config_load(const char *path, struct config **out, char **cause);
 void	config_free(struct config *);
+
+/*
+ * The line of the file `key` of `group` was read from, or 0 when it was
+ * not in the file (a default).
+ */
+int	config_line(const struct config *, const char *group,
+	    const char *key);
+
+/*
+ * Set *cause to "path:line: message" (the line of `key` in `group`, or
+ * none when it was not in the file) and return -1, for a problem found
+ * after loading, with the rules (a field no active form asks).
+ */
+int	config_error(const struct config *, const char *group,
+	    const char *key, char **cause, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/*
+ * config_error for `name`, which the option names as an application
+ * field and is none: says the nearest field name, if one is near.
+ */
+int	config_field_error(const struct config *, const char *group,
+	    const char *key, const char *name, char **cause);
 
 /*
  * Check what loading cannot: that the directories and files named exist and

@@ -36,6 +36,21 @@ field_rule_of(const struct rules *rules, const char *form, const char *name)
 	return rules->kind_fields[id];
 }
 
+int
+rules_field_asked(const struct rules *rules, const char *name)
+{
+	const struct form	*f;
+	int			 id = field_id(name);
+	guint			 i;
+
+	for (i = 0; id >= 0 && i < rules->forms->len; i++) {
+		f = g_ptr_array_index(rules->forms, i);
+		if (f->fields[id] != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 const char *
 rules_form_title(const struct rules *rules, const char *form)
 {

@@ -128,6 +128,11 @@ const char *extraction_get(const struct extraction *, const char *name);
  */
 const char *rules_form_title(const struct rules *, const char *form);
 /*
+ * Whether an active form asks for field `name` (has a rule for it, its
+ * own or the shared one): the vocabulary a configuration may use.
+ */
+int	rules_field_asked(const struct rules *, const char *name);
+/*
  * How replies name the field: its `title`, else its name made readable.
  * Caller frees.
  */

@@ -713,6 +713,173 @@ test_bad_address_in_coordinators(void **state)
 	    IMAP_LINES, 4, "at least one address");
 }
 
+/*
+ * The ways an address is mistyped, each refused rather than kept as one
+ * odd address: two without a separator, a name with it, a dot out of
+ * place, an empty label.
+ */
+static void
+test_bad_address_shapes(void **state)
+{
+	static const struct {
+		const char	*list;
+		const char	*what;
+	} cases[] = {
+		{ "a@example.org b@example.org", "\"a@example.org "
+		    "b@example.org\" is not an e-mail address (separate "
+		    "addresses with ';' or ',')" },
+		{ "Ann Lee <a@example.org>", "(write the address alone" },
+		{ "\"Lee\" a@example.org", "is not an e-mail address" },
+		{ ".a@example.org", "\".a@example.org\" is not" },
+		{ "a.@example.org", "\"a.@example.org\" is not" },
+		{ "a..b@example.org", "\"a..b@example.org\" is not" },
+		{ "a@example..org", "\"a@example..org\" is not" },
+		{ "a@.example.org", "\"a@.example.org\" is not" },
+		{ "a@example.org.", "\"a@example.org.\" is not" },
+		{ "a@exa_mple.org", "\"a@exa_mple.org\" is not" },
+		{ "a(b)@example.org", "\"a(b)@example.org\" is not" },
+	};
+	struct fixture	*f = *state;
+	char		*text;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		text = g_strdup_printf(
+		    "[program]\n"
+		    "name = Wyoming Mentoring\n"
+		    "address = mentoring@example.org\n"
+		    "database = state.db\n"
+		    "coordinators = %s\n"	/* 5 */
+		    IMAP_LINES, cases[i].list);
+		assert_error_at(f, text, 5, cases[i].what);
+		g_free(text);
+		text = g_strdup_printf(
+		    "[program]\n"
+		    "name = Wyoming Mentoring\n"
+		    "coordinators = coordinator@example.org\n"
+		    "address = %s\n"		/* 4 */
+		    "database = state.db\n"
+		    IMAP_LINES, cases[i].list);
+		assert_error_at(f, text, 4, cases[i].what);
+		g_free(text);
+	}
+}
+
+/* "a@x, b@y": both, whichever separator; and what addresses may hold. */
+static void
+test_good_address_shapes(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	c = load_ok(f,
+	    "[program]\n"
+	    "name = Wyoming Mentoring\n"
+	    "address = mentoring+wy@lists.example.org\n"
+	    "coordinators = ann.lee@example.org, o'brien@example.org ; "
+	    "x-1@mail.example-library.org,admin@localhost\n"
+	    "database = state.db\n"
+	    IMAP_LINES);
+	assert_string_equal(c->address, "mentoring+wy@lists.example.org");
+	assert_string_equal(c->coordinators[0], "ann.lee@example.org");
+	assert_string_equal(c->coordinators[1], "o'brien@example.org");
+	assert_string_equal(c->coordinators[2],
+	    "x-1@mail.example-library.org");
+	assert_string_equal(c->coordinators[3], "admin@localhost");
+	assert_null(c->coordinators[4]);
+	config_free(c);
+}
+
+/*
+ * A field name is one of the application's fields, on the line it is
+ * written, with the nearest name when one is near: a misspelt name would
+ * otherwise turn a condition or a shown field off without a word.
+ */
+static void
+test_field_names_are_checked(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	assert_error_at(f, MINIMAL
+	    "[matching]\n"
+	    "show = name; emial; library\n",		/* 11 */
+	    11, "[matching] show: no application field is called \"emial\" "
+	    "(did you mean \"email\"?)");
+	assert_error_at(f, MINIMAL
+	    "[eligibility]\n"
+	    "mentor.experience = years_experiance >= 2 because two years\n",
+	    11, "[eligibility] mentor.experience: no application field is "
+	    "called \"years_experiance\" (did you mean "
+	    "\"years_experience\"?)");
+	assert_error_at(f, MINIMAL
+	    "[eligibility]\n"
+	    "quirk = zodiac = leo\n",
+	    11, "no application field is called \"zodiac\"");
+	assert_error_at(f, MINIMAL
+	    "[program]\n"
+	    "required = role, name, emal\n",
+	    11, "[program] required: no application field is called "
+	    "\"emal\" (did you mean \"email\"?)");
+	/* The calendar's fields are not the application's. */
+	assert_error_at(f, MINIMAL
+	    "[matching]\n"
+	    "show = name; hours\n",
+	    11, "no application field is called \"hours\"");
+	c = load_ok(f, MINIMAL
+	    "[matching]\n"
+	    "show = name; email; years_experience; meeting_mode\n");
+	assert_string_equal(c->matching.show[2], "years_experience");
+	assert_int_equal(config_line(c, "matching", "show"), 11);
+	assert_int_equal(config_line(c, "program", "name"), 2);
+	assert_int_equal(config_line(c, "calendar", "start"), 0);
+	config_free(c);
+}
+
+/* The words a list takes are its own: who confirms a pairing. */
+static void
+test_confirm_names_who_may_confirm(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	assert_error_at(f, MINIMAL
+	    "[calendar]\n"
+	    "confirm = mentor; supervisr\n",
+	    11, "confirm: \"supervisr\" is none of mentor|mentee|supervisor");
+	c = load_ok(f, MINIMAL
+	    "[calendar]\n"
+	    "confirm = mentor, mentee; supervisor\n");
+	assert_string_equal(c->calendar.confirm[2], "supervisor");
+	config_free(c);
+}
+
+/* A problem found after loading is reported on the line of its key. */
+static void
+test_config_error_names_the_line(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*cause = NULL, *want;
+
+	c = load_ok(f, MINIMAL
+	    "[matching]\n"
+	    "show = name\n");
+	assert_int_equal(config_error(c, "matching", "show", &cause,
+	    "no form asks for %s", "name"), -1);
+	want = g_strdup_printf("%s:11: no form asks for name", f->path);
+	assert_string_equal(cause, want);
+	g_free(want);
+	g_free(cause);
+	cause = NULL;
+	config_error(c, "matching", "mode", &cause, "a default");
+	want = g_strdup_printf("%s: a default", f->path);
+	assert_string_equal(cause, want);
+	g_free(want);
+	g_free(cause);
+	config_free(c);
+}
+
 /* `text` without the lines that start with `prefix`; caller frees. */
 static char *
 without_lines(const char *text, const char *prefix)
@@ -1081,6 +1248,11 @@ main(void)
 		T(test_unknown_timezone),
 		T(test_bad_address),
 		T(test_bad_address_in_coordinators),
+		T(test_bad_address_shapes),
+		T(test_good_address_shapes),
+		T(test_field_names_are_checked),
+		T(test_confirm_names_who_may_confirm),
+		T(test_config_error_names_the_line),
 		T(test_missing_required_key),
 		T(test_empty_required_value),
 		T(test_missing_imap_group),

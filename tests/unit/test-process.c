@@ -979,6 +979,71 @@ test_eligible_applicant_gets_a_receipt(void **state)
 	sent_free(&s);
 }
 
+/*
+ * A condition or a shown field on a field the active forms never ask
+ * would keep everyone incomplete or show nothing, and an attachment that
+ * is not there would fail every introduction: the program does not
+ * start, and says where the configuration names it.
+ */
+static void
+test_config_names_only_fields_the_forms_ask(void **state)
+{
+	static const struct {
+		const char	*program;
+		const char	*rest;
+		const char	*what;		/* on line 14, or 9 */
+	} cases[] = {
+		{ "forms = wyoming\n", "[eligibility]\n" WVLS_EXPERIENCE,
+		    "mentormail.conf:14: [eligibility] mentor.experience: the "
+		    "form in use (wyoming) does not ask for "
+		    "\"years_experience\"" },
+		{ "forms = wyoming; cla\n",
+		    "[matching]\nshow = name; years_experience\n",
+		    "mentormail.conf:14: [matching] show: the forms in use "
+		    "(wyoming, cla) do not ask for \"years_experience\"" },
+		{ "forms = cla\nrequired = role, name, years_experience\n", "",
+		    "mentormail.conf:9: [program] required: the form in use "
+		    "(cla) does not ask for \"years_experience\"" },
+		{ "forms = cla\n", "[matching]\nattachments = agenda.txt\n",
+		    "mentormail.conf:14: [matching] attachments: no file "
+		    "\"agenda.txt\" can be read in " },
+	};
+	struct fixture	*f = *state;
+	struct config	*cfg;
+	struct program	*prog = NULL;
+	GDateTime	*now = clock_now();
+	char		*path, *text, *cause = NULL, *cwd = g_get_current_dir();
+	size_t		 i;
+
+	path = g_build_filename(f->dir, "mentormail.conf", NULL);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		text = g_strdup_printf("[program]\n"
+		    "name = " PROGRAM_NAME "\n"
+		    "address = " PROGRAM_ADDR "\n"
+		    "coordinators = " COORDINATOR "\n"
+		    "database = state.db\n"
+		    "rules = %s/rules\n"
+		    "templates = %s/templates\n"
+		    "%s"
+		    "[imap]\n"
+		    "host = imap.example.org\n"
+		    "username = " PROGRAM_ADDR "\n"
+		    "password_file = imap.password\n"
+		    "%s", cwd, cwd, cases[i].program, cases[i].rest);
+		cfg = config_from_text(path, text);
+		assert_int_equal(program_open(cfg, NULL, now, &prog, &cause),
+		    -1);
+		assert_null(prog);
+		assert_contains(cause, cases[i].what);
+		g_clear_pointer(&cause, g_free);
+		config_free(cfg);
+		g_free(text);
+	}
+	g_free(path);
+	g_free(cwd);
+	g_date_time_unref(now);
+}
+
 /* Mail that is never answered. */
 
 static void
@@ -1492,6 +1557,7 @@ main(void)
 		T(test_ineligible_applicant_gets_the_reasons),
 		T(test_ineligible_applicant_corrects_the_answer),
 		T(test_eligible_applicant_gets_a_receipt),
+		T(test_config_names_only_fields_the_forms_ask),
 		T(test_auto_reply_is_not_answered),
 		T(test_unparseable_is_not_answered),
 		T(test_mail_without_sender_is_not_answered),

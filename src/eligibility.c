@@ -90,3 +90,39 @@ eligibility_check(const struct config *cfg, const char *role,
 	}
 	return failed;
 }
+
+static int
+listed(GPtrArray *names, const char *name)
+{
+	guint	i;
+
+	for (i = 0; i < names->len; i++) {
+		if (strcmp(g_ptr_array_index(names, i), name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+eligibility_wanted(const struct config *cfg, const char *role,
+    GHashTable *fields, GPtrArray *missing)
+{
+	const struct eligibility_rule	*r;
+	const char			*value;
+	guint				 i;
+	int				 added = 0;
+
+	for (i = 0; cfg->eligibility != NULL && i < cfg->eligibility->len;
+	    i++) {
+		r = g_ptr_array_index(cfg->eligibility, i);
+		if (r->role != NULL && g_strcmp0(r->role, role) != 0)
+			continue;
+		value = g_hash_table_lookup(fields, r->field);
+		if ((value != NULL && *value != '\0') ||
+		    listed(missing, r->field))
+			continue;
+		g_ptr_array_add(missing, g_strdup(r->field));
+		added++;
+	}
+	return added;
+}

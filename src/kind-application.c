@@ -134,11 +134,17 @@ struct verdict {
 	int		 complete;
 };
 
+/*
+ * Complete is what the form requires and what the conditions need: a
+ * condition on a field not given asks for it, and never passes.
+ */
 static void
 judge(struct inbound *in, const char *form, GHashTable *fields,
     struct verdict *v)
 {
 	v->missing = missing_of(in, form, fields);
+	eligibility_wanted(in->prog->cfg, g_hash_table_lookup(fields, "role"),
+	    fields, v->missing);
 	v->reasons = g_ptr_array_new_with_free_func(g_free);
 	v->complete = v->missing->len == 0 && in->x->unclear->len == 0;
 	if (v->complete)

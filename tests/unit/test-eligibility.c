@@ -532,7 +532,10 @@ test_conditions_without_role_apply_to_both(void **state)
 	assert_true(meets(f, lines, "mentee", fields("state", "WY", NULL)));
 }
 
-/* A missing answer is asked for; it does not make anyone ineligible. */
+/*
+ * A missing answer is asked for (eligibility_wanted, below); it does not
+ * make anyone ineligible.
+ */
 static void
 test_absent_field_is_not_judged(void **state)
 {
@@ -545,6 +548,66 @@ test_absent_field_is_not_judged(void **state)
 	assert_true(meets(f, lines, "mentor", fields("name", "Jordan Reyes",
 	    NULL)));
 	assert_true(meets(f, lines, "mentor", fields(NULL)));
+}
+
+/*
+ * What the conditions for `role` need that `t` (destroyed) lacks, joined
+ * by ", ", after `already` (a name missing already, or NULL).  Caller
+ * frees.
+ */
+static char *
+wanted(struct fixture *f, const char *lines, const char *role, GHashTable *t,
+    const char *already)
+{
+	struct config	*c;
+	GPtrArray	*missing = g_ptr_array_new_with_free_func(g_free);
+	char		*text, *joined;
+	int		 added;
+
+	if (already != NULL)
+		g_ptr_array_add(missing, g_strdup(already));
+	text = g_strconcat(CONFIG_HEAD, "[eligibility]\n", lines, NULL);
+	c = load_ok(f, text);
+	g_free(text);
+	added = eligibility_wanted(c, role, t, missing);
+	assert_int_equal(added, missing->len - (already != NULL));
+	g_ptr_array_add(missing, NULL);
+	joined = g_strjoinv(", ", (char **)missing->pdata);
+	g_ptr_array_unref(missing);
+	g_hash_table_destroy(t);
+	config_free(c);
+	return joined;
+}
+
+/*
+ * Every field a condition for the role needs and the application does
+ * not give is wanted, once, `present` ones too: the application is
+ * incomplete until it gives them, and never passes for want of them.
+ */
+static void
+test_absent_fields_are_wanted(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*lines =
+	    "mentor.experience = years_experience >= 2\n"
+	    "mentee.experience = years_experience <= 2\n"
+	    "membership = membership present\n"
+	    "state = state = WY\n"
+	    "type = library_type != school\n";
+	char		*w;
+
+	w = wanted(f, lines, "mentor", fields("state", "WY", NULL), NULL);
+	assert_string_equal(w, "years_experience, membership, library_type");
+	g_free(w);
+	w = wanted(f, lines, "mentee", fields("years_experience", "1",
+	    "membership", "40988", "library_type", "public", NULL), "state");
+	assert_string_equal(w, "state");
+	g_free(w);
+	/* An empty answer is no answer. */
+	w = wanted(f, lines, NULL, fields("membership", "", "state", "WY",
+	    "library_type", "public", NULL), NULL);
+	assert_string_equal(w, "membership");
+	g_free(w);
 }
 
 static void
@@ -675,6 +738,7 @@ main(void)
 		T(test_role_conditions_apply_to_that_role_only),
 		T(test_conditions_without_role_apply_to_both),
 		T(test_absent_field_is_not_judged),
+		T(test_absent_fields_are_wanted),
 		T(test_present_fails_on_absent_field),
 		T(test_reason_uses_because_and_the_value),
 		T(test_reason_without_because_says_the_condition),

@@ -980,6 +980,50 @@ test_eligible_applicant_gets_a_receipt(void **state)
 }
 
 /*
+ * A mentor who gives no years of experience is not passed by a condition
+ * on them: the application is incomplete, and the receipt asks for the
+ * years; once given, the condition judges them.
+ */
+static void
+test_condition_on_absent_field_asks_for_it(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	char		*mail, *missing;
+
+	start(f, "forms = wvls\n", WVLS_EXPERIENCE);
+	mail = g_strjoin("", "From: Jordan Reyes <" JORDAN ">\n"
+	    "Subject: Mentor application\n"
+	    "Message-ID: <mentor-no-years.1@rhinelanderlibrary.example.org>\n"
+	    "\n"
+	    "WVLS Mentoring Program Application\n"
+	    "Applying as:  (x) Mentor   ( ) Mentee\n"
+	    "Name: Jordan Reyes\n"
+	    "Library: Rhinelander District Library\n"
+	    "Email: " JORDAN "\n", NULL);
+	deliver(f, mail);
+	g_free(mail);
+
+	assert_text(status_of(f, JORDAN), "incomplete");
+	sent(f, 0, &s);
+	assert_string_equal(s.kind, "receipt");
+	missing = section(s.mail->text, "missing");
+	assert_contains(missing, "Years of");
+	g_free(missing);
+	g_free(hint_for(s.mail->text, "experience"));
+	sent_free(&s);
+
+	mail = g_strjoin("", "From: Jordan Reyes <" JORDAN ">\n"
+	    "Subject: Re: my application\n"
+	    "Message-ID: <mentor-no-years.2@rhinelanderlibrary.example.org>\n"
+	    "\n"
+	    "Years of relevant experience: 1\n", NULL);
+	deliver(f, mail);
+	g_free(mail);
+	assert_text(status_of(f, JORDAN), "ineligible");
+}
+
+/*
  * A condition or a shown field on a field the active forms never ask
  * would keep everyone incomplete or show nothing, and an attachment that
  * is not there would fail every introduction: the program does not
@@ -1557,6 +1601,7 @@ main(void)
 		T(test_ineligible_applicant_gets_the_reasons),
 		T(test_ineligible_applicant_corrects_the_answer),
 		T(test_eligible_applicant_gets_a_receipt),
+		T(test_condition_on_absent_field_asks_for_it),
 		T(test_config_names_only_fields_the_forms_ask),
 		T(test_auto_reply_is_not_answered),
 		T(test_unparseable_is_not_answered),

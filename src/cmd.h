@@ -28,6 +28,7 @@ extern const struct cmd_entry cmd_match_entry;
 extern const struct cmd_entry cmd_test_rules_entry;
 extern const struct cmd_entry cmd_reprocess_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_outbox_entry;
 
 /*
  * Load the configuration named in `ctx`, reporting a problem on stderr,

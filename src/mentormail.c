@@ -22,6 +22,7 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_status_entry,
 	&cmd_export_entry,
 	&cmd_match_entry,
+	&cmd_outbox_entry,
 	&cmd_test_rules_entry,
 	&cmd_reprocess_entry,
 	&cmd_report_entry,

@@ -96,6 +96,15 @@ phase_flush(struct run *run, char **cause)
 	if (run->dry_run_dir != NULL && c.sent > 0)
 		printf("dry run: %d mails written to %s\n", c.sent,
 		    run->dry_run_dir);
+	/*
+	 * Every mail refused is no success: most likely the server will not
+	 * take mail from us at all (a relay refused, a sender not allowed).
+	 */
+	if (error == 0 && c.due > 0 && c.failed == c.due) {
+		cause_set(cause, "the SMTP server refused every mail due "
+		    "(%d): see \"mentormail outbox\"", c.due);
+		error = EX_UNAVAILABLE;
+	}
 	return error;
 }
 

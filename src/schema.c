@@ -274,7 +274,22 @@ const char *const schema_migrations[] = {
 	"  covers_to TEXT NOT NULL,"
 	"  outbox INTEGER REFERENCES outbox (id)"	/* NULL: a quiet day */
 	");",
+
+	/*
+	 * 7 -> 8: the coordinator's hand on the outbox, and a proposal's
+	 * dates.  A mail put back in the queue keeps its five days of tries
+	 * from then (retried_at); one dropped stays failed, and is no longer
+	 * shown as failed (dropped_at).  A match is decided_at only when the
+	 * coordinator (or automatic matching) decided it; proposed_at is
+	 * when a round last proposed it.
+	 */
+	"ALTER TABLE outbox ADD COLUMN retried_at TEXT;"
+	"ALTER TABLE outbox ADD COLUMN dropped_at TEXT;"
+	"ALTER TABLE match ADD COLUMN proposed_at TEXT;"
+	"UPDATE match SET proposed_at = CASE status WHEN 'proposed' THEN "
+	"  coalesce(decided_at, created_at) ELSE created_at END;"
+	"UPDATE match SET decided_at = NULL WHERE status = 'proposed';",
 	NULL
 };
 
-const int schema_version = 7;
+const int schema_version = 8;

@@ -71,10 +71,11 @@ static const struct {
 	    "': ' || outcome || ': ' || coalesce(cause, '?') || ' (mentormail "
 	    "reprocess ' || uid || ')' FROM message WHERE outcome IN "
 	    "('failed', 'unparseable') AND recorded_at > ?1 AND recorded_at <= "
-	    "?2 UNION ALL SELECT 'mail to ' || to_addr || ' (' || kind || ') "
-	    "could not be sent: ' || coalesce(last_error, '?') FROM outbox "
-	    "WHERE status = 'failed' AND coalesce(sent_at, next_attempt_at) > "
-	    "?1 AND created_at <= ?2" },
+	    "?2 UNION ALL SELECT 'mail ' || id || ' to ' || to_addr || ' (' "
+	    "|| kind || ') could not be sent: ' || coalesce(last_error, '?') "
+	    "|| ' (mentormail outbox retry ' || id || ')' FROM outbox WHERE "
+	    "status = 'failed' AND dropped_at IS NULL AND coalesce(sent_at, "
+	    "next_attempt_at) > ?1 AND created_at <= ?2" },
 	{ "wanted",
 	    "SELECT 'a mentor for ' || coalesce((SELECT value FROM "
 	    "participant_field WHERE participant = u.mentee AND name = "

@@ -244,9 +244,10 @@ state_outbox_mark_temporary(struct db *db, int64_t id, GDateTime *now,
 	int64_t	 failed;
 	int	 n, found;
 
+	/* Its five days count from the coordinator's retry, if any. */
 	n = db_exec(db, cause, "UPDATE outbox SET last_error = ?, status = "
-	    "CASE WHEN created_at < ? THEN 'failed' ELSE status END "
-	    "WHERE id = ?", "tti", error, cutoff, id);
+	    "CASE WHEN coalesce(retried_at, created_at) < ? THEN 'failed' "
+	    "ELSE status END WHERE id = ?", "tti", error, cutoff, id);
 	g_free(cutoff);
 	if (one_changed(n, id, cause) != 0)
 		return -1;
@@ -277,31 +278,117 @@ state_outbox_count_to(struct db *db, const char *addr, GDateTime *since,
 	return n;
 }
 
+#define ENTRY_COLUMNS \
+	"id, status, kind, to_addr, created_at, attempts, next_attempt_at, " \
+	"last_error, sent_at, dropped_at, length(raw) > 0"
+
+struct entry_call {
+	outbox_entry_fn	 fn;
+	void		*arg;
+};
+
+static int
+entry_row(struct db_row *row, void *arg)
+{
+	struct entry_call	*call = arg;
+	struct outbox_entry	 e = {
+		.id = db_row_int(row, 0), .status = db_row_text(row, 1),
+		.kind = db_row_text(row, 2), .to_addr = db_row_text(row, 3),
+		.created_at = db_row_text(row, 4),
+		.attempts = (int)db_row_int(row, 5),
+		.next_attempt_at = db_row_text(row, 6),
+		.last_error = db_row_text(row, 7),
+		.sent_at = db_row_text(row, 8),
+		.dropped_at = db_row_text(row, 9),
+		.written = (int)db_row_int(row, 10),
+	};
+
+	call->fn(&e, call->arg);
+	return 0;
+}
+
+int
+state_outbox_list(struct db *db, int64_t id, outbox_entry_fn fn, void *arg,
+    char **cause)
+{
+	struct entry_call	call = { fn, arg };
+
+	if (id > 0)
+		return db_query(db, cause, entry_row, &call, "SELECT "
+		    ENTRY_COLUMNS " FROM outbox WHERE id = ?", "i", id);
+	return db_query(db, cause, entry_row, &call, "SELECT " ENTRY_COLUMNS
+	    " FROM outbox WHERE status <> 'sent' AND dropped_at IS NULL "
+	    "ORDER BY id", "");
+}
+
+int
+state_outbox_requeue(struct db *db, int64_t id, GDateTime *now,
+    char **cause)
+{
+	char	*at = clock_iso(now);
+	int	 n;
+
+	n = db_exec(db, cause, "UPDATE outbox SET status = 'queued', "
+	    "next_attempt_at = ?1, retried_at = ?1, dropped_at = NULL WHERE "
+	    "id = ?2 AND status <> 'sent' AND length(raw) > 0", "ti", at, id);
+	g_free(at);
+	return n < 0 ? -1 : n > 0;
+}
+
+int
+state_outbox_drop(struct db *db, int64_t id, GDateTime *now, char **cause)
+{
+	char	*at = clock_iso(now);
+	int	 n;
+
+	n = db_exec(db, cause, "UPDATE outbox SET status = 'failed', "
+	    "dropped_at = ? WHERE id = ? AND status <> 'sent' AND dropped_at "
+	    "IS NULL", "ti", at, id);
+	g_free(at);
+	return n < 0 ? -1 : n > 0;
+}
+
+int
+state_outbox_failed_ids(struct db *db, GArray **ids, char **cause)
+{
+	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (db_query(db, cause, due_row, *ids, "SELECT id FROM outbox WHERE "
+	    "status = 'failed' AND dropped_at IS NULL ORDER BY id", "") >= 0)
+		return 0;
+	g_array_unref(*ids);
+	*ids = NULL;
+	return -1;
+}
+
 /* The status keys, in the order `mentormail status` prints them. */
-static const char *const status_keys[] = {
-	"queued",
-	"sent",
-	"failed",
+static const struct {
+	const char	*key;
+	const char	*where;
+} status_keys[] = {
+	{ "outbox.queued", "status = 'queued'" },
+	{ "outbox.sent", "status = 'sent'" },
+	{ "outbox.failed", "status = 'failed' AND dropped_at IS NULL" },
+	{ "outbox.dropped", "dropped_at IS NOT NULL" },
 };
 
 int
 state_outbox_status(struct db *db, state_status_fn fn, void *arg,
     char **cause)
 {
-	char	*key, *value;
+	char	*sql, *value;
 	int64_t	 n;
 	size_t	 i;
 
 	for (i = 0; i < G_N_ELEMENTS(status_keys); i++) {
-		n = db_query_int(db, cause, NULL, "SELECT count(*) FROM outbox "
-		    "WHERE status = ?", "t", status_keys[i]);
+		sql = g_strconcat("SELECT count(*) FROM outbox WHERE ",
+		    status_keys[i].where, NULL);
+		n = db_query_int(db, cause, NULL, sql, "");
+		g_free(sql);
 		if (n < 0)
 			return -1;
-		key = g_strconcat("outbox.", status_keys[i], NULL);
 		value = g_strdup_printf("%" PRId64, n);
-		fn(key, value, arg);
+		fn(status_keys[i].key, value, arg);
 		g_free(value);
-		g_free(key);
 	}
 	return 0;
 }

@@ -153,9 +153,56 @@ int	state_outbox_mark_failed(struct db *, int64_t id, const char *error,
 int64_t	state_outbox_count_to(struct db *, const char *addr, GDateTime *since,
 	    char **cause);
 
+/* One mail as `mentormail outbox` lists it; strings may be NULL. */
+struct outbox_entry {
+	int64_t		 id;
+	const char	*status;	/* queued, sent, failed */
+	const char	*kind;
+	const char	*to_addr;
+	const char	*created_at;
+	int		 attempts;
+	const char	*next_attempt_at;
+	const char	*last_error;
+	const char	*sent_at;
+	const char	*dropped_at;	/* set: dropped by the coordinator */
+	int		 written;	/* 0: it could never be composed */
+};
+
+/* Called for each mail; the strings last until it returns. */
+typedef void (*outbox_entry_fn)(const struct outbox_entry *, void *arg);
+
+/*
+ * Call `fn` for mail `id` (returns 1, or 0 when there is none) or, with
+ * id 0, for every mail still queued or failed and not dropped, oldest
+ * first (returns how many).
+ */
+int	state_outbox_list(struct db *, int64_t id, outbox_entry_fn fn,
+	    void *arg, char **cause);
+
+/*
+ * Put mail `id` back in the queue, due at `now`, its tries counted
+ * afresh from now (for OUTBOX_EXPIRY); a dropped mail is no longer
+ * dropped.  Only a mail not sent, and written (the outbox holds its
+ * bytes), is requeued: returns 1 when it was, 0 when not.
+ */
+int	state_outbox_requeue(struct db *, int64_t id, GDateTime *now,
+	    char **cause);
+
+/*
+ * Drop mail `id` at `now`: it is never sent, and no longer counted or
+ * shown as failed.  Returns 1, or 0 when it is sent or dropped already
+ * (or there is no such mail).
+ */
+int	state_outbox_drop(struct db *, int64_t id, GDateTime *now,
+	    char **cause);
+
+/* The ids of the failed mails not dropped, oldest first (caller unrefs). */
+int	state_outbox_failed_ids(struct db *, GArray **ids, char **cause);
+
 /*
  * Call `fn` with each outbox status key and value: outbox.queued,
- * outbox.sent, outbox.failed (the number of mails in each state), in that
+ * outbox.sent, outbox.failed (the number of mails in each state; a
+ * dropped mail is not counted as failed), then outbox.dropped, in that
  * order, for `mentormail status`.
  */
 int	state_outbox_status(struct db *, state_status_fn fn, void *arg,

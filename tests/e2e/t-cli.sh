@@ -14,7 +14,7 @@ require_mentormail
 
 # No configuration exists: none of this may need one.
 CONF=$T/no-such.conf
-commands="run check status export match test-rules reprocess report"
+commands="run check status export match outbox test-rules reprocess report"
 commands+=" help"
 
 step "--help lists every command, on stdout"

@@ -745,9 +745,113 @@ test_marks_and_status(void **state)
 	assert_int_equal(state_outbox_status(f->db, status_collect, out, NULL),
 	    0);
 	assert_string_equal(out->str, "outbox.queued: 1\noutbox.sent: 1\n"
-	    "outbox.failed: 1\n");
+	    "outbox.failed: 1\noutbox.dropped: 0\n");
 	g_string_free(out, TRUE);
 	g_date_time_unref(now);
+}
+
+/* What `mentormail outbox` lists, one line a mail. */
+static void
+entry_collect(const struct outbox_entry *e, void *arg)
+{
+	g_string_append_printf(arg, "%lld %s %s %s %d %s%s\n",
+	    (long long)e->id, e->status, e->kind, e->to_addr, e->attempts,
+	    e->last_error != NULL ? e->last_error : "-",
+	    e->dropped_at != NULL ? " dropped" : "");
+}
+
+static char *
+listed(struct fixture *f, int64_t id)
+{
+	GString	*out = g_string_new(NULL);
+
+	assert_true(state_outbox_list(f->db, id, entry_collect, out,
+	    NULL) >= 0);
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * The coordinator's retry puts a failed mail back, due at once, with
+ * five days of tries from then; a drop fails it for good and takes it
+ * off the list and the count of failures.  A sent mail is neither
+ * retried nor dropped, and one never written cannot be sent.
+ */
+static void
+test_requeue_and_drop(void **state)
+{
+	struct fixture	*f = *state;
+	struct outmail	 bad = { .to_addr = "a@b\r\nBcc: c@d", .subject = "x",
+		.body = "x", .kind = "receipt" };
+	GDateTime	*t;
+	GArray		*ids;
+	int64_t		 a, b, c, never;
+	char		*l, *cause = NULL;
+
+	config_plain(f);
+	a = queue_mail(f, "ann@example.net", "receipt");
+	b = queue_mail(f, "bob@example.net", "reminder");
+	c = queue_mail(f, "cy@example.net", "receipt");
+	assert_int_equal(outbox_queue(f->db, f->cfg, &bad, NULL, &cause),
+	    EX_DATAERR);
+	g_free(cause);
+	never = c + 1;
+	t = clock_now();
+	assert_int_equal(state_outbox_mark_failed(f->db, a, "550 no such user",
+	    NULL), 0);
+	assert_int_equal(state_outbox_mark_failed(f->db, b, "554 relay denied",
+	    NULL), 0);
+	assert_int_equal(state_outbox_mark_sent(f->db, c, t, NULL), 0);
+	g_date_time_unref(t);
+	l = listed(f, 0);
+	assert_contains(l, "ann@example.net 0 550 no such user\n");
+	assert_contains(l, "bob@example.net 0 554 relay denied\n");
+	assert_lacks(l, "cy@example.net");
+	assert_contains(l, "a@b\r\nBcc: c@d");
+	g_free(l);
+	assert_int_equal(state_outbox_failed_ids(f->db, &ids, NULL), 0);
+	assert_int_equal(ids->len, 3);
+	g_array_unref(ids);
+
+	/* Four days later, retried: due at once, five days from now. */
+	clock_at("2026-09-05T08:00:00Z");
+	t = clock_now();
+	assert_int_equal(state_outbox_requeue(f->db, a, t, NULL), 1);
+	assert_row(f, a, "status", "queued");
+	assert_row(f, a, "next_attempt_at", "2026-09-05T08:00:00Z");
+	assert_int_equal(state_outbox_requeue(f->db, c, t, NULL), 0);
+	assert_row(f, c, "status", "sent");
+	assert_int_equal(state_outbox_requeue(f->db, never, t, NULL), 0);
+	assert_int_equal(state_outbox_requeue(f->db, 999, t, NULL), 0);
+	g_date_time_unref(t);
+	clock_at("2026-09-09T08:00:00Z");
+	t = clock_now();
+	assert_int_equal(state_outbox_mark_temporary(f->db, a, t, "451 later",
+	    NULL), 0);
+	assert_row(f, a, "status", "queued");
+	g_date_time_unref(t);
+
+	t = clock_now();
+	assert_int_equal(state_outbox_drop(f->db, b, t, NULL), 1);
+	assert_int_equal(state_outbox_drop(f->db, b, t, NULL), 0);
+	assert_int_equal(state_outbox_drop(f->db, c, t, NULL), 0);
+	assert_row(f, b, "status", "failed");
+	l = listed(f, 0);
+	assert_lacks(l, "bob@example.net");
+	g_free(l);
+	l = listed(f, b);
+	assert_contains(l, "bob@example.net 0 554 relay denied dropped\n");
+	g_free(l);
+	assert_int_equal(state_outbox_failed_ids(f->db, &ids, NULL), 0);
+	assert_int_equal(ids->len, 1);
+	assert_int_equal(g_array_index(ids, int64_t, 0), never);
+	g_array_unref(ids);
+	/* Retried by name, a dropped mail is back. */
+	assert_int_equal(state_outbox_requeue(f->db, b, t, NULL), 1);
+	l = listed(f, b);
+	assert_contains(l, " queued reminder bob@example.net ");
+	assert_lacks(l, "dropped");
+	g_free(l);
+	g_date_time_unref(t);
 }
 
 static void
@@ -1368,6 +1472,7 @@ main(void)
 		T(test_queue_refused),
 		T(test_queue_rolled_back),
 		T(test_expiry),
+		T(test_requeue_and_drop),
 		T(test_marks_and_status),
 		T(test_count_to),
 		T(test_flush_delivers_once),

@@ -78,13 +78,19 @@ do_ids(struct match_ctx *m, int argc, char **argv, char **cause)
 	return 0;
 }
 
+/* pin or exclude, and what it means now. */
 static int
 do_rule(struct match_ctx *m, int argc, char **argv, char **cause)
 {
+	char	*outlook;
+
 	if (strcmp(argv[0], "pin") == 0 ? match_pin(m, argv[1], argv[2],
 	    cause) : match_exclude(m, argv[1], argv[2], cause))
 		return -1;
-	printf("%s: %s and %s\n", argv[0], argv[1], argv[2]);
+	if (match_rule_outlook(m, argv[1], argv[2], &outlook, cause) != 0)
+		return -1;
+	printf("%s: %s and %s\n%s", argv[0], argv[1], argv[2], outlook);
+	g_free(outlook);
 	return 0;
 }
 

@@ -295,6 +295,199 @@ match_exclude(struct match_ctx *m, const char *mentee, const char *mentor,
 	return match_rule(m, mentee, mentor, "exclude", cause);
 }
 
+/* ------------------------------------------------------------------ */
+/* What a pin or an exclusion means now, for the coordinator. */
+
+/* "Name <address>", as the proposals name people.  Caller frees. */
+static char *
+person_label(struct match_ctx *m, int64_t id, char **cause)
+{
+	char	*name, *addr, *label;
+
+	if (participant_contact(m->db, id, &name, &addr, cause) < 0)
+		return NULL;
+	label = g_strdup_printf("%s <%s>", name != NULL ? name : "(no name)",
+	    addr != NULL ? addr : "?");
+	g_free(name);
+	g_free(addr);
+	return label;
+}
+
+/* The mentees mentor `id` may take ([field capacity], 1 when not said). */
+static int
+capacity_of(struct match_ctx *m, int64_t id, char **cause)
+{
+	GHashTable	*f;
+	const char	*c;
+	int		 n = 1;
+
+	if ((f = participant_fields(m->db, id, cause)) == NULL)
+		return -1;
+	if ((c = g_hash_table_lookup(f, "capacity")) != NULL)
+		n = MAX(1, atoi(c));
+	g_hash_table_destroy(f);
+	return n;
+}
+
+/* The two people of a rule, where they stand, and how they are named. */
+struct rule_pair {
+	int64_t			 a, b;		/* mentee, mentor */
+	char			*la, *lb;
+	struct match_standing	 sa, sb;
+	int			 capacity;	/* of the mentor */
+};
+
+static void
+rule_pair_clear(struct rule_pair *p)
+{
+	g_free(p->la);
+	g_free(p->lb);
+	state_match_standing_clear(&p->sa);
+	state_match_standing_clear(&p->sb);
+}
+
+static int
+rule_pair_load(struct match_ctx *m, const char *mentee, const char *mentor,
+    struct rule_pair *p, char **cause)
+{
+	memset(p, 0, sizeof *p);
+	if ((p->a = participant_in_role(m, mentee, "mentee", cause)) < 0 ||
+	    (p->b = participant_in_role(m, mentor, "mentor", cause)) < 0 ||
+	    (p->la = person_label(m, p->a, cause)) == NULL ||
+	    (p->lb = person_label(m, p->b, cause)) == NULL ||
+	    state_match_standing(m->db, p->a, 1, &p->sa, cause) != 0 ||
+	    state_match_standing(m->db, p->b, 0, &p->sb, cause) != 0 ||
+	    (p->capacity = capacity_of(m, p->b, cause)) < 0)
+		return -1;
+	return 0;
+}
+
+/* An application not complete and eligible keeps its owner out. */
+static void
+facts_status(GString *s, const char *label, const char *status)
+{
+	if (status != NULL && strcmp(status, "applied") != 0)
+		g_string_append_printf(s, "%s is %s: they are in no round "
+		    "until their application is complete and eligible\n",
+		    label, status);
+}
+
+/* What keeps the rule from acting, a line each. */
+static void
+rule_facts(const struct rule_pair *p, int pin, GString *s)
+{
+	if (p->sa.match != 0 && p->sa.partner == p->b)
+		g_string_append_printf(s, "they are matched already (match "
+		    "%lld)%s\n", (long long)p->sa.match, pin ? "" : ": the "
+		    "exclusion does not end that match");
+	else if (p->sa.match != 0)
+		g_string_append_printf(s, "%s is matched already (match "
+		    "%lld): %s changes nothing while that match runs\n", p->la,
+		    (long long)p->sa.match, pin ? "the pin" : "the exclusion");
+	facts_status(s, p->la, p->sa.status);
+	facts_status(s, p->lb, p->sb.status);
+	if (pin && p->sa.partner != p->b && p->sb.taken >= p->capacity)
+		g_string_append_printf(s, "%s has no room left (%d of %d "
+		    "mentee%s taken): the pin waits until they have room\n",
+		    p->lb, p->sb.taken, p->capacity, p->capacity == 1 ? "" :
+		    "s");
+}
+
+/* The proposal of `l`'s match, when it is for mentee `a`: its mentor. */
+static int64_t
+proposal_for(struct match_ctx *m, const struct match_line *l, int64_t a,
+    char **cause)
+{
+	struct proposal	p;
+	int		found;
+
+	found = state_match_get(m->db, l->id, pair_row, &p, cause);
+	if (found <= 0)
+		return found;
+	g_free(p.status);
+	return p.mentee == a ? p.mentor : 0;
+}
+
+/* What the round in `r` does with the rule's mentee, in a sentence. */
+static int
+round_says(struct match_ctx *m, const struct rule_pair *p,
+    const struct match_report *r, GString *s, char **cause)
+{
+	const struct match_line	*l;
+	int64_t			 mentor;
+	guint			 i;
+
+	for (i = 0; i < r->proposals->len; i++) {
+		l = g_ptr_array_index(r->proposals, i);
+		if ((mentor = proposal_for(m, l, p->a, cause)) < 0)
+			return -1;
+		if (mentor == 0)
+			continue;
+		g_string_append_printf(s, "the next round proposes %s with "
+		    "%s (score %d)%s\n", p->la, l->mentor, l->score, strcmp(
+		    m->cfg->matching.mode, "auto") == 0 ? ", and introduces "
+		    "them" : ", for you to approve");
+		return 0;
+	}
+	for (i = 0; i < r->unmatched->len; i++) {
+		l = g_ptr_array_index(r->unmatched, i);
+		if (strcmp(l->mentee, p->la) == 0) {
+			g_string_append_printf(s, "the next round proposes "
+			    "nobody for %s: %s\n", p->la, l->why);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Make the next round, read what it does, and undo it. */
+static int
+rule_round(struct match_ctx *m, const struct rule_pair *p, GString *s,
+    char **cause)
+{
+	struct match_report	*r = NULL;
+	int			 error;
+
+	if (db_savepoint(m->db, cause) != 0)
+		return -1;
+	error = match_propose(m, &r, cause);
+	if (error == 0)
+		error = round_says(m, p, r, s, cause);
+	match_report_free(r);
+	if (db_rollback_savepoint(m->db, error == 0 ? cause : NULL) != 0)
+		error = -1;
+	return error;
+}
+
+int
+match_rule_outlook(struct match_ctx *m, const char *mentee,
+    const char *mentor, char **out, char **cause)
+{
+	struct rule_pair	 p;
+	GString			*s = g_string_new(NULL);
+	char			*kind;
+	int			 error;
+
+	*out = NULL;
+	error = rule_pair_load(m, mentee, mentor, &p, cause);
+	kind = error != 0 ? NULL : state_match_rule_kind(m->db, p.a, p.b,
+	    cause);
+	if (error == 0 && kind == NULL)
+		error = -1;
+	if (error == 0)
+		rule_facts(&p, strcmp(kind, "pin") == 0, s);
+	if (error == 0)
+		error = rule_round(m, &p, s, cause);
+	rule_pair_clear(&p);
+	g_free(kind);
+	if (error != 0) {
+		g_string_free(s, TRUE);
+		return -1;
+	}
+	*out = g_string_free(s, FALSE);
+	return 0;
+}
+
 /* A mail a coordinator reads lists this many of each; the rest are counted. */
 #define NOTIFY_MAX	100
 

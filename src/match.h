@@ -107,6 +107,18 @@ int	match_exclude(struct match_ctx *, const char *mentee,
 	    const char *mentor, char **cause);
 
 /*
+ * What the rule (pin or exclusion) between these two means now, for the
+ * coordinator: a line for each fact that keeps it from acting (the
+ * mentee matched already, the mentor without room, an application not
+ * complete and eligible), then what the next round of proposals does
+ * with the mentee, found by making that round and undoing it.  *out is a
+ * new string (caller frees), one sentence a line.  Call in a
+ * transaction, after match_pin or match_exclude.
+ */
+int	match_rule_outlook(struct match_ctx *, const char *mentee,
+	    const char *mentor, char **out, char **cause);
+
+/*
  * Queue the coordinators' e-mail listing the report's proposals, when the
  * round created any.
  */

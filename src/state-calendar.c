@@ -522,6 +522,10 @@ static const struct {
 } calendar_keys[] = {
 	{ "matches.proposed",
 	    "SELECT count(*) FROM match WHERE status = 'proposed'" },
+	{ "matches.approved",
+	    "SELECT count(*) FROM match WHERE status = 'approved'" },
+	{ "matches.rejected",
+	    "SELECT count(*) FROM match WHERE status = 'rejected'" },
 	{ "matches.confirming", "SELECT count(*) FROM match WHERE status = "
 	    "'approved' AND confirm = 'waiting'" },
 	{ "matches.active", "SELECT count(*) FROM match WHERE status = "

@@ -29,10 +29,11 @@ state_match_propose(struct db *db, int64_t mentee, int64_t mentor, int score,
 	*created = !found;
 	if (found)
 		return db_exec(db, cause, "UPDATE match SET score = ?, why = ?, "
-		    "runner_up = ?, decided_at = ? WHERE id = ?", "ittti",
+		    "runner_up = ?, proposed_at = ? WHERE id = ?", "ittti",
 		    (int64_t)score, why, runner_up, now, *id) < 0 ? -1 : 0;
+	/* Nobody has decided it yet: decided_at stays NULL until then. */
 	if (db_exec(db, cause, "INSERT INTO match (mentee, mentor, score, "
-	    "status, why, runner_up, created_at, decided_at) VALUES "
+	    "status, why, runner_up, created_at, proposed_at) VALUES "
 	    "(?, ?, ?, 'proposed', ?, ?, ?, ?)", "iiitttt", mentee, mentor,
 	    (int64_t)score, why, runner_up, now, now) < 0)
 		return -1;
@@ -40,15 +41,12 @@ state_match_propose(struct db *db, int64_t mentee, int64_t mentor, int score,
 	return 0;
 }
 
-/*
- * A pending proposal's decided_at is when it was last proposed: those not
- * touched by this round are stale.
- */
+/* Pending proposals not proposed again by this round are stale. */
 int
 state_match_withdraw_stale(struct db *db, const char *since, char **cause)
 {
 	return db_exec(db, cause, "DELETE FROM match WHERE status = "
-	    "'proposed' AND decided_at < ?", "t", since) < 0 ? -1 : 0;
+	    "'proposed' AND proposed_at < ?", "t", since) < 0 ? -1 : 0;
 }
 
 int
@@ -126,6 +124,20 @@ state_match_rule(struct db *db, int64_t mentee, int64_t mentor,
 	    -1 : 0;
 }
 
+char *
+state_match_rule_kind(struct db *db, int64_t mentee, int64_t mentor,
+    char **cause)
+{
+	int	 found;
+	char	*kind;
+
+	kind = db_query_text(db, cause, &found, "SELECT kind FROM match_rule "
+	    "WHERE mentee = ? AND mentor = ?", "ii", mentee, mentor);
+	if (found == 0)
+		cause_set(cause, "no pin or exclusion for this pair");
+	return kind;
+}
+
 struct rule_call {
 	int	(*fn)(int64_t, int64_t, const char *, void *);
 	void	*arg;
@@ -149,6 +161,53 @@ state_match_rules(struct db *db,
 
 	return db_query(db, cause, rule_row, &c, "SELECT mentee, mentor, kind "
 	    "FROM match_rule ORDER BY mentee, mentor", "") < 0 ? -1 : 0;
+}
+
+static int
+standing_row(struct db_row *r, void *arg)
+{
+	struct match_standing	*s = arg;
+
+	g_free(s->status);
+	s->status = g_strdup(db_row_text(r, 0));
+	s->match = db_row_int(r, 1);
+	s->partner = db_row_int(r, 2);
+	s->taken = (int)db_row_int(r, 3);
+	s->proposal = db_row_int(r, 4);
+	s->proposed = db_row_int(r, 5);
+	return 0;
+}
+
+int
+state_match_standing(struct db *db, int64_t who, int mentee,
+    struct match_standing *s, char **cause)
+{
+	/* ?2: the column that is `who`, ?3: the other one. */
+	const char	*me = mentee ? "mentee" : "mentor";
+	const char	*other = mentee ? "mentor" : "mentee";
+	char		*sql;
+	int		 n;
+
+	memset(s, 0, sizeof *s);
+	sql = g_strdup_printf("SELECT p.status, (SELECT id FROM match WHERE "
+	    "%1$s = p.id AND status = 'approved' ORDER BY id LIMIT 1), "
+	    "(SELECT %2$s FROM match WHERE %1$s = p.id AND status = "
+	    "'approved' ORDER BY id LIMIT 1), (SELECT count(*) FROM match "
+	    "WHERE %1$s = p.id AND status = 'approved'), (SELECT id FROM "
+	    "match WHERE %1$s = p.id AND status = 'proposed' ORDER BY id "
+	    "LIMIT 1), (SELECT %2$s FROM match WHERE %1$s = p.id AND status "
+	    "= 'proposed' ORDER BY id LIMIT 1) FROM participant p WHERE p.id "
+	    "= ?", me, other);
+	n = db_query(db, cause, standing_row, s, sql, "i", who);
+	g_free(sql);
+	return n < 0 ? -1 : 0;
+}
+
+void
+state_match_standing_clear(struct match_standing *s)
+{
+	g_free(s->status);
+	s->status = NULL;
 }
 
 int

@@ -41,7 +41,10 @@ int	state_match_propose(struct db *, int64_t mentee, int64_t mentor,
 int	state_match_withdraw_stale(struct db *, const char *since,
 	    char **cause);
 
-/* Set a match's status (approved, rejected, ended) at `now`. */
+/*
+ * Decide a match: its status (approved, rejected, ended) and decided_at
+ * `now`.  A proposal has no decided_at until then.
+ */
 int	state_match_decide(struct db *, int64_t id, const char *status,
 	    const char *reason, const char *now, char **cause);
 
@@ -61,10 +64,32 @@ int	state_match_each(struct db *, const char *status, match_row_fn,
 int	state_match_rule(struct db *, int64_t mentee, int64_t mentor,
 	    const char *kind, const char *now, char **cause);
 
+/* The rule for a pair, "pin" or "exclude" (caller frees), or NULL. */
+char	*state_match_rule_kind(struct db *, int64_t mentee, int64_t mentor,
+	    char **cause);
+
 /* Every rule, as (mentee, mentor, kind). */
 int	state_match_rules(struct db *,
 	    int (*fn)(int64_t mentee, int64_t mentor, const char *kind,
 	    void *arg), void *arg, char **cause);
+
+/* Where a participant stands, for the coordinator's pins. */
+struct match_standing {
+	char	*status;	/* the participant's: applied, incomplete... */
+	int64_t	 match;		/* their first running (approved) match, 0 */
+	int64_t	 partner;	/* the other one in it */
+	int	 taken;		/* running matches they are in */
+	int64_t	 proposal;	/* a pending proposal of theirs, or 0 */
+	int64_t	 proposed;	/* the other one in it */
+};
+
+/*
+ * Fill *s for participant `who`, as the mentee (mentee = 1) or the
+ * mentor of their matches; clear it with state_match_standing_clear.
+ */
+int	state_match_standing(struct db *, int64_t who, int mentee,
+	    struct match_standing *s, char **cause);
+void	state_match_standing_clear(struct match_standing *);
 
 /* Replace the list of unmatched mentees and why. */
 int	state_unmatched_clear(struct db *, char **cause);

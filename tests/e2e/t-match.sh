@@ -10,7 +10,9 @@
 #  - a match is approved once, and introduced once;
 #  - `mentormail export matches` lists it;
 #  - pin and exclude name participants by address, and say so when there
-#    is nobody at that address;
+#    is nobody at that address; they say what the next round will do, and
+#    what keeps them from acting (the mentee matched already);
+#  - status counts the matches by where they stand;
 #  - runs with nothing new send the coordinator nothing new.
 
 # shellcheck source=lib.sh
@@ -159,6 +161,29 @@ assert_stderr_mentions 'no mentor has the address nobody@example.org' \
 assert_exit 64 mentormail match pin "$mentee"
 assert_stderr_mentions '^usage: ' "pin with one address: the usage"
 assert_eq 0 "$(db "SELECT count(*) FROM match_rule")" "no rule is recorded"
+
+step "pin says what it changes"
+assert_exit 0 mentormail match pin "$mentee" "$mentor"
+assert_match "^they are matched already \\(match $id\\)\$" "$(cat "$STDOUT")" \
+    "pinning a matched pair says they are matched already"
+other=$(db "SELECT p.email FROM participant p JOIN participant_field f
+	    ON f.participant = p.id AND f.name = 'role' AND f.value = 'mentee'
+	    WHERE p.status = 'applied' AND p.id NOT IN (SELECT mentee FROM match
+	    WHERE status = 'approved') ORDER BY p.id LIMIT 1")
+[ -n "$other" ] || die "setup: no mentee left unmatched"
+before=$(db "SELECT count(*) FROM match")
+assert_exit 0 mentormail match pin "$other" "$mentor"
+assert_match "has no room left .*: the pin waits until they have room\$" \
+    "$(cat "$STDOUT")" "pinning to a full mentor says so"
+assert_match "^the next round proposes " "$(cat "$STDOUT")" \
+    "and what the next round does for the mentee"
+assert_eq "$before" "$(db "SELECT count(*) FROM match")" \
+    "saying so proposes nothing yet"
+assert_eq 1 "$(status_of matches.approved)" "status: matches.approved 1"
+assert_eq 1 "$(status_of matches.active)" "status: matches.active 1"
+assert_eq 0 "$(status_of matches.rejected)" "status: matches.rejected 0"
+assert_eq 0 "$(db "SELECT count(*) FROM match WHERE status = 'proposed'
+	   AND decided_at IS NOT NULL")" "no proposal has a decided_at"
 
 # ---------------------------------------------------------------------------
 step "a run with no new applicants sends the coordinator nothing new"

@@ -30,6 +30,7 @@
 #include "mime.h"
 #include "reply.h"
 #include "rules.h"
+#include "state-calendar.h"
 #include "state-match.h"
 #include "state-message.h"
 #include "state-participant.h"
@@ -1050,6 +1051,180 @@ test_pins_beyond_capacity_do_not_stop_the_round(void **state)
 	assert_true(proposed_to(r, MILES) <= 1);
 }
 
+/* What pinning (or excluding) says, as `mentormail match pin` prints it. */
+static const char *
+rule_said(struct fixture *f, int pin_it, const char *mentee,
+    const char *mentor)
+{
+	char	*cause = NULL, *out = NULL;
+
+	begin(f);
+	if ((pin_it ? match_pin(&f->m, mentee, mentor, &cause) :
+	    match_exclude(&f->m, mentee, mentor, &cause)) != 0 ||
+	    match_rule_outlook(&f->m, mentee, mentor, &out, &cause) != 0)
+		fail_msg("pin or exclude: %s", cause);
+	commit(f);
+	return keep(f, out, g_free);
+}
+
+/*
+ * The coordinator is told what a pin does: the next round as it will
+ * be (made and undone: nothing is proposed yet), or what keeps the pin
+ * from acting: the mentor has no room, the mentee is matched already.
+ */
+static void
+test_pin_says_what_the_next_round_does(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*said;
+	int64_t		 id;
+
+	start(f, "");
+	add_dana(f);
+	add_marisa(f);
+	add_russell(f, "1");
+	add_miles(f);
+	said = rule_said(f, 1, DANA, MILES);
+	assert_true(g_str_has_prefix(said, "the next round proposes Dana "
+	    "Whitfield <" DANA "> with Miles Okafor <" MILES "> (score "));
+	assert_true(g_str_has_suffix(said, "), for you to approve\n"));
+	assert_int_equal(count(f, "SELECT count(*) FROM match"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+
+	/* Russell takes Marisa; then Dana is pinned to him, who is full. */
+	id = assert_proposed(propose(f), MARISA, RUSSELL)->id;
+	approve(f, id);
+	said = rule_said(f, 1, DANA, RUSSELL);
+	assert_contains(said, fmt(f, "Russell Tenney <" RUSSELL "> has no room "
+	    "left (1 of 1 mentee taken): the pin waits until they have "
+	    "room\n"));
+	assert_contains(said, "the next round proposes Dana Whitfield <"
+	    DANA "> with Miles Okafor <" MILES ">");
+
+	/* Marisa is matched: a pin of hers waits for that match to end. */
+	said = rule_said(f, 1, MARISA, MILES);
+	assert_string_equal(said, fmt(f, "Marisa Chee <" MARISA "> is matched "
+	    "already (match %lld): the pin changes nothing while that match "
+	    "runs\n", (long long)id));
+	said = rule_said(f, 0, MARISA, RUSSELL);
+	assert_string_equal(said, fmt(f, "they are matched already (match "
+	    "%lld): the exclusion does not end that match\n", (long long)id));
+}
+
+/* An exclusion says who the mentee gets instead, or why nobody. */
+static void
+test_exclude_says_what_the_next_round_does(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*said;
+
+	start(f, "");
+	add_dana(f);
+	add_russell(f, "1");
+	said = rule_said(f, 0, DANA, RUSSELL);
+	assert_string_equal(said, "the next round proposes nobody for Dana "
+	    "Whitfield <" DANA ">: no eligible mentor among 1: 1 excluded by "
+	    "the coordinator\n");
+}
+
+/* A pin for someone whose application is incomplete waits for it. */
+static void
+test_pin_of_an_incomplete_applicant(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*said;
+	char		*cause = NULL;
+	int64_t		 dana;
+
+	start(f, "");
+	dana = add_dana(f);
+	add_miles(f);
+	begin(f);
+	if (participant_set_status(f->db, dana, PARTICIPANT_INCOMPLETE, NULL,
+	    NOW, &cause) != 0)
+		fail_msg("participant_set_status: %s", cause);
+	commit(f);
+	said = rule_said(f, 1, DANA, MILES);
+	assert_string_equal(said, "Dana Whitfield <" DANA "> is incomplete: "
+	    "they are in no round until their application is complete and "
+	    "eligible\n");
+}
+
+/* A proposal is not decided: decided_at waits for the coordinator. */
+static void
+test_decided_at_only_once_decided(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+	int64_t				 a, b;
+
+	start(f, "");
+	add_dana(f);
+	add_gabriel(f);
+	add_russell(f, "1");
+	add_miles(f);
+	r = propose(f);
+	a = assert_proposed(r, DANA, RUSSELL)->id;
+	b = assert_proposed(r, GABRIEL, MILES)->id;
+	assert_int_equal(count(f, "SELECT count(*) FROM match WHERE "
+	    "decided_at IS NULL AND proposed_at = '" NOW "'"), 2);
+	propose(f);
+	assert_int_equal(count(f, "SELECT count(*) FROM match WHERE "
+	    "decided_at IS NULL"), 2);
+	approve(f, a);
+	reject(f, b);
+	assert_int_equal(count(f, "SELECT count(*) FROM match WHERE "
+	    "decided_at = '" NOW "'"), 2);
+}
+
+static void
+status_add(const char *key, const char *value, void *arg)
+{
+	if (g_str_has_prefix(key, "matches."))
+		g_string_append_printf(arg, "%s: %s\n", key, value);
+}
+
+/* The matches.* lines `mentormail status` prints. */
+static const char *
+match_status(struct fixture *f)
+{
+	GString	*s = g_string_new(NULL);
+	char	*cause = NULL;
+
+	if (state_calendar_status(f->db, status_add, s, &cause) != 0)
+		fail_msg("state_calendar_status: %s", cause);
+	return keep(f, g_string_free(s, FALSE), g_free);
+}
+
+/* status counts matches by where they stand. */
+static void
+test_status_counts_matches(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+	int64_t				 a, b;
+
+	start(f, "");
+	add_dana(f);
+	add_gabriel(f);
+	add_russell(f, "1");
+	add_miles(f);
+	assert_string_equal(match_status(f), "matches.proposed: 0\n"
+	    "matches.approved: 0\nmatches.rejected: 0\n"
+	    "matches.confirming: 0\nmatches.active: 0\nmatches.ended: 0\n");
+	r = propose(f);
+	a = assert_proposed(r, DANA, RUSSELL)->id;
+	b = assert_proposed(r, GABRIEL, MILES)->id;
+	assert_string_equal(match_status(f), "matches.proposed: 2\n"
+	    "matches.approved: 0\nmatches.rejected: 0\n"
+	    "matches.confirming: 0\nmatches.active: 0\nmatches.ended: 0\n");
+	approve(f, a);
+	reject(f, b);
+	assert_string_equal(match_status(f), "matches.proposed: 0\n"
+	    "matches.approved: 1\nmatches.rejected: 1\n"
+	    "matches.confirming: 0\nmatches.active: 1\nmatches.ended: 0\n");
+}
+
 /* ------------------------------------------------------------------ */
 /* Capacity and approved matches */
 
@@ -1787,6 +1962,11 @@ main(void)
 		T(test_pin_forces_a_pair),
 		T(test_runner_up_of_a_pin_is_not_called_lower),
 		T(test_pins_beyond_capacity_do_not_stop_the_round),
+		T(test_pin_says_what_the_next_round_does),
+		T(test_exclude_says_what_the_next_round_does),
+		T(test_pin_of_an_incomplete_applicant),
+		T(test_decided_at_only_once_decided),
+		T(test_status_counts_matches),
 		T(test_mentor_capacity_respected),
 		T(test_approved_match_stays),
 		T(test_ids_kept_and_stale_proposals_withdrawn),

@@ -1,17 +1,25 @@
 /*
- * cmd-test-rules.c -- "mentormail test-rules MESSAGE.eml": what the rules
- * make of one message, and which rule said so.  Changes nothing: for a
- * coordinator editing rules/, and for the corpus tests.
+ * cmd-test-rules.c -- "mentormail test-rules [--db FILE] MESSAGE.eml":
+ * what the rules make of one message, and which rule said so, read as a
+ * run would read it now: a reply in the thread of one of our mails (a
+ * receipt, say) is read as that thread asks, from the database as it is.
+ * Changes nothing: for a coordinator editing rules/, and for the corpus
+ * tests.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include <glib.h>
 
+#include "clock.h"
 #include "cmd.h"
 #include "config.h"
+#include "db.h"
 #include "mime.h"
+#include "process.h"
+#include "program.h"
 #include "rules.h"
 
 /* A value on one line: a newline as \n, a backslash as \\. */
@@ -59,78 +67,130 @@ print_extraction(const struct extraction *x)
 		print_escaped("rule", x->trace->pdata[i]);
 }
 
-static int
-is_coordinator(const struct config *cfg, const char *addr)
+/* Which of our mails it replies to, and what it corrects. */
+static void
+print_thread(const struct process_reading *r)
 {
-	char	**c;
-
-	for (c = cfg->coordinators; addr != NULL && c != NULL && *c != NULL;
-	    c++) {
-		if (g_ascii_strcasecmp(*c, addr) == 0)
-			return 1;
-	}
-	return 0;
+	if (r->thread.kind != NULL)
+		printf("thread: %s\n", r->thread.kind);
+	if (r->answered != NULL)
+		printf("corrects: the application of %s\n", r->answered);
 }
 
-/* Decode and extract; the message is already read. */
+/* Decode and read as a run would; the message is already read. */
 static int
-test_message(const struct config *cfg, const struct rules *rules,
-    const char *path, const char *raw, size_t len)
+test_message(struct program *prog, const char *path, const char *raw,
+    size_t len)
 {
+	struct process_reading	 r;
 	struct mime_msg		*m;
-	struct extraction	*x;
-	struct extract_input	 in;
 	char			*cause = NULL;
+	int			 error = 0;
 
 	if (mime_parse(raw, len, &m, &cause) != 0) {
 		fprintf(stderr, "mentormail: %s: %s\n", path, cause);
 		g_free(cause);
 		return EX_DATAERR;
 	}
-	memset(&in, 0, sizeof in);
-	in.subject = m->subject;
-	in.text = m->text;
-	in.from_addr = m->from_addr;
-	in.from_coordinator = is_coordinator(cfg, m->from_addr);
-	x = extract_message(rules, &in);
-	print_extraction(x);
-	extraction_free(x);
+	if (process_read(prog, m, &r, &cause) != 0) {
+		fprintf(stderr, "mentormail: %s\n", cause);
+		g_free(cause);
+		error = EX_IOERR;
+	} else {
+		print_thread(&r);
+		print_extraction(r.x);
+		process_reading_clear(&r);
+	}
 	mime_msg_free(m);
-	return 0;
+	return error;
+}
+
+/*
+ * The program as a run sees it, over an in-memory copy of the database
+ * (`db`, or the configured one; empty when there is none yet), so that a
+ * reply is read in its thread and nothing is ever changed.
+ */
+static int
+test_program(struct config *cfg, const char *db_path, const char *path,
+    const char *raw, size_t len)
+{
+	struct program	*prog;
+	struct db	*db;
+	GDateTime	*now = clock_now();
+	char		*cause = NULL;
+	int		 error;
+
+	if (db_open_copy(db_path != NULL ? db_path : cfg->database, &db,
+	    &cause) != 0) {
+		fprintf(stderr, "mentormail: %s\n", cause);
+		g_free(cause);
+		g_date_time_unref(now);
+		return EX_IOERR;
+	}
+	if (program_open(cfg, db, now, &prog, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		g_free(cause);
+		error = EX_CONFIG;
+	} else {
+		error = test_message(prog, path, raw, len);
+		program_free(prog);
+	}
+	db_close(db);
+	g_date_time_unref(now);
+	return error;
+}
+
+/* [--db FILE] MESSAGE.eml */
+static int
+test_rules_args(int argc, char **argv, const char **db_path)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (ch != 'd') {
+			cmd_bad_option("mentormail test-rules", ch, argv);
+			return -1;
+		}
+		*db_path = optarg;
+	}
+	return optind == argc - 1 ? optind : -1;
 }
 
 static int
 test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct config		*cfg;
-	struct rules		*rules;
-	struct rules_options	 o;
 	GError			*error = NULL;
-	char			*raw, *cause = NULL;
+	const char		*db_path = NULL, *path;
+	char			*raw;
 	gsize			 len;
-	int			 rc;
+	int			 rc, i;
 
-	if (argc != 2)
+	if ((i = test_rules_args(argc, argv, &db_path)) < 0)
 		return cmd_usage(&cmd_test_rules_entry);
-	if (!g_file_get_contents(argv[1], &raw, &len, &error)) {
+	path = argv[i];
+	if (!g_file_get_contents(path, &raw, &len, &error)) {
 		fprintf(stderr, "mentormail: %s\n", error->message);
 		g_error_free(error);
+		return EX_NOINPUT;
+	}
+	if (db_path != NULL && !g_file_test(db_path, G_FILE_TEST_IS_REGULAR)) {
+		fprintf(stderr, "mentormail: --db %s: no such database\n",
+		    db_path);
+		g_free(raw);
 		return EX_NOINPUT;
 	}
 	if ((rc = cmd_load_config(ctx, &cfg)) != 0) {
 		g_free(raw);
 		return rc;
 	}
-	o.forms = cfg->forms;
-	o.required = cfg->required;
-	if (rules_load(cfg->rules, &o, &rules, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
-		g_free(cause);
-		rc = EX_CONFIG;
-	} else {
-		rc = test_message(cfg, rules, argv[1], raw, len);
-		rules_free(rules);
-	}
+	rc = test_program(cfg, db_path, path, raw, len);
 	config_free(cfg);
 	g_free(raw);
 	return rc;
@@ -138,7 +198,8 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_test_rules_entry = {
 	.name = "test-rules",
-	.usage = "MESSAGE.eml",
-	.help = "show what the rules make of a message",
+	.usage = "[--db FILE] MESSAGE.eml",
+	.help = "show what the rules make of a message, as a run would read "
+	    "it with the database as it is",
 	.exec = test_rules_exec,
 };

@@ -109,12 +109,17 @@ understand(struct inbound *in, const struct extract_input *ein,
 	return 0;
 }
 
+/*
+ * Read the message: the thread of ours it replies to, and what it says
+ * (in->x).  *own is the text read, when it is not the message's own
+ * (caller frees).  Changes nothing: `mentormail test-rules` reads so too.
+ */
 static int
-handle(struct inbound *in, char **cause)
+read_message(struct inbound *in, char **own, char **cause)
 {
 	struct extract_input	 ein;
-	char			**ids = thread_ids(in->msg), *own = NULL;
-	int			 found, error;
+	char			**ids = thread_ids(in->msg);
+	int			 found;
 
 	found = state_outbox_thread(in->prog->db, ids, &in->thread, cause);
 	g_strfreev(ids);
@@ -130,9 +135,19 @@ handle(struct inbound *in, char **cause)
 	 * its own, keeping the lines typed into its quoted form).
 	 */
 	if (found && !thread_is_application(&in->thread))
-		ein.text = own = rules_own_text(in->prog->rules, in->msg->text);
+		ein.text = *own = rules_own_text(in->prog->rules,
+		    in->msg->text);
 	in->own_text = ein.text;
-	error = understand(in, &ein, cause);
+	return understand(in, &ein, cause);
+}
+
+static int
+handle(struct inbound *in, char **cause)
+{
+	char	*own = NULL;
+	int	 error;
+
+	error = read_message(in, &own, cause);
 	if (error == 0 && in->x->error != NULL)
 		error = cause_set(cause, "%s", in->x->error);
 	if (error == 0)
@@ -140,6 +155,37 @@ handle(struct inbound *in, char **cause)
 	in->own_text = NULL;
 	g_free(own);
 	return error;
+}
+
+int
+process_read(struct program *prog, const struct mime_msg *msg,
+    struct process_reading *out, char **cause)
+{
+	struct message_record	 r = { .from_addr = msg->from_addr };
+	struct inbound		 in = { .prog = prog, .r = &r, .msg = msg,
+				    .reply_addr = msg->from_addr };
+	char			*own = NULL;
+	int			 error;
+
+	memset(out, 0, sizeof *out);
+	error = read_message(&in, &own, cause);
+	g_free(own);
+	out->x = in.x;
+	out->thread = in.thread;
+	out->answered = in.answered;
+	if (error != 0)
+		process_reading_clear(out);
+	return error;
+}
+
+void
+process_reading_clear(struct process_reading *r)
+{
+	if (r->x != NULL)
+		extraction_free(r->x);
+	g_free(r->thread.kind);
+	g_free(r->answered);
+	memset(r, 0, sizeof *r);
 }
 
 /* Undo what handling did, and keep the message as failed, with why. */

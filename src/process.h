@@ -20,6 +20,9 @@
 
 #include <stdint.h>
 
+#include "state-outbox.h"
+
+struct extraction;
 struct mime_msg;
 struct message_record;
 struct program;
@@ -33,5 +36,25 @@ struct program;
 int	process_message(struct program *, int64_t id,
 	    const struct message_record *r, const struct mime_msg *msg,
 	    int *failed, char **cause);
+
+/* What a message means, as process_message reads it before acting. */
+struct process_reading {
+	struct extraction	*x;		/* what the rules read in it */
+	struct outbox_thread	 thread;	/* our mail it replies to */
+	char			*answered;	/* the address of the
+						   application it corrects,
+						   or NULL */
+};
+
+/*
+ * Read `msg` exactly as process_message would at this point of the
+ * program's state (its thread, a correction of an application), without
+ * acting on it: `mentormail test-rules` predicts a run with it.  Changes
+ * nothing.  Returns 0 with *out filled (clear it with
+ * process_reading_clear), or -1 with *cause set (the database failed).
+ */
+int	process_read(struct program *, const struct mime_msg *msg,
+	    struct process_reading *out, char **cause);
+void	process_reading_clear(struct process_reading *);
 
 #endif

@@ -114,20 +114,36 @@ thread_row(struct db_row *row, void *arg)
 	return 1;
 }
 
+/*
+ * Our mail among `ids` by its Message-ID; else, by the message of theirs
+ * it answered, which a reply's References name too.  The second finds
+ * the thread when our mail's Message-ID is not the one recorded: the
+ * same stored mail handled again into a fresh database writes the same
+ * answers under new Message-IDs, and must read its replies the same way.
+ */
+static const char *const thread_sql[] = {
+	"SELECT id, kind, coalesce(participant, 0), coalesce(match, 0) FROM "
+	"outbox WHERE message_id = ?",
+	"SELECT o.id, o.kind, coalesce(o.participant, 0), coalesce(o.match, "
+	"0) FROM outbox o JOIN message m ON m.id = o.message WHERE "
+	"m.message_id = ? ORDER BY o.id DESC LIMIT 1",
+};
+
 int
 state_outbox_thread(struct db *db, char *const *ids, struct outbox_thread *t,
     char **cause)
 {
-	size_t	i;
+	size_t	i, q;
 	int	n = 0;
 
 	memset(t, 0, sizeof *t);
-	for (i = 0; ids != NULL && ids[i] != NULL && n == 0; i++) {
-		n = db_query(db, cause, thread_row, t, "SELECT id, kind, "
-		    "coalesce(participant, 0), coalesce(match, 0) FROM outbox "
-		    "WHERE message_id = ?", "t", ids[i]);
-		if (n < 0)
-			return -1;
+	for (q = 0; q < G_N_ELEMENTS(thread_sql) && n == 0; q++) {
+		for (i = 0; ids != NULL && ids[i] != NULL && n == 0; i++) {
+			n = db_query(db, cause, thread_row, t, thread_sql[q],
+			    "t", ids[i]);
+			if (n < 0)
+				return -1;
+		}
 	}
 	return n > 0;
 }

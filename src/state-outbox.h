@@ -96,8 +96,10 @@ struct outbox_thread {
 /*
  * Find the newest of our mails among `ids` (Message-IDs without angle
  * brackets, the message's In-Reply-To first, then its References from the
- * newest), and fill *t (t->kind: caller frees).  Returns 1, or 0 when
- * none of them is ours (*t all 0).
+ * newest), and fill *t (t->kind: caller frees).  When none of them is the
+ * Message-ID of a mail of ours, our newest answer to a recorded message
+ * among `ids` is taken instead (a reply's References name the message we
+ * answered).  Returns 1, or 0 when neither finds one (*t all 0).
  */
 int	state_outbox_thread(struct db *, char *const *ids,
 	    struct outbox_thread *t, char **cause);

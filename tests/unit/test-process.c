@@ -980,6 +980,46 @@ test_eligible_applicant_gets_a_receipt(void **state)
 }
 
 /*
+ * A reply whose In-Reply-To is no mail of ours that we know (the same
+ * stored mail handled again into a fresh database answers under new
+ * Message-IDs) is still in the receipt's thread: its References name
+ * the application the receipt answered.
+ */
+static void
+test_thread_found_by_the_message_answered(void **state)
+{
+	struct fixture	*f = *state;
+	char		*mail;
+	int64_t		 reply;
+
+	start(f, "forms = wvls\n", WVLS_EXPERIENCE);
+	mail = g_strjoin("", "From: Jordan Reyes <" JORDAN ">\n"
+	    "Subject: Mentor application\n"
+	    "Message-ID: <mentor-five.1@rhinelanderlibrary.example.org>\n"
+	    "\n"
+	    "WVLS Mentoring Program Application\n"
+	    "Applying as:  (x) Mentor   ( ) Mentee\n"
+	    "Name: Jordan Reyes\n"
+	    "Library: Rhinelander District Library\n"
+	    "Email: " JORDAN "\n"
+	    "Mentors - Years of relevant experience: 5\n", NULL);
+	deliver(f, mail);
+	g_free(mail);
+	assert_text(status_of(f, JORDAN), "applied");
+	reply = deliver(f, "From: Jordan Reyes <" JORDAN ">\n"
+	    "Subject: Re: Your application\n"
+	    "Message-ID: <mentor-five.2@rhinelanderlibrary.example.org>\n"
+	    "In-Reply-To: <an-older-receipt@example.org>\n"
+	    "References: <mentor-five.1@rhinelanderlibrary.example.org>\n"
+	    "\t<an-older-receipt@example.org>\n"
+	    "\n"
+	    "Years of relevant experience: 7\n");
+	assert_text(kind_of(f, reply), "application");
+	assert_text(field_of(f, JORDAN, "years_experience"), "7");
+	assert_int_equal(participant_count(f), 1);
+}
+
+/*
  * A mentor who gives no years of experience is not passed by a condition
  * on them: the application is incomplete, and the receipt asks for the
  * years; once given, the condition judges them.
@@ -1601,6 +1641,7 @@ main(void)
 		T(test_ineligible_applicant_gets_the_reasons),
 		T(test_ineligible_applicant_corrects_the_answer),
 		T(test_eligible_applicant_gets_a_receipt),
+		T(test_thread_found_by_the_message_answered),
 		T(test_condition_on_absent_field_asks_for_it),
 		T(test_config_names_only_fields_the_forms_ask),
 		T(test_auto_reply_is_not_answered),

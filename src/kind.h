@@ -53,6 +53,7 @@ extern const struct kind_entry kind_evaluation_entry;
 extern const struct kind_entry kind_checkin_entry;
 extern const struct kind_entry kind_confirmation_entry;
 extern const struct kind_entry kind_command_entry;
+extern const struct kind_entry kind_form_request_entry;
 
 /*
  * What the handlers share (kind.c).  Each returns 0, or -1 with *cause

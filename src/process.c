@@ -27,6 +27,7 @@ static const struct kind_entry *const kind_table[] = {
 	&kind_evaluation_entry,
 	&kind_confirmation_entry,
 	&kind_command_entry,
+	&kind_form_request_entry,
 	&kind_other_entry,
 };
 
@@ -72,6 +73,37 @@ thread_is_application(const struct outbox_thread *t)
 	return t->participant > 0 && t->kind != NULL &&
 	    (strcmp(t->kind, "receipt") == 0 ||
 	    strcmp(t->kind, "ineligible") == 0);
+}
+
+/*
+ * A reply to the blank form we sent: the form filled in, often typed into
+ * the lines it quotes, so it is read whole, as that form.  *x is NULL
+ * when it answers nothing of the form (a "thank you"): it is then read
+ * as any reply to our mail.
+ */
+static void
+understand_form(struct inbound *in, const struct extract_input *ein)
+{
+	const struct extract_field	*f;
+	struct extraction		*x;
+	guint				 i, answers = 0;
+
+	x = extract_application(in->prog->rules, rules_form_name(
+	    in->prog->rules, 0), ein);
+	for (i = 0; i < x->fields->len; i++) {
+		f = g_ptr_array_index(x->fields, i);
+		answers += strcmp(f->name, "email") != 0;
+	}
+	if (answers > 0 && x->error == NULL)
+		in->x = x;
+	else
+		extraction_free(x);
+}
+
+static int
+thread_is_form(const struct outbox_thread *t)
+{
+	return t->kind != NULL && strcmp(t->kind, "form-request") == 0;
 }
 
 /*
@@ -134,11 +166,23 @@ read_message(struct inbound *in, char **own, char **cause)
 	 * sender's own words are read (a receipt's correction unquotes on
 	 * its own, keeping the lines typed into its quoted form).
 	 */
-	if (found && !thread_is_application(&in->thread))
-		ein.text = *own = rules_own_text(in->prog->rules,
-		    in->msg->text);
+	if (found && thread_is_form(&in->thread))
+		understand_form(in, &ein);
 	in->own_text = ein.text;
-	return understand(in, &ein, cause);
+	if (in->x != NULL)
+		return 0;
+	if (found && !thread_is_application(&in->thread))
+		ein.text = in->own_text = *own = rules_own_text(
+		    in->prog->rules, in->msg->text);
+	if (understand(in, &ein, cause) != 0)
+		return -1;
+	/* "Re: how do I apply?" under the form has had the form. */
+	if (thread_is_form(&in->thread) &&
+	    strcmp(in->x->kind, "form_request") == 0) {
+		g_free(in->x->kind);
+		in->x->kind = g_strdup("other");
+	}
+	return 0;
 }
 
 static int

@@ -1,12 +1,14 @@
 /*
  * program.c -- the run context (program.h).
  */
+#include <errno.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "clock.h"
 #include "config.h"
+#include "log.h"
 #include "program.h"
 #include "reply.h"
 #include "rules.h"
@@ -99,6 +101,42 @@ check_attachments(const struct config *cfg, char **cause)
 	return 0;
 }
 
+char *
+program_form_path(const struct program *prog)
+{
+	const char	*form = rules_form_name(prog->rules, 0);
+	char		*file, *path;
+
+	if (form == NULL)
+		return NULL;
+	file = g_strdup_printf("form-%s.txt", form);
+	path = g_build_filename(prog->cfg->templates, file, NULL);
+	g_free(file);
+	return path;
+}
+
+/*
+ * A program that answers requests for the form has the blank form of its
+ * first form in the templates directory.
+ */
+static int
+check_blank_form(const struct program *p, char **cause)
+{
+	char	*path;
+	int	 ok;
+
+	if (!rules_has_kind(p->rules, "form_request") ||
+	    (path = program_form_path(p)) == NULL)
+		return 0;
+	ok = access(path, R_OK) == 0;
+	if (!ok)
+		cause_set(cause, "%s: %s: the blank form sent to whoever asks "
+		    "for it ([kind form_request] in the rules)", path,
+		    g_strerror(errno));
+	g_free(path);
+	return ok ? 0 : -1;
+}
+
 int
 program_open(const struct config *cfg, struct db *db, GDateTime *now,
     struct program **out, char **cause)
@@ -114,6 +152,7 @@ program_open(const struct config *cfg, struct db *db, GDateTime *now,
 	if (rules_load(cfg->rules, &opts, &p->rules, cause) != 0 ||
 	    check_fields(cfg, p->rules, cause) != 0 ||
 	    check_attachments(cfg, cause) != 0 ||
+	    check_blank_form(p, cause) != 0 ||
 	    replies_load(cfg, &p->replies, cause) != 0) {
 		program_free(p);
 		return -1;

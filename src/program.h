@@ -43,6 +43,13 @@ void	program_free(struct program *);
 /* Move the program's clock to `now`: the same rules, a later run. */
 void	program_set_clock(struct program *, GDateTime *now);
 
+/*
+ * The blank form sent to whoever asks for it: the file form-NAME.txt in
+ * the templates directory, NAME the first active form; NULL when no form
+ * is active.  Caller frees.
+ */
+char	*program_form_path(const struct program *);
+
 /* Whether `addr` is one of the configured coordinators. */
 int	program_is_coordinator(const struct program *, const char *addr);
 

@@ -48,6 +48,8 @@ static const struct reply_def reply_defs[] = {
 	    "reasons:text" },
 	{ "not-understood", PROGRAM "applicant.name applicant.email subject",
 	    "" },
+	{ "form-request", PROGRAM "applicant.name applicant.email subject "
+	    "form form.title", "" },
 	{ "introduction", PROGRAM PAIR,
 	    "other.fields:label,value attachments:name" },
 	{ "confirm-request", PROGRAM "me.name who mentee.name mentor.name "

@@ -36,6 +36,28 @@ field_rule_of(const struct rules *rules, const char *form, const char *name)
 	return rules->kind_fields[id];
 }
 
+const char *
+rules_form_name(const struct rules *rules, size_t i)
+{
+	if (i >= rules->forms->len)
+		return NULL;
+	return ((const struct form *)g_ptr_array_index(rules->forms,
+	    i))->name;
+}
+
+int
+rules_has_kind(const struct rules *rules, const char *name)
+{
+	guint	i;
+
+	for (i = 0; i < rules->kinds->len; i++) {
+		if (strcmp(((const struct kind *)g_ptr_array_index(
+		    rules->kinds, i))->name, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 rules_field_asked(const struct rules *rules, const char *name)
 {

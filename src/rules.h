@@ -127,6 +127,10 @@ const char *extraction_get(const struct extraction *, const char *name);
  * form name no active form has gives NULL (or an empty array).
  */
 const char *rules_form_title(const struct rules *, const char *form);
+/* The name of the ith active form (in [program] forms order), or NULL. */
+const char *rules_form_name(const struct rules *, size_t i);
+/* Whether kinds.rules defines the kind `name`. */
+int	rules_has_kind(const struct rules *, const char *name);
 /*
  * Whether an active form asks for field `name` (has a rule for it, its
  * own or the shared one): the vocabulary a configuration may use.

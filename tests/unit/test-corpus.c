@@ -491,6 +491,138 @@ test_form_chosen(void **state)
  * (default 3), decoding excluded.  Printed, not judged: sanitizers and
  * valgrind make it meaningless as a limit.
  */
+/*
+ * A line of a blank form and what an applicant makes of it: `answer`
+ * replaces the line; with `after`, the line stays and the answer goes on
+ * the next one (a question answered below it).
+ */
+struct fill {
+	const char	*form;
+	const char	*line;
+	const char	*answer;
+	int		 after;
+};
+
+static const struct fill fills[] = {
+	{ "wyoming", "Name:", "Name: Ann Lee", 0 },
+	{ "wyoming", "Email Address:", "Email Address: ann@example.org", 0 },
+	{ "wyoming", "Library Name:", "Library Name: Park County Library", 0 },
+	{ "wyoming", "Your current position:", "Your current position: "
+	    "Branch Manager", 0 },
+	{ "wyoming", "Library Type:", "Library Type: Public", 0 },
+	{ "wyoming", "Position you are applying for (Protégé or Mentor):",
+	    "Position you are applying for (Protégé or Mentor): Protégé", 0 },
+	{ "wyoming", "  [ ] New to Wyoming", "  [X] New to Wyoming", 0 },
+	{ "wyoming", "Protégé applicants: Please write specific goals, "
+	    "problems, or topics you would like addressed through this "
+	    "program.", "Budgets and grant writing.", 1 },
+	{ "wvls", "Applying as:  [ ] Mentor (2+ years relevant experience)   "
+	    "[ ] Mentee (2 or less years of administrative experience)",
+	    "Applying as:  [ ] Mentor (2+ years relevant experience)   "
+	    "[X] Mentee (2 or less years of administrative experience)", 0 },
+	{ "wvls", "Name:", "Name: Ann Lee", 0 },
+	{ "wvls", "Library:", "Library: Colby Public Library", 0 },
+	{ "wvls", "Email:", "Email: ann@example.org", 0 },
+	{ "wvls", "Mentees - Years of administrative experience:",
+	    "Mentees - Years of administrative experience: 1", 0 },
+	{ "wvls", "Mentees - What do you most need help with?",
+	    "Budgets and grant writing.", 1 },
+	{ "cla", "I would like to be a:  [ ] Mentor   [ ] Mentee",
+	    "I would like to be a:  [ ] Mentor   [X] Mentee", 0 },
+	{ "cla", "Name:", "Name: Ann Lee", 0 },
+	{ "cla", "CLA membership number:", "CLA membership number: 40213", 0 },
+	{ "cla", "Email:", "Email: ann@example.org", 0 },
+	{ "cla", "Library / school / organization:", "Library / school / "
+	    "organization: Sacramento Public Library", 0 },
+	{ "cla", "Mentees: What would you like help with?",
+	    "Budgets and grant writing.", 1 },
+	{ "washington", "Applying as (mentor or mentee):",
+	    "Applying as (mentor or mentee): mentee", 0 },
+	{ "washington", "Name:", "Name: Ann Lee", 0 },
+	{ "washington", "Email:", "Email: ann@example.org", 0 },
+	{ "washington", "Library, school or organization:", "Library, school "
+	    "or organization: UW iSchool", 0 },
+	{ "washington", "What do you hope to learn? (mentees)",
+	    "Budgets and grant writing.", 1 },
+};
+
+/* templates/form-`form`.txt, filled in as `fills` says.  Caller frees. */
+static char *
+filled_form(const char *form)
+{
+	char	*path, *text, **lines;
+	GString	*out = g_string_new("Subject: my application\n\n");
+	size_t	 i, j, used = 0;
+	int	 kept;
+
+	path = g_strdup_printf("templates/form-%s.txt", form);
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		fail_msg("cannot read %s", path);
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		kept = 1;
+		for (j = 0; j < G_N_ELEMENTS(fills); j++) {
+			if (strcmp(fills[j].form, form) != 0 ||
+			    strcmp(fills[j].line, lines[i]) != 0)
+				continue;
+			if (fills[j].after)
+				g_string_append_printf(out, "%s\n", lines[i]);
+			g_string_append_printf(out, "%s\n", fills[j].answer);
+			kept = 0;
+			used++;
+			break;
+		}
+		if (kept)
+			g_string_append_printf(out, "%s\n", lines[i]);
+	}
+	for (j = 0; j < G_N_ELEMENTS(fills); j++)
+		used -= strcmp(fills[j].form, form) == 0;
+	if (used != 0)
+		fail_msg("%s: a line to fill in is not in the form", path);
+	g_strfreev(lines);
+	g_free(text);
+	g_free(path);
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * The blank form each program sends to whoever asks for it, filled in,
+ * is read back by that program's rules: the form is what the rules read.
+ */
+static void
+test_blank_forms_read_back(void **state)
+{
+	static const char *const forms[] = { "wyoming", "wvls", "cla",
+	    "washington" };
+	struct extract_input	 in;
+	struct extraction	*x;
+	struct mime_msg		*m;
+	char			*raw, *cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < G_N_ELEMENTS(forms); i++) {
+		raw = filled_form(forms[i]);
+		if (mime_parse(raw, strlen(raw), &m, &cause) != 0)
+			fail_msg("%s: %s", forms[i], cause);
+		memset(&in, 0, sizeof in);
+		in.subject = m->subject;
+		in.text = m->text;
+		x = extract_message(rules_for(forms[i]), &in);
+		assert_string_equal(x->kind, "application");
+		assert_string_equal(x->form, forms[i]);
+		assert_string_equal(extraction_get(x, "role"), "mentee");
+		assert_string_equal(extraction_get(x, "name"), "Ann Lee");
+		assert_string_equal(extraction_get(x, "email"),
+		    "ann@example.org");
+		assert_non_null(extraction_get(x, "library"));
+		assert_string_equal(extraction_get(x, "goals"),
+		    "Budgets and grant writing.");
+		extraction_free(x);
+		mime_msg_free(m);
+		g_free(raw);
+	}
+}
+
 static void
 test_speed(void **state)
 {
@@ -550,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_known_failures_exist),
 		cmocka_unit_test(test_accuracy),
 		cmocka_unit_test(test_form_chosen),
+		cmocka_unit_test(test_blank_forms_read_back),
 		cmocka_unit_test(test_speed),
 	};
 	GPtrArray	*list;

@@ -62,6 +62,7 @@ struct option {
 
 static const struct option options[] = {
 	{ "program", "name", OPTION_STRING, 1, NULL, C(name) },
+	{ "program", "the_name", OPTION_STRING, 0, NULL, C(the_name) },
 	{ "program", "address", OPTION_ADDRESS, 1, NULL, C(address) },
 	{ "program", "coordinators", OPTION_ADDRESSES, 1, NULL,
 	    C(coordinators) },
@@ -879,6 +880,22 @@ loader_eligibility(const struct loader *l, char **cause)
 	return error;
 }
 
+/*
+ * How a sentence names the program, unless the_name says: "applying to
+ * the WVLS Mentoring Program", and a name that starts with "The" keeps
+ * its own article ("applying to the Mentoring Collective").
+ */
+static void
+default_the_name(struct config *c)
+{
+	if (c->the_name != NULL)
+		return;
+	if (g_ascii_strncasecmp(c->name, "the ", 4) == 0)
+		c->the_name = g_strconcat("the ", c->name + 4, NULL);
+	else
+		c->the_name = g_strconcat("the ", c->name, NULL);
+}
+
 /* Ports the config left out follow the protocol and its security. */
 static void
 default_ports(struct config *c)
@@ -913,6 +930,7 @@ loader_run(struct loader *l, const char *path, char **cause)
 	if (loader_eligibility(l, cause) != 0)
 		return -1;
 	default_ports(l->config);
+	default_the_name(l->config);
 	if (l->config->imap.username == NULL)
 		return keyfile_error(l->kf, NULL, NULL, cause,
 		    "[imap] username is required");
@@ -963,6 +981,7 @@ config_free(struct config *c)
 	if (c->lines != NULL)
 		g_hash_table_unref(c->lines);
 	g_free(c->name);
+	g_free(c->the_name);
 	g_free(c->address);
 	g_strfreev(c->coordinators);
 	if (c->eligibility != NULL)

@@ -96,6 +96,7 @@ struct config {
 	GHashTable	*lines;		/* where each key is: config_line */
 
 	char		*name;		/* [program] */
+	char		*the_name;	/* in a sentence: "the WVLS ..." */
 	char		*address;
 	char		**coordinators;	/* NULL-terminated, at least one */
 	char		*timezone;

@@ -560,7 +560,7 @@ fixed_apply(struct solver *s, const struct match_problem *p, char **cause)
 			    f->mentor);
 		if (--s->cap[f->mentor] < 0)
 			return cause_set(cause, "fixed pair %zu: mentor %d has "
-			    "more fixed mentees than its capacity of %d", i,
+			    "more fixed mentees than their capacity of %d", i,
 			    f->mentor, p->capacity[f->mentor]);
 		s->mentor_of[f->mentee] = f->mentor;
 	}

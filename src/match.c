@@ -336,7 +336,7 @@ unmatched_text(struct round *r, int i)
 	if (r->mentors->len == 0)
 		return g_strdup("no mentor has room: recruit mentors");
 	if (best != NULL)
-		return g_strdup_printf("its candidates are proposed for mentees "
+		return g_strdup_printf("their candidates are proposed for mentees "
 		    "they suit better (best: %s, score %d, proposed for %s)",
 		    ((struct member *)g_ptr_array_index(r->mentors,
 		    best->mentor))->label, best->score,

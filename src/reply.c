@@ -21,8 +21,8 @@ struct reply_def {
 	const char	*lists;		/* "list:a,b list2:c" */
 };
 
-#define PROGRAM	"program.name program.address program.coordinator " \
-	"term.mentee term.mentor "
+#define PROGRAM	"program.name program.the_name program.address " \
+	"program.coordinator term.mentee term.mentor "
 
 /* The digest's names and lists (digest.c). */
 #define DIGEST	"day period.from quiet proposals.count pool.mentees_waiting " \
@@ -180,6 +180,7 @@ reply_vars(const struct config *cfg)
 	struct tvars	*v = tvars_new();
 
 	tvars_set(v, "program.name", cfg->name);
+	tvars_set(v, "program.the_name", cfg->the_name);
 	tvars_set(v, "program.address", cfg->address);
 	tvars_set(v, "program.coordinator", cfg->coordinators[0]);
 	tvars_set(v, "term.mentee", cfg->mentee_term);

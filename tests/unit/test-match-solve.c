@@ -767,7 +767,7 @@ test_bad_fixed_pairs_refused(void **state)
 	refused(PROBLEM(2, 2, caps1, good_pairs, 2, out, 1, 0),
 	    "fixed pair 0: mentee 5 out of range");
 	refused(PROBLEM(2, 1, caps1, both, 2, over, 2, 0),
-	    "more fixed mentees than its capacity of 1");
+	    "more fixed mentees than their capacity of 1");
 }
 
 int

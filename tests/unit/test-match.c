@@ -1254,7 +1254,7 @@ test_mentor_capacity_respected(void **state)
 	assert_int_equal(proposed_to(r, RUSSELL), 2);
 	assert_int_equal(r->unmatched->len, 1);
 	l = g_ptr_array_index(r->unmatched, 0);
-	assert_contains(l->why, "its candidates are proposed for mentees they "
+	assert_contains(l->why, "their candidates are proposed for mentees they "
 	    "suit better (best: Russell Tenney <" RUSSELL ">, score ");
 	first = assert_proposed(r, DANA, RUSSELL)->id;
 

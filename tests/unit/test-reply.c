@@ -534,6 +534,97 @@ test_not_understood_from_nobody_known(void **state)
 }
 
 /* What a sender wrote cannot add a header line to our reply. */
+/*
+ * A sentence names the program with its article: "Thank you for applying
+ * to the WVLS Mentoring Program", not "applying to WVLS Mentoring
+ * Program".  [program] the_name says it otherwise.
+ */
+static void
+test_the_program_in_a_sentence(void **state)
+{
+	struct fixture	*f = *state;
+	struct tvars	*v;
+	struct mail	 m;
+	struct config	*c;
+	char		*path;
+
+	v = receipt_vars(f);
+	tvars_set(v, "complete", "yes");
+	render(f, "receipt", v, &m);
+	assert_string_equal(m.subject, "Your application to the "
+	    PROGRAM_NAME);
+	assert_contains(m.body, "Thank you for applying to the "
+	    PROGRAM_NAME ".");
+	mail_free(&m);
+
+	v = reply_vars(f->cfg);
+	assert_string_equal(tvars_get(v, "program.the_name"), "the "
+	    PROGRAM_NAME);
+	tvars_free(v);
+	path = g_build_filename(f->dir, "other.conf", NULL);
+	c = config_from_text(path, "[program]\n"
+	    "name = The Mentoring Collective\n"
+	    "address = " PROGRAM_ADDR "\n"
+	    "coordinators = " COORDINATOR "\n"
+	    "database = state.db\n"
+	    "[imap]\nhost = imap.example.org\nusername = u\n"
+	    "password_file = imap.password\n");
+	assert_string_equal(c->the_name, "the Mentoring Collective");
+	config_free(c);
+	c = config_from_text(path, "[program]\n"
+	    "name = Mentor Wyoming\n"
+	    "the_name = Mentor Wyoming\n"
+	    "address = " PROGRAM_ADDR "\n"
+	    "coordinators = " COORDINATOR "\n"
+	    "database = state.db\n"
+	    "[imap]\nhost = imap.example.org\nusername = u\n"
+	    "password_file = imap.password\n");
+	assert_string_equal(c->the_name, "Mentor Wyoming");
+	config_free(c);
+	g_free(path);
+}
+
+/*
+ * In every template, {{program.name}} is a heading or a signature (at the
+ * start of a line, ending it or followed by ":") and never inside a
+ * sentence, where {{program.the_name}} goes.
+ */
+static void
+test_templates_name_the_program_as_a_sentence_does(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*name, *p, *after, *line_start;
+	char		*path, *text, **lines;
+	size_t		 i, n;
+	int		 ok;
+
+	for (i = 0; (name = reply_name(i)) != NULL; i++) {
+		path = g_strdup_printf("%s/%s.txt", f->shipped, name);
+		if (!g_file_get_contents(path, &text, NULL, NULL))
+			fail_msg("cannot read %s", path);
+		lines = g_strsplit(text, "\n", -1);
+		for (n = 0; lines[n] != NULL; n++) {
+			line_start = lines[n];
+			if (g_str_has_prefix(line_start, "Subject: "))
+				line_start += strlen("Subject: ");
+			for (p = lines[n]; (p = strstr(p,
+			    "{{program.name}}")) != NULL; p = after) {
+				after = p + strlen("{{program.name}}");
+				ok = (p == line_start || p[-1] == '>') &&
+				    (*after == '\0' || *after == ':' ||
+				    *after == '<');
+				if (!ok)
+					fail_msg("%s:%zu: {{program.name}} in a "
+					    "sentence: use {{program.the_name}}",
+					    path, n + 1);
+			}
+		}
+		g_strfreev(lines);
+		g_free(text);
+		g_free(path);
+	}
+}
+
 static void
 test_subject_stays_one_line(void **state)
 {
@@ -569,6 +660,8 @@ main(void)
 		T(test_not_understood),
 		T(test_not_understood_from_nobody_known),
 		T(test_subject_stays_one_line),
+		T(test_the_program_in_a_sentence),
+		T(test_templates_name_the_program_as_a_sentence_does),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,7 @@
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the demo
 #   make bench      benchmarks (bench/)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (SYSCONFDIR, STATEDIR, ...)
 
 VERSION	= 0.9
 
@@ -12,6 +12,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SHAREDIR ?= $(PREFIX)/share/mentormail
 SYSCONFDIR ?= /etc/mentormail
+STATEDIR ?= /var/lib/mentormail
 MANDIR	?= $(PREFIX)/share/man
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 BUILD	?= build
@@ -78,6 +79,7 @@ deps:
 # The test suite runs against a sanitizer build of its own.
 check:
 	@tools/deps build test
+	mandoc -T lint -W warning $(MANPAGES)
 	$(MAKE) BUILD=build/check SANITIZE=1 unit e2e
 	$(MAKE) BUILD=build valgrind
 
@@ -100,18 +102,46 @@ bench:
 	$(MAKE) all
 	@bench/run $(abspath $(BUILD)/mentormail)
 
+# The files that name the paths are written with the installed ones: the
+# sources name the defaults (/usr/local, /etc/mentormail, /var/lib).
+MANPAGES = man/mentormail.1 man/mentormail.conf.5 man/mentormail-rules.5 \
+	   man/mentormail-templates.5
+INSTALL_PATHS = sed -e 's|/usr/local/share/mentormail|$(SHAREDIR)|g' \
+	-e 's|/usr/local/bin|$(BINDIR)|g' \
+	-e 's|/usr/local/lib/systemd/system|$(SYSTEMDDIR)|g' \
+	-e 's|/etc/mentormail|$(SYSCONFDIR)|g' -e 's|/var/lib/mentormail|$(STATEDIR)|g'
+
 install: $(BUILD)/mentormail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \
-	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron
+	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(SYSTEMDDIR)
 	install -m 755 $(BUILD)/mentormail $(DESTDIR)$(BINDIR)/mentormail
 	cp -R rules/. $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
-	install -m 644 cron/* $(DESTDIR)$(SHAREDIR)/cron/
-	install -m 644 mentormail.conf.example $(DESTDIR)$(SHAREDIR)/
+	for f in cron/mentormail.cron mentormail.conf.example systemd/* \
+	    $(MANPAGES); do \
+		case $$f in \
+		cron/*) to=$(DESTDIR)$(SHAREDIR)/cron ;; \
+		systemd/*) to=$(DESTDIR)$(SYSTEMDDIR) ;; \
+		*.1) to=$(DESTDIR)$(MANDIR)/man1 ;; \
+		*.5) to=$(DESTDIR)$(MANDIR)/man5 ;; \
+		*) to=$(DESTDIR)$(SHAREDIR) ;; \
+		esac; \
+		$(INSTALL_PATHS) $$f >$$to/$${f##*/}.tmp && \
+		chmod 644 $$to/$${f##*/}.tmp && \
+		mv $$to/$${f##*/}.tmp $$to/$${f##*/} || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mentormail
 	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -f $(DESTDIR)$(SYSTEMDDIR)/mentormail.service \
+	    $(DESTDIR)$(SYSTEMDDIR)/mentormail.timer
+	rm -f $(DESTDIR)$(MANDIR)/man1/mentormail.1 \
+	    $(DESTDIR)$(MANDIR)/man5/mentormail.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/mentormail-rules.5 \
+	    $(DESTDIR)$(MANDIR)/man5/mentormail-templates.5
 
 clean:
 	rm -rf build

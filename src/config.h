@@ -84,7 +84,8 @@ struct stipend_config {
 
 /* [digest]: the coordinators' daily mail, and the alarm when runs fail. */
 struct digest_config {
-	int		 time;		/* minutes after local midnight */
+	int		 time;		/* minutes after local midnight; -1:
+					   no digest */
 	char		*quiet;		/* "send", or "skip": none on a day
 					   with no news */
 	int		 alarm_hours;	/* runs failing this long: an alert */

@@ -10,7 +10,7 @@
  * what could not be handled, the pool, stipends owed and the program's
  * health; as plain text and as simple HTML (multipart/alternative).  A
  * day with no news gives a short digest, or none with [digest] quiet =
- * skip.
+ * skip; [digest] time = none sends none at all.
  *
  * The alarm: when runs have failed for longer than [digest] alarm_hours,
  * one alert is queued (it goes out as soon as SMTP works), and one more

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "kind.h"
 #include "mime.h"
 #include "rules.h"
 
@@ -73,14 +74,28 @@ is_coordinator(const struct config *cfg, const char *addr)
 }
 
 /* Decode and extract; the message is already read. */
+/* Goals as kind-goals.c reads them, one line each. */
+static void
+print_goals(const char *text)
+{
+	GPtrArray	*items;
+	guint		 i;
+	int		 listed;
+
+	items = goals_items(text, &listed);
+	for (i = 0; i < items->len; i++)
+		print_escaped("goal", items->pdata[i]);
+	g_ptr_array_unref(items);
+}
+
 static int
 test_message(const struct config *cfg, const struct rules *rules,
-    const char *path, const char *raw, size_t len)
+    const char *path, const char *raw, size_t len, const char *replied)
 {
 	struct mime_msg		*m;
 	struct extraction	*x;
 	struct extract_input	 in;
-	char			*cause = NULL;
+	char			*cause = NULL, *own = NULL;
 
 	if (mime_parse(raw, len, &m, &cause) != 0) {
 		fprintf(stderr, "mentormail: %s: %s\n", path, cause);
@@ -92,9 +107,18 @@ test_message(const struct config *cfg, const struct rules *rules,
 	in.text = m->text;
 	in.from_addr = m->from_addr;
 	in.from_coordinator = is_coordinator(cfg, m->from_addr);
+	in.date = m->date_local;
+	/* As run reads a reply to our mail: the kind, and the own words. */
+	if (replied != NULL) {
+		in.replied = replied;
+		in.text = own = rules_own_text(rules, m->text);
+	}
 	x = extract_message(rules, &in);
 	print_extraction(x);
+	if (strcmp(x->kind, "goals") == 0)
+		print_goals(in.text);
 	extraction_free(x);
+	g_free(own);
 	mime_msg_free(m);
 	return 0;
 }
@@ -110,6 +134,13 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	gsize			 len;
 	int			 rc;
 
+	const char		*replied = NULL;
+
+	if (argc == 4 && strcmp(argv[1], "--reply-to") == 0) {
+		replied = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2)
 		return cmd_usage(&cmd_test_rules_entry);
 	if (!g_file_get_contents(argv[1], &raw, &len, &error)) {
@@ -128,7 +159,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		g_free(cause);
 		rc = EX_CONFIG;
 	} else {
-		rc = test_message(cfg, rules, argv[1], raw, len);
+		rc = test_message(cfg, rules, argv[1], raw, len, replied);
 		rules_free(rules);
 	}
 	config_free(cfg);
@@ -138,7 +169,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_test_rules_entry = {
 	.name = "test-rules",
-	.usage = "MESSAGE.eml",
+	.usage = "[--reply-to KIND] MESSAGE.eml",
 	.help = "show what the rules make of a message",
 	.exec = test_rules_exec,
 };

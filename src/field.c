@@ -112,8 +112,10 @@ map_value(const struct field_rule *fr, const char *v)
 
 	for (k = 0; k < fr->maps->len; k++) {
 		m = &g_array_index(fr->maps, struct mapping, k);
+		/* map.none: an answer that says nothing ("maybe"). */
 		if (re_match(m->re, v, strlen(v), 0, NULL, NULL))
-			return g_strdup(m->value);
+			return strcmp(m->value, "none") == 0 ? NULL :
+			    g_strdup(m->value);
 	}
 	return NULL;
 }
@@ -189,7 +191,7 @@ field_value(const struct rules *rules, const struct field_rule *fr,
 
 static char *
 search_in(const struct rules *rules, const struct field_rule *fr,
-    const char *s)
+    const char *s, const char *date)
 {
 	size_t	 so, eo;
 	char	*raw, *v;
@@ -197,7 +199,11 @@ search_in(const struct rules *rules, const struct field_rule *fr,
 	if (s == NULL || !re_match(fr->search, s, strlen(s), 0, &so, &eo))
 		return NULL;
 	raw = g_strndup(s + so, eo - so);
-	v = field_value(rules, fr, raw, NULL);
+	/* A date found in a message is read against the day it was sent. */
+	if (date != NULL && fr->norm == normaliser_find("date"))
+		v = norm_date_near(raw, date);
+	else
+		v = field_value(rules, fr, raw, NULL);
 	g_free(raw);
 	return v;
 }
@@ -209,8 +215,8 @@ field_search(const struct rules *rules, const struct field_rule *fr,
 	char	*v = NULL;
 
 	if (fr->search_in & SEARCH_SUBJECT)
-		v = search_in(rules, fr, in->subject);
+		v = search_in(rules, fr, in->subject, in->date);
 	if (v == NULL && (fr->search_in & SEARCH_BODY))
-		v = search_in(rules, fr, in->text);
+		v = search_in(rules, fr, in->text, in->date);
 	return v;
 }

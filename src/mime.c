@@ -838,6 +838,13 @@ date_iso(GDateTime *date)
 	return s;
 }
 
+/* The day the sender wrote on, in their own zone: "YYYY-MM-DD". */
+static char *
+date_local(GDateTime *date)
+{
+	return date != NULL ? g_date_time_format(date, "%Y-%m-%d") : NULL;
+}
+
 static void
 read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 {
@@ -858,6 +865,7 @@ read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 	    NULL);
 	msg->subject = header_clean(g_mime_message_get_subject(m));
 	msg->date = date_iso(g_mime_message_get_date(m));
+	msg->date_local = date_local(g_mime_message_get_date(m));
 }
 
 /*
@@ -1166,6 +1174,7 @@ mime_msg_free(struct mime_msg *msg)
 	g_free(msg->reply_to_addr);
 	g_free(msg->subject);
 	g_free(msg->date);
+	g_free(msg->date_local);
 	g_free(msg->text);
 	g_free(msg->auto_reason);
 	g_free(msg->warning);

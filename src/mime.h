@@ -31,6 +31,7 @@ struct mime_msg {
 	char	*reply_to_addr;	/* addr-spec of the first Reply-To */
 	char	*subject;
 	char	*date;		/* Date: as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
+	char	*date_local;	/* its day in the sender's zone, "YYYY-MM-DD" */
 
 	/*
 	 * The best text: the text/plain alternative, else HTML turned into

@@ -347,26 +347,133 @@ month_of(const char *word)
 	return 0;
 }
 
+/* The date `s` spells in one of the ways people write one with a year. */
+static int
+date_parts(const char *s, int *y, int *m, int *d)
+{
+	char	word[16];
+
+	*y = *m = *d = 0;
+	if (sscanf(s, "%4d-%2d-%2d", y, m, d) == 3)
+		return 0;
+	if (sscanf(s, "%2d/%2d/%4d", m, d, y) == 3)
+		return 0;
+	if (sscanf(s, "%15[A-Za-z] %2d, %4d", word, d, y) == 3 ||
+	    sscanf(s, "%15[A-Za-z] %2d %4d", word, d, y) == 3 ||
+	    sscanf(s, "%2d %15[A-Za-z] %4d", d, word, y) == 3) {
+		*m = month_of(word);
+		return 0;
+	}
+	return -1;
+}
+
 /* 2026-03-04, 3/4/2026 (US order), March 4, 2026, 4 March 2026. */
 static char *
 norm_date(const char *s)
 {
-	char	word[16];
-	int	y = 0, m = 0, d = 0;
+	int	y, m, d;
 
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 ||
-	    sscanf(s, "%2d/%2d/%4d", &m, &d, &y) == 3)
-		;
-	else if (sscanf(s, "%15[A-Za-z] %2d, %4d", word, &d, &y) == 3 ||
-	    sscanf(s, "%15[A-Za-z] %2d %4d", word, &d, &y) == 3)
-		m = month_of(word);
-	else if (sscanf(s, "%2d %15[A-Za-z] %4d", &d, word, &y) == 3)
-		m = month_of(word);
+	if (date_parts(s, &y, &m, &d) != 0)
+		return NULL;
 	if (y < 100)
 		y += 2000;
 	if (!g_date_valid_dmy(d, m, y))
 		return NULL;
 	return g_strdup_printf("%04d-%02d-%02d", y, m, d);
+}
+
+static const char *const weekdays[] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+};
+
+/* The weekday named in `low` (1 Monday .. 7 Sunday), or 0. */
+static int
+weekday_in(const char *low)
+{
+	const char	*p;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(weekdays); i++) {
+		p = strstr(low, weekdays[i]);
+		if (p != NULL && (p == low || !isalpha((unsigned char)p[-1])))
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+/* A day and month without a year: the latest such day not long after `ref`. */
+static int
+day_month_near(const char *low, const GDate *ref, GDate *d)
+{
+	char	word[16];
+	int	m = 0, day = 0, y = g_date_get_year(ref);
+
+	if (sscanf(low, "%15[a-z] %2d", word, &day) == 2)
+		m = month_of(word);
+	else if (sscanf(low, "%2d %15[a-z]", &day, word) == 2)
+		m = month_of(word);
+	else if (sscanf(low, "%2d/%2d", &m, &day) != 2)
+		return -1;
+	if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+		return -1;
+	g_date_set_dmy(d, (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	/* A report tells of the past: "Dec 30" written in January. */
+	if (g_date_days_between(ref, d) > 7 && g_date_valid_dmy((GDateDay)day,
+	    (GDateMonth)m, (GDateYear)(y - 1)))
+		g_date_set_dmy(d, (GDateDay)day, (GDateMonth)m,
+		    (GDateYear)(y - 1));
+	return 0;
+}
+
+/* "yesterday", "last Tuesday", "this past Friday", "on Thursday". */
+static int
+relative_day(const char *low, const GDate *ref, GDate *d)
+{
+	int	w, back;
+
+	*d = *ref;
+	if (strstr(low, "today") != NULL || strstr(low, "this morning") !=
+	    NULL || strstr(low, "tonight") != NULL)
+		return 0;
+	if (strstr(low, "yesterday") != NULL) {
+		g_date_subtract_days(d, 1);
+		return 0;
+	}
+	if ((w = weekday_in(low)) == 0)
+		return -1;
+	back = ((int)g_date_get_weekday(ref) - w + 7) % 7;
+	g_date_subtract_days(d, (guint)(back == 0 ? 7 : back));
+	return 0;
+}
+
+char *
+norm_date_near(const char *s, const char *ref_iso)
+{
+	GDate	 ref, d;
+	char	*out, *low, *t;
+	int	 y, m, day, error;
+
+	if ((out = norm_date(s)) != NULL)
+		return out;
+	if (ref_iso == NULL || sscanf(ref_iso, "%4d-%2d-%2d", &y, &m,
+	    &day) != 3 || !g_date_valid_dmy((GDateDay)day, (GDateMonth)m,
+	    (GDateYear)y))
+		return NULL;
+	g_date_clear(&ref, 1);
+	g_date_set_dmy(&ref, (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	g_date_clear(&d, 1);
+	low = g_ascii_strdown(s, -1);
+	/* "Wednesday, March 4": the date, past its weekday. */
+	t = strchr(low, ',');
+	error = day_month_near(t != NULL && weekday_in(low) != 0 ? t + 1 +
+	    strspn(t + 1, " ") : low, &ref, &d);
+	if (error != 0)
+		error = relative_day(low, &ref, &d);
+	g_free(low);
+	if (error != 0)
+		return NULL;
+	return g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&d),
+	    g_date_get_month(&d), g_date_get_day(&d));
 }
 
 /* Decimal hours: "2 hours" 2, "about 90 minutes" 1.5, "45 min" 0.75. */

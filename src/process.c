@@ -123,7 +123,8 @@ handle(struct inbound *in, char **cause)
 	ein = (struct extract_input){ .subject = in->msg->subject,
 	    .text = in->msg->text, .from_addr = in->r->from_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
-	    in->r->from_addr), .replied = in->thread.kind };
+	    in->r->from_addr), .replied = in->thread.kind,
+	    .date = in->msg->date_local };
 	/*
 	 * In the thread of our own mail, what it quotes is ours: only the
 	 * sender's own words are read (a receipt's correction unquotes on

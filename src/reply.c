@@ -41,7 +41,7 @@ struct reply_def {
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
-	    "resubmission complete text_cut",
+	    "resubmission complete text_cut intake.opens",
 	    "fields:name,label,value missing:name,label,hint unclear:text "
 	    "cut:label,chars" },
 	{ "ineligible", PROGRAM "applicant.name applicant.email role",

@@ -45,6 +45,12 @@ const struct normaliser *normaliser_find(const char *name);
 char	*normaliser_list(void);		/* "a, b, c"; caller frees */
 char	*norm_text(const char *);	/* trimmed, white space folded */
 char	*norm_multiline(const char *);	/* the same per line */
+/*
+ * A date as the `date` normaliser reads it, or, for a message sent on
+ * `ref` ("YYYY-MM-DD..."), one without a year ("March 4", "3/4": the
+ * latest not long after it) or relative ("yesterday", "last Tuesday").
+ */
+char	*norm_date_near(const char *, const char *ref);
 
 /* Where a rule is written, for error messages and the trace. */
 struct rule_loc {

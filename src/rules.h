@@ -42,6 +42,9 @@ struct extract_input {
 	int		 from_coordinator;
 	/* The kind of our mail it replies to ("checkin"), or NULL. */
 	const char	*replied;
+	/* When it was sent ("YYYY-MM-DD..."), for dates it gives without a
+	 * year or relative to it; may be NULL. */
+	const char	*date;
 };
 
 /*

@@ -529,7 +529,7 @@ extract(void **state, const char *text)
 	struct rules		*r;
 	struct extraction	*x;
 	struct extract_input	 in = { "Application", text,
-				    "dana@example.org", 0, NULL };
+				    "dana@example.org", 0, NULL, NULL };
 	char			*cause = NULL;
 
 	if (rules_load(f->dir, NULL, &r, &cause) != 0)
@@ -961,7 +961,7 @@ test_hostile(void **state)
 		"Name: \xc3", "\xff\xfe Name: \xe2\x98 Mentor \xe2",
 		"Goals: a\n\n\n-- \n", "----- attachment: x -----\nName: a",
 	};
-	struct extract_input	 in = { NULL, NULL, NULL, 0, NULL };
+	struct extract_input	 in = { NULL, NULL, NULL, 0, NULL, NULL };
 	struct fixture		*f = *state;
 	struct extraction	*x;
 	struct rules		*r;

@@ -105,6 +105,11 @@ static const struct option options[] = {
 	{ "matching", "goals_days", OPTION_COUNT, 0, "30",
 	    C(matching.goals_days) },
 
+	{ "coordinator", "trusted_authserv_id", OPTION_HOST, 0, NULL,
+	    C(coordinator.trusted_authserv_id) },
+	{ "coordinator", "token_days", OPTION_COUNT, 0, "14",
+	    C(coordinator.token_days) },
+
 	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
 	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
 	{ "smtp", "security", OPTION_SECURITY, 0, "tls", C(smtp.security) },
@@ -625,6 +630,7 @@ config_free(struct config *c)
 	g_strfreev(c->matching.show);
 	g_strfreev(c->matching.attachments);
 	g_free(c->matching.cadence);
+	g_free(c->coordinator.trusted_authserv_id);
 	server_free(&c->smtp);
 	g_free(c);
 }

@@ -79,6 +79,16 @@ struct config {
 		int		 first_meeting_days;
 		int		 goals_days;
 	} matching;
+
+	struct {			/* [coordinator] */
+		/*
+		 * The authserv-id of the program's own receiving server,
+		 * whose Authentication-Results vouch for a sender; NULL:
+		 * only tokens authenticate commands by mail.
+		 */
+		char		*trusted_authserv_id;
+		int		 token_days;	/* how long a token works */
+	} coordinator;
 };
 
 /*

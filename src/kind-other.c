@@ -3,8 +3,8 @@
  * polite "not understood" saying what the program accepts by mail; a
  * coordinator's is only recorded.
  *
- * Goals, meeting reports, evaluations and commands are recognised by
- * kinds.rules and, until their own handlers exist, recorded as such.
+ * Goals, meeting reports and evaluations are recognised by kinds.rules
+ * and, until their own handlers exist, recorded as such.
  */
 #include <glib.h>
 
@@ -55,12 +55,6 @@ recorded_evaluation(struct inbound *in, char **cause)
 	return kind_record(in, "evaluation", 0, cause);
 }
 
-static int
-recorded_command(struct inbound *in, char **cause)
-{
-	return kind_record(in, "command", 0, cause);
-}
-
 const struct kind_entry kind_goals_entry = {
 	.name = "goals",
 	.handle = recorded_goals,
@@ -76,7 +70,3 @@ const struct kind_entry kind_evaluation_entry = {
 	.handle = recorded_evaluation,
 };
 
-const struct kind_entry kind_command_entry = {
-	.name = "command",
-	.handle = recorded_command,
-};

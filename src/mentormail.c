@@ -22,6 +22,9 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_match_entry,
 	&cmd_test_rules_entry,
 	&cmd_reprocess_entry,
+	&cmd_log_entry,
+	&cmd_person_entry,
+	&cmd_forget_entry,
 };
 
 static int

@@ -1,6 +1,8 @@
 /*
  * process.c -- the router: from a recorded message to the handler of its
- * kind (kind.h), each message in a savepoint of its own.
+ * kind (kind.h), each message in a savepoint of its own.  A reply to our
+ * mail of a kind some handler answers (kind_entry.answers) goes to that
+ * handler, whatever the rules make of its words.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -25,6 +27,7 @@ static const struct kind_entry *const kind_table[] = {
 	&kind_meeting_report_entry,
 	&kind_evaluation_entry,
 	&kind_command_entry,
+	&kind_withdrawal_entry,
 	&kind_other_entry,
 };
 
@@ -38,6 +41,20 @@ kind_find(const char *name)
 			return kind_table[i];
 	}
 	return &kind_other_entry;
+}
+
+/* The handler that takes replies to our mail of kind `kind`, or NULL. */
+static const struct kind_entry *
+kind_answering(const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; kind != NULL && i < G_N_ELEMENTS(kind_table); i++) {
+		if (kind_table[i]->answers != NULL &&
+		    g_strv_contains(kind_table[i]->answers, kind))
+			return kind_table[i];
+	}
+	return NULL;
 }
 
 /*
@@ -110,9 +127,10 @@ understand(struct inbound *in, const struct extract_input *ein,
 static int
 handle(struct inbound *in, char **cause)
 {
-	struct extract_input	 ein;
+	const struct kind_entry	 *entry;
+	struct extract_input	  ein;
 	char			**ids = thread_ids(in->msg);
-	int			 found;
+	int			  found;
 
 	found = state_outbox_thread(in->prog->db, ids, &in->thread, cause);
 	g_strfreev(ids);
@@ -126,7 +144,9 @@ handle(struct inbound *in, char **cause)
 		return -1;
 	if (in->x->error != NULL)
 		return cause_set(cause, "%s", in->x->error);
-	return kind_find(in->x->kind)->handle(in, cause);
+	if ((entry = kind_answering(in->thread.kind)) == NULL)
+		entry = kind_find(in->x->kind);
+	return entry->handle(in, cause);
 }
 
 /* Undo what handling did, and keep the message as failed, with why. */

@@ -22,6 +22,8 @@ struct reply_def {
 };
 
 #define PROGRAM	"program.name program.address program.coordinator "
+/* Mail to coordinators carries a command token (token.h). */
+#define TOKEN	"token token_expires "
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
@@ -35,10 +37,20 @@ static const struct reply_def reply_defs[] = {
 	{ "introduction", PROGRAM "me.name other.name other.role mentee "
 	    "cadence first_meeting_by goals_by",
 	    "other.fields:label,value attachments:name" },
-	{ "proposals", PROGRAM "count one introduced more_proposals "
+	{ "proposals", PROGRAM TOKEN "count one introduced more_proposals "
 	    "more_unmatched",
 	    "proposals:id,mentee,mentor,score,why,runner_up,new "
 	    "unmatched:name,why" },
+	{ "command-transcript", PROGRAM TOKEN "subject how done_count "
+	    "not_done_count more", "lines:line,result,done" },
+	{ "command-refused", PROGRAM TOKEN "subject why from date message "
+	    "more", "lines:line" },
+	{ "withdraw-confirm", PROGRAM "applicant.name applicant.email days",
+	    "" },
+	{ "withdrawn", PROGRAM "applicant.name applicant.email days done kept "
+	    "already unknown", "" },
+	{ "withdrawal-notice", PROGRAM TOKEN "applicant.name applicant.email "
+	    "done", "" },
 };
 
 struct replies {

@@ -332,6 +332,38 @@ refuse(struct commands *c, const char *why, char **cause)
 	    in->prog->replies, in->prog->now, &t, cause);
 }
 
+/*
+ * Our mail whose replies are answered only when they hold a command: a
+ * "thank you", or an out-of-office reply that does not say it is one,
+ * would otherwise be answered, and the answer answered again.
+ */
+static const char *const quiet_threads[] = {
+	"command-transcript", "command-refused", "withdrawal-notice", NULL
+};
+
+/* Whether the mail should be answered at all. */
+static int
+worth_answering(struct inbound *in, GPtrArray *lines)
+{
+	const char	*line;
+	char		*word;
+	guint		 i;
+	int		 known = 0;
+
+	if (lines->len == 0)
+		return 0;
+	if (in->thread.kind == NULL ||
+	    !g_strv_contains(quiet_threads, in->thread.kind))
+		return 1;
+	for (i = 0; i < lines->len && !known; i++) {
+		line = g_ptr_array_index(lines, i);
+		word = g_strndup(line, strcspn(line, " \t"));
+		known = action_find(word, ACTION_MAIL) != NULL;
+		g_free(word);
+	}
+	return known;
+}
+
 static int
 command_handle(struct inbound *in, char **cause)
 {
@@ -343,10 +375,12 @@ command_handle(struct inbound *in, char **cause)
 		return -1;
 	c.lines = kind_command_lines(in->msg->subject, in->msg->text,
 	    in->thread.outbox != 0, &c.more);
-	/* "Thanks!" in answer to a transcript is no command mail. */
-	if (c.lines->len > 0)
-		n = authenticate(in, &how, &why, cause);
-	if (n >= 0 && c.lines->len > 0) {
+	if (!worth_answering(in, c.lines)) {
+		g_ptr_array_unref(c.lines);
+		return 0;
+	}
+	n = authenticate(in, &how, &why, cause);
+	if (n >= 0) {
 		c.vars = reply_vars(in->prog->cfg);
 		tvars_set(c.vars, "subject", kind_bare_subject(
 		    in->msg->subject));

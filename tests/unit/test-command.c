@@ -955,10 +955,25 @@ test_reply_to_the_transcript(void **state)
 	    (long long)f->gabriel_match)));
 	assert_string_equal(status_of(f, f->gabriel_match), "rejected");
 	assert_int_equal(count_of(f, "command-transcript", COORD), 2);
-	/* "Thanks!" in answer is no command mail: no answer to it. */
+	/*
+	 * A reply to a transcript that holds no command is not answered, or
+	 * an out-of-office reply without its signs would loop.
+	 */
 	t = sent_to(f, "command-transcript", COORD);
 	deliver(f, reply_to(f, COORD, &t, "", "Thanks!"));
+	deliver(f, reply_to(f, COORD, &t, "", "I am out of the office until "
+	    "Monday, March 16.\nFor urgent matters call the front desk."));
 	assert_int_equal(count_of(f, "command-transcript", COORD), 2);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM outbox WHERE "
+	    "kind = 'command-refused'"), 0);
+	/* One with a command still is, its unknown lines reported. */
+	deliver(f, reply_to(f, COORD, &t, "", "statsu\nstatus"));
+	assert_int_equal(count_of(f, "command-transcript", COORD), 3);
+	/* A reply to the proposals is answered even if nothing is known. */
+	deliver(f, reply_to(f, COORD, &p, "Authentication-Results: " AUTHSERV
+	    "; dmarc=pass header.from=example.org", "aprove 3"));
+	assert_contains(sent_to(f, "command-transcript", COORD).text,
+	    "not done: unknown command \"aprove\"");
 }
 
 /* withdraw and end, from the same table as the command line. */

@@ -157,6 +157,11 @@ static const struct option options[] = {
 	    C(stipend.mileage_rate) },
 	{ "stipend", "currency", OPTION_STRING, 0, "$", C(stipend.currency) },
 
+	{ "coordinator", "trusted_authserv_id", OPTION_HOST, 0, NULL,
+	    C(coordinator.trusted_authserv_id) },
+	{ "coordinator", "token_days", OPTION_COUNT, 0, "14",
+	    C(coordinator.token_days) },
+
 	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
 	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
 	{ "smtp", "security", OPTION_SECURITY, 0, "tls", C(smtp.security) },
@@ -792,6 +797,7 @@ config_free(struct config *c)
 	g_free(c->calendar.intake_closes);
 	g_free(c->stipend.currency);
 	g_free(c->digest.quiet);
+	g_free(c->coordinator.trusted_authserv_id);
 	server_free(&c->smtp);
 	g_free(c);
 }

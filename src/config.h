@@ -126,6 +126,15 @@ struct config {
 	struct calendar_config calendar;
 	struct stipend_config stipend;
 	struct digest_config digest;
+	struct {			/* [coordinator] */
+		/*
+		 * The authserv-id of the program's own receiving server,
+		 * whose Authentication-Results vouch for a sender; NULL:
+		 * only tokens authenticate commands by mail.
+		 */
+		char		*trusted_authserv_id;
+		int		 token_days;	/* how long a token works */
+	} coordinator;
 };
 
 /*

@@ -36,8 +36,7 @@ static int
 confirm_keep(struct inbound *in, const char *who, int yes, char **cause)
 {
 	struct program	*p = in->prog;
-	struct match_ctx m = { p->cfg, p->db, p->rules, p->replies,
-			    p->now_iso, p };
+	struct match_ctx m = match_ctx_of(p);
 	struct tvars	*v;
 	const char	*outcome;
 	int		 error;

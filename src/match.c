@@ -17,6 +17,7 @@
 #include "db.h"
 #include "log.h"
 #include "match.h"
+#include "program.h"
 #include "match-score.h"
 #include "match-solve.h"
 #include "state-match.h"
@@ -555,6 +556,13 @@ round_auto(struct round *r)
 			return -1;
 	}
 	return 0;
+}
+
+struct match_ctx
+match_ctx_of(struct program *p)
+{
+	return (struct match_ctx){ p->cfg, p->db, p->rules, p->replies,
+	    p->now_iso, p };
 }
 
 int

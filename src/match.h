@@ -1,11 +1,12 @@
 /*
  * match.h -- proposing matches for the whole pool and acting on them.
  *
- * Every front end (the command line now, the coordinator's e-mail
- * commands later) calls these, so that a decision means the same thing
- * whichever way it is made.  Each function works inside the caller's
- * transaction and returns 0, or -1 with *cause set: a sentence the
- * coordinator can read ("match 12 is already approved").
+ * Every front end (the command line and the coordinator's commands by
+ * mail, both through the table in action.c) calls these, so that a
+ * decision means the same thing whichever way it is made.  Each function
+ * works inside the caller's transaction and returns 0, or -1 with *cause
+ * set: a sentence the coordinator can read ("match 12 is already
+ * approved").
  */
 #ifndef MENTORMAIL_MATCH_H
 #define MENTORMAIL_MATCH_H
@@ -29,6 +30,9 @@ struct match_ctx {
 	const char		*now;	/* ISO time of this run */
 	struct program		*prog;	/* the run context, for the calendar */
 };
+
+/* The context for the run `p`: its configuration, db, rules, clock. */
+struct match_ctx match_ctx_of(struct program *p);
 
 /* One proposal or unmatched mentee, as the coordinator reads it. */
 struct match_line {
@@ -107,8 +111,26 @@ int	match_exclude(struct match_ctx *, const char *mentee,
 	    const char *mentor, char **cause);
 
 /*
+ * Take the participant at `email` out of the pool, for `reason` (may be
+ * NULL): their status becomes withdrawn, their pending proposals are
+ * withdrawn and their approved matches ended with the reason (nobody is
+ * mailed).  Appends to `said` what was done, one line each.  Refused when
+ * nobody has the address, or they have withdrawn already.
+ */
+int	match_withdraw(struct match_ctx *, const char *email,
+	    const char *reason, GString *said, char **cause);
+
+/*
+ * End approved match `id` for `reason`: its status becomes ended (the
+ * pair are not mailed).  Refused when it is not an approved match.
+ */
+int	match_end(struct match_ctx *, int64_t id, const char *reason,
+	    char **cause);
+
+/*
  * Queue the coordinators' e-mail listing the report's proposals, when the
- * round created any.
+ * round created any: each coordinator's copy with a token of its own, so
+ * that a reply to it can carry commands (token.h).
  */
 int	match_notify(struct match_ctx *, const struct match_report *,
 	    char **cause);

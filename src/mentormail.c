@@ -23,6 +23,9 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_test_rules_entry,
 	&cmd_reprocess_entry,
 	&cmd_report_entry,
+	&cmd_log_entry,
+	&cmd_person_entry,
+	&cmd_forget_entry,
 };
 
 static int

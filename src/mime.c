@@ -845,6 +845,40 @@ date_local(GDateTime *date)
 	return date != NULL ? g_date_time_format(date, "%Y-%m-%d") : NULL;
 }
 
+/*
+ * Every Authentication-Results header, top first: which of them counts is
+ * for the reader to decide (auth.h), so none is left out here.
+ */
+static char **
+read_auth_results(GMimeMessage *m)
+{
+	GMimeHeaderList	*headers;
+	GMimeHeader	*h;
+	GPtrArray	*out = NULL;
+	char		*value;
+	int		 i, n;
+
+	headers = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	n = g_mime_header_list_get_count(headers);
+	for (i = 0; i < n; i++) {
+		h = g_mime_header_list_get_header_at(headers, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "Authentication-Results") != 0 ||
+		    (value = header_clean(g_mime_header_get_raw_value(h))) ==
+		    NULL)
+			continue;
+		if (out == NULL)
+			out = g_ptr_array_new();
+		g_ptr_array_add(out, value);
+		if (out->len == MIME_MAX_AUTH_RESULTS)
+			break;
+	}
+	if (out == NULL)
+		return NULL;
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
 static void
 read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 {
@@ -866,6 +900,7 @@ read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 	msg->subject = header_clean(g_mime_message_get_subject(m));
 	msg->date = date_iso(g_mime_message_get_date(m));
 	msg->date_local = date_local(g_mime_message_get_date(m));
+	msg->auth_results = read_auth_results(m);
 }
 
 /*
@@ -1175,6 +1210,7 @@ mime_msg_free(struct mime_msg *msg)
 	g_free(msg->subject);
 	g_free(msg->date);
 	g_free(msg->date_local);
+	g_strfreev(msg->auth_results);
 	g_free(msg->text);
 	g_free(msg->auto_reason);
 	g_free(msg->warning);

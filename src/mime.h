@@ -16,6 +16,7 @@
 #define MIME_MAX_DEPTH	8		/* multipart / message nesting */
 #define MIME_MAX_PARTS	200		/* leaf parts looked at */
 #define MIME_MAX_TEXT	(1024 * 1024)	/* bytes of text kept */
+#define MIME_MAX_AUTH_RESULTS	32	/* Authentication-Results kept */
 
 struct mime_msg {
 	/*
@@ -32,6 +33,12 @@ struct mime_msg {
 	char	*subject;
 	char	*date;		/* Date: as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
 	char	*date_local;	/* its day in the sender's zone, "YYYY-MM-DD" */
+	/*
+	 * The value of each Authentication-Results header (RFC 8601), in the
+	 * order they stand, the topmost (the last one added) first; at most
+	 * MIME_MAX_AUTH_RESULTS.  NULL-terminated; NULL when there is none.
+	 */
+	char	**auth_results;
 
 	/*
 	 * The best text: the text/plain alternative, else HTML turned into

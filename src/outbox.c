@@ -130,18 +130,44 @@ outcome_record(struct flush *f, const struct outbox_mail *m,
 	return n == 1 ? OUTCOME_FAILED : (int)outcome;
 }
 
+/*
+ * `why` with every copy of `addr` (any case) put as "<recipient>": the
+ * server's refusal often repeats the address, and the log at its default
+ * level holds no personal data.  Caller frees.
+ */
+static char *
+without_address(const char *why, const char *addr)
+{
+	GString		*out = g_string_new(NULL);
+	const char	*p = why != NULL ? why : "";
+	size_t		 n = strlen(addr);
+
+	while (*p != '\0') {
+		if (n > 0 && g_ascii_strncasecmp(p, addr, n) == 0) {
+			g_string_append(out, "recipient");
+			p += n;
+		} else
+			g_string_append_c(out, *p++);
+	}
+	return g_string_free(out, FALSE);
+}
+
 static void
 outcome_log(struct flush *f, const struct outbox_mail *m, int outcome,
     const char *why)
 {
+	char	*said;
+
 	if (outcome == OUTCOME_SENT) {
 		f->counts->sent++;
 		log_info("outbox %" PRId64 ": %s to <%s> %s", m->id, m->kind,
 		    m->to_addr, f->send != NULL ? "sent" : "written");
 	} else if (outcome == OUTCOME_FAILED) {
 		f->counts->failed++;
-		log_warn("outbox %" PRId64 ": %s to <%s> given up: %s", m->id,
-		    m->kind, m->to_addr, why);
+		said = without_address(why, m->to_addr);
+		log_warn("outbox %" PRId64 ": %s given up: %s", m->id,
+		    m->kind, said);
+		g_free(said);
 	} else {
 		f->counts->deferred++;
 		log_info("outbox %" PRId64 ": %s to <%s> deferred: %s", m->id,

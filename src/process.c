@@ -1,6 +1,8 @@
 /*
  * process.c -- the router: from a recorded message to the handler of its
- * kind (kind.h), each message in a savepoint of its own.
+ * kind (kind.h), each message in a savepoint of its own.  A reply to our
+ * mail of a kind some handler answers (kind_entry.answers) goes to that
+ * handler, whatever the rules make of its words.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -27,6 +29,7 @@ static const struct kind_entry *const kind_table[] = {
 	&kind_evaluation_entry,
 	&kind_confirmation_entry,
 	&kind_command_entry,
+	&kind_withdrawal_entry,
 	&kind_other_entry,
 };
 
@@ -40,6 +43,20 @@ kind_find(const char *name)
 			return kind_table[i];
 	}
 	return &kind_other_entry;
+}
+
+/* The handler that takes replies to our mail of kind `kind`, or NULL. */
+static const struct kind_entry *
+kind_answering(const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; kind != NULL && i < G_N_ELEMENTS(kind_table); i++) {
+		if (kind_table[i]->answers != NULL &&
+		    g_strv_contains(kind_table[i]->answers, kind))
+			return kind_table[i];
+	}
+	return NULL;
 }
 
 /*
@@ -112,9 +129,10 @@ understand(struct inbound *in, const struct extract_input *ein,
 static int
 handle(struct inbound *in, char **cause)
 {
-	struct extract_input	 ein;
+	const struct kind_entry	 *entry;
+	struct extract_input	  ein;
 	char			**ids = thread_ids(in->msg), *own = NULL;
-	int			 found, error;
+	int			  found, error;
 
 	found = state_outbox_thread(in->prog->db, ids, &in->thread, cause);
 	g_strfreev(ids);
@@ -136,8 +154,11 @@ handle(struct inbound *in, char **cause)
 	error = understand(in, &ein, cause);
 	if (error == 0 && in->x->error != NULL)
 		error = cause_set(cause, "%s", in->x->error);
+	/* Our mail whose replies one handler answers goes to it. */
+	if (error == 0 && (entry = kind_answering(in->thread.kind)) == NULL)
+		entry = kind_find(in->x->kind);
 	if (error == 0)
-		error = kind_find(in->x->kind)->handle(in, cause);
+		error = entry->handle(in, cause);
 	in->own_text = NULL;
 	g_free(own);
 	return error;

@@ -16,7 +16,7 @@
 
 static const char *const kind_names[] = {
 	"application", "goals", "meeting_report", "evaluation", "checkin",
-	"confirmation", "command", "other",
+	"confirmation", "command", "withdrawal", "other",
 };
 
 /* [field NAME] */
@@ -614,8 +614,8 @@ group_kind(struct loader *l, const char *group, char **cause)
 	if (!kind_known(name))
 		return keyfile_error(l->kf, group, NULL, cause,
 		    "[%s]: unknown kind (kinds are application, goals, "
-		    "meeting_report, evaluation, checkin, confirmation, command "
-		    "and other)", group);
+		    "meeting_report, evaluation, checkin, confirmation, command, "
+		    "withdrawal and other)", group);
 	for (i = 0; i < l->rules->kinds->len; i++) {
 		k = l->rules->kinds->pdata[i];
 		if (strcmp(k->name, name) == 0)

@@ -42,8 +42,7 @@ phase_match(struct run *run, char **cause)
 {
 	struct program		*p = run->prog;
 	struct match_report	*report = NULL;
-	struct match_ctx	 m = { p->cfg, p->db, p->rules, p->replies,
-				    p->now_iso, p };
+	struct match_ctx	 m = match_ctx_of(p);
 	int			 error;
 
 	error = db_begin(p->db, cause);

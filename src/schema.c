@@ -274,7 +274,38 @@ const char *const schema_migrations[] = {
 	"  covers_to TEXT NOT NULL,"
 	"  outbox INTEGER REFERENCES outbox (id)"	/* NULL: a quiet day */
 	");",
+
+	/*
+	 * 7 -> 8: commands by mail.  Each mail to a coordinator carries a
+	 * fresh token that authenticates one reply (token.h): issued to one
+	 * address, for one outbox mail, until it expires or is used.  The
+	 * audit log keeps every decision: by whom, by which message and line
+	 * or on the command line, when, and what came of it.
+	 */
+	"CREATE TABLE token ("
+	"  token TEXT PRIMARY KEY,"
+	"  outbox INTEGER REFERENCES outbox (id),"	/* the mail with it */
+	"  to_addr TEXT NOT NULL COLLATE NOCASE,"
+	"  kind TEXT NOT NULL,"			/* that mail's kind */
+	"  issued_at TEXT NOT NULL,"
+	"  expires_at TEXT NOT NULL,"
+	"  used_at TEXT,"
+	"  used_by INTEGER REFERENCES message (id)"
+	");"
+	"CREATE INDEX token_by_outbox ON token (outbox);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"	/* an address, or "user NAME" */
+	"  via TEXT NOT NULL,"		/* mail | command line */
+	"  message INTEGER REFERENCES message (id),"
+	"  line INTEGER,"		/* of the command in its message */
+	"  command TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'not done',"
+	"    'refused')),"
+	"  detail TEXT"			/* what was done, or why not */
+	");",
 	NULL
 };
 
-const int schema_version = 7;
+const int schema_version = 8;

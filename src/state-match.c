@@ -52,6 +52,13 @@ state_match_withdraw_stale(struct db *db, const char *since, char **cause)
 }
 
 int
+state_match_delete_proposal(struct db *db, int64_t id, char **cause)
+{
+	return db_exec(db, cause, "DELETE FROM match WHERE id = ? AND status = "
+	    "'proposed'", "i", id) < 0 ? -1 : 0;
+}
+
+int
 state_match_decide(struct db *db, int64_t id, const char *status,
     const char *reason, const char *now, char **cause)
 {
@@ -155,6 +162,13 @@ int
 state_unmatched_clear(struct db *db, char **cause)
 {
 	return db_exec(db, cause, "DELETE FROM unmatched", "") < 0 ? -1 : 0;
+}
+
+int
+state_unmatched_remove(struct db *db, int64_t mentee, char **cause)
+{
+	return db_exec(db, cause, "DELETE FROM unmatched WHERE mentee = ?", "i",
+	    mentee) < 0 ? -1 : 0;
 }
 
 int

@@ -41,6 +41,9 @@ int	state_match_propose(struct db *, int64_t mentee, int64_t mentor,
 int	state_match_withdraw_stale(struct db *, const char *since,
 	    char **cause);
 
+/* Delete pending proposal `id` (nobody acted on it). */
+int	state_match_delete_proposal(struct db *, int64_t id, char **cause);
+
 /* Set a match's status (approved, rejected, ended) at `now`. */
 int	state_match_decide(struct db *, int64_t id, const char *status,
 	    const char *reason, const char *now, char **cause);
@@ -68,6 +71,8 @@ int	state_match_rules(struct db *,
 
 /* Replace the list of unmatched mentees and why. */
 int	state_unmatched_clear(struct db *, char **cause);
+/* Take `mentee` off that list. */
+int	state_unmatched_remove(struct db *, int64_t mentee, char **cause);
 int	state_unmatched_add(struct db *, int64_t mentee, const char *why,
 	    const char *now, char **cause);
 

@@ -185,11 +185,32 @@ participant_contact(struct db *db, int64_t id, char **name, char **email,
 	    "'name'), email FROM participant p WHERE id = ?", "i", id);
 }
 
-int64_t
-participant_by_email(struct db *db, const char *email, char **cause)
+struct id_status {
+	int64_t	  id;
+	char	**status;
+};
+
+static int
+id_status_row(struct db_row *row, void *arg)
 {
-	return db_query_int(db, cause, NULL, "SELECT id FROM participant "
-	    "WHERE email = ?", "t", email);
+	struct id_status	*is = arg;
+
+	is->id = db_row_int(row, 0);
+	*is->status = g_strdup(db_row_text(row, 1));
+	return 1;
+}
+
+int64_t
+participant_by_email(struct db *db, const char *email, char **status,
+    char **cause)
+{
+	struct id_status	is = { 0, status };
+
+	*status = NULL;
+	if (db_query(db, cause, id_status_row, &is, "SELECT id, status FROM "
+	    "participant WHERE email = ?", "t", email) < 0)
+		return -1;
+	return is.id;
 }
 
 int64_t
@@ -271,6 +292,10 @@ static const struct {
 	    "SELECT count(*) FROM participant WHERE status = 'ineligible'" },
 	{ "participants.applied",
 	    "SELECT count(*) FROM participant WHERE status = 'applied'" },
+	{ "participants.withdrawn",
+	    "SELECT count(*) FROM participant WHERE status = 'withdrawn'" },
+	{ "participants.forgotten",
+	    "SELECT count(*) FROM participant WHERE status = 'forgotten'" },
 };
 
 int

@@ -769,7 +769,8 @@ mail_ids() {
 # make_config [KEY=VALUE...]: write $CONF for the servers started last, and
 # the password file next to it.  KEY is "section.key" or, for [imap], just
 # "key"; an empty VALUE leaves the key out.  Sections: program, imap, smtp,
-# eligibility ("eligibility.mentor.experience=years_experience >= 2").
+# coordinator, eligibility ("eligibility.mentor.experience=years_experience
+# >= 2").
 # Defaults: IMAP over implicit TLS on the IMAPS port, trusting
 # $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT.
 make_config() {
@@ -811,7 +812,7 @@ make_config() {
 	done
 	local lines
 	{
-		for section in program imap smtp eligibility; do
+		for section in program imap smtp coordinator eligibility; do
 			lines=$(for k in "${order[@]}"; do
 				[ "${k%%.*}" = "$section" ] || continue
 				[ -n "${value[$k]}" ] || continue

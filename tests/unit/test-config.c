@@ -624,6 +624,34 @@ test_bad_port(void **state)
 	    12, "\"70000\"");
 }
 
+/* [coordinator]: who vouches for a coordinator, how long a token works. */
+static void
+test_coordinator_group(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	c = load_ok(f, MINIMAL);
+	assert_null(c->coordinator.trusted_authserv_id);
+	assert_int_equal(c->coordinator.token_days, 14);
+	config_free(c);
+	c = load_ok(f, MINIMAL
+	    "[coordinator]\n"
+	    "trusted_authserv_id = mx.example.org\n"
+	    "token_days = 3\n");
+	assert_string_equal(c->coordinator.trusted_authserv_id,
+	    "mx.example.org");
+	assert_int_equal(c->coordinator.token_days, 3);
+	config_free(c);
+	assert_error_at(f, MINIMAL
+	    "[coordinator]\n"			/* 10 */
+	    "token_days = 0\n", 11, "token_days must be a number from 1");
+	assert_error_at(f, MINIMAL
+	    "[coordinator]\n"			/* 10 */
+	    "trusted_authserv_id = mx.example.org; dmarc=pass\n", 11,
+	    "is not a host name");
+}
+
 static void
 test_bad_security(void **state)
 {
@@ -1077,6 +1105,7 @@ main(void)
 		T(test_localised_key_is_unknown),
 		T(test_key_before_any_group),
 		T(test_bad_port),
+		T(test_coordinator_group),
 		T(test_bad_security),
 		T(test_unknown_timezone),
 		T(test_bad_address),

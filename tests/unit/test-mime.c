@@ -358,6 +358,28 @@ test_header_folding(void **state)
 	mime_msg_free(m);
 }
 
+/* Every Authentication-Results header, the topmost first, folded. */
+static void
+test_header_authentication_results(void **state)
+{
+	struct mime_msg	*m;
+
+	m = parse_str("Authentication-Results: mx.example.org;\n"
+	    "\tdmarc=pass header.from=example.org\n"
+	    "Received: from a by b\n"
+	    "authentication-results: mx.example.org; dmarc=fail\n"
+	    "Subject: x\n\n");
+	assert_non_null(m->auth_results);
+	assert_string_equal(m->auth_results[0],
+	    "mx.example.org; dmarc=pass header.from=example.org");
+	assert_string_equal(m->auth_results[1], "mx.example.org; dmarc=fail");
+	assert_null(m->auth_results[2]);
+	mime_msg_free(m);
+	m = parse_str("Subject: x\n\n");
+	assert_null(m->auth_results);
+	mime_msg_free(m);
+}
+
 static void
 test_header_empty(void **state)
 {
@@ -1091,6 +1113,7 @@ main(void)
 		cmocka_unit_test(test_parse_not_messages),
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_header_folding),
+		cmocka_unit_test(test_header_authentication_results),
 		cmocka_unit_test(test_header_empty),
 		cmocka_unit_test(test_header_ids),
 		cmocka_unit_test(test_header_addresses),

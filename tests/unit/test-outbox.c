@@ -909,6 +909,35 @@ test_flush_refused_recipient(void **state)
 	delivered_free(got);
 }
 
+/*
+ * The log at its default level says a mail was given up, and why, but not
+ * to whom: the server's refusal repeats the address, which is personal.
+ */
+static void
+test_flush_given_up_logs_no_address(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	enum log_level		 old = log_get_level();
+	char			*text, *lower;
+
+	config_plain(f);
+	queue_mail(f, "Nobody@example.net", "receipt");
+	server_refuse(&G->plain, "rcpt 550 nobody@example.net\n");
+	log_set_level(LOG_LEVEL_WARN);
+	stderr_begin(f->dir);
+	flush_ok(f, &c);
+	text = stderr_end();
+	log_set_level(old);
+	assert_counts(&c, 1, 0, 0, 1);
+	assert_contains(text, "receipt given up: ");
+	assert_contains(text, "550");
+	lower = g_ascii_strdown(text, -1);
+	assert_lacks(lower, "nobody@example.net");
+	g_free(lower);
+	g_free(text);
+}
+
 /* 421 ends the session: the mail in flight is deferred, the rest wait. */
 static void
 test_flush_session_closed(void **state)
@@ -1374,6 +1403,7 @@ main(void)
 		T(test_flush_deferred),
 		T(test_flush_refusals),
 		T(test_flush_refused_recipient),
+		T(test_flush_given_up_logs_no_address),
 		T(test_flush_session_closed),
 		T(test_flush_server_down),
 		T(test_flush_nothing_due),

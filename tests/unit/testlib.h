@@ -101,6 +101,16 @@ int	 bind_loopback(int *port);
 /* Send all of `buf`, or as much as the peer takes before an error. */
 void	 send_all(int fd, const char *buf, size_t len);
 
+/* What the program writes on stderr (its log). */
+
+/*
+ * From now until stderr_end(), stderr goes to a file in `dir`; fails the
+ * test on error.  stderr_end() puts it back and returns what was written
+ * (caller frees).  They do not nest.
+ */
+void	 stderr_begin(const char *dir);
+char	*stderr_end(void);
+
 /* GMime, for a group of tests that parse or compose mail. */
 
 /* cmocka group setup and teardown: mime_init and mime_shutdown. */

@@ -119,6 +119,10 @@ run_match(struct config *cfg, struct db *db, struct process *proc,
 				    process_replies(proc), now };
 	int			 error;
 
+	if ((error = match_pool_changed(&m, cause)) <= 0) {
+		g_free(now);
+		return error == 0 ? 0 : EX_IOERR;
+	}
 	error = db_begin(db, cause);
 	if (error == 0)
 		error = match_propose(&m, &report, cause);

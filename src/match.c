@@ -557,6 +557,50 @@ round_auto(struct round *r)
 	return 0;
 }
 
+/*
+ * The [matching] settings a round's proposals depend on, as one string: a
+ * round made under other weights is not the round these would make.
+ */
+static char *
+round_settings(const struct config *cfg)
+{
+	const struct match_weights	*w = &cfg->matching.weights;
+
+	return g_strdup_printf("mode=%s maximize_count=%d goals=%d "
+	    "library_type=%d region=%d seniority=%d preference=%d "
+	    "meeting_mode=%d reverse=%d", cfg->matching.mode,
+	    cfg->matching.maximize_count, w->goals, w->library_type, w->region,
+	    w->seniority, w->preference, w->meeting_mode, w->reverse);
+}
+
+int
+match_pool_changed(struct match_ctx *m, char **cause)
+{
+	char	*settings = round_settings(m->cfg);
+	int	 changed;
+
+	changed = state_match_pool_changed(m->db, settings, cause);
+	g_free(settings);
+	if (changed == 0)
+		log_info("matching: the pool has not changed since the last "
+		    "round (generation %lld): its proposals stand",
+		    (long long)state_match_generation(m->db, NULL));
+	return changed;
+}
+
+/* What the round saw, its own decisions included (mode = auto). */
+static int
+round_done(struct round *r)
+{
+	char	*settings = round_settings(r->m->cfg);
+	int	 error;
+
+	error = state_match_round_done(r->m->db, settings, r->m->now,
+	    r->cause);
+	g_free(settings);
+	return error;
+}
+
 int
 match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 {
@@ -579,6 +623,8 @@ match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 		error = round_store(&r);
 	if (error == 0)
 		error = round_auto(&r);
+	if (error == 0)
+		error = round_done(&r);
 	round_free(&r);
 	if (error != 0) {
 		match_report_free(r.report);

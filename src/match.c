@@ -7,6 +7,33 @@
  * (match-score.c), the assignment with the best total is found
  * (match-solve.c), and each proposal is stored with the criteria that made
  * it and the runner-up that lost; each mentee left out, with why.
+ *
+ * Two things keep a large pool's round small.  Mentors that every mentee
+ * scores alike (the same answers but for name and contact) are one
+ * profile to the solver, with their places added up; the proposals then
+ * hand the profile's mentees to its mentors in index order.  Pools of
+ * copied forms (the benchmark's) have a few dozen profiles; pools of
+ * distinct people one per mentor.
+ *
+ * And only each mentee's ROUND_PAIRS best pairs are listed to the solver
+ * at first, not every pair of the pool: 10,000 distinct participants
+ * make some 9 million pairs, 200 MB held at once, while the solver looks
+ * at a few per mentee.  That costs nothing in the quality of the answer:
+ * after a solve, the pairs left out are priced (match-solve.h, column
+ * generation); those that could make a better assignment are listed too
+ * (ROUND_PAIRS more per mentee at most) and the pool is solved again,
+ * until none could.  The proposals then have the best total the whole
+ * pool allows, exactly.  Most mentees need no pricing pair by pair (their
+ * best pair left out cannot gain, match_gain_bound), and most mentors
+ * need no scoring for the others (too dear to gain, match_gain); what is
+ * priced is scored again, one mentee at a time, nothing held.
+ *
+ * ROUND_PAIRS is a matter of speed and memory, never of the answer:
+ * fewer means more pricing and more solves, more means memory for pairs
+ * never looked at.  On 3,339 mentees and 2,646 distinct mentors (the
+ * benchmark's pool with its free text, places and years made different
+ * for each person), 32 take three solves and price 3,000 mentees, 64 two
+ * solves and 170 pairs, 128 no fewer solves for twice the memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +49,20 @@
 #include "state-match.h"
 #include "state-participant.h"
 
+/* Pairs listed per mentee at first, and added at most per solve. */
+#define ROUND_PAIRS	64
+
+/*
+ * Mentors that every mentee scores alike (match_side_alike) and that the
+ * coordinator named in no rule: the solver sees them as one mentor with
+ * their places added up.  Pools of copied forms have few profiles.
+ */
+struct profile {
+	int	first;		/* its first mentor, by index */
+	int	n;		/* how many mentors */
+	int	room;		/* their places left */
+};
+
 /* One side of the pool. */
 struct member {
 	struct match_side	*side;
@@ -36,10 +77,22 @@ struct round {
 	GPtrArray		*mentees;	/* struct member * */
 	GPtrArray		*mentors;
 	GHashTable		*rules;		/* pair_key() -> kind */
-	GArray			*pairs;		/* struct match_pair, by mentee */
+	GArray			*profiles;	/* struct profile */
+	int			*profile_of;	/* per mentor */
+	int			*next_alike;	/* per mentor: the next of its
+						   profile, or -1 */
+	GArray			*pairs;		/* struct match_pair, mentee
+						   and profile, by mentee: the
+						   best of each */
 	guint			*first;		/* mentee i's pairs start here */
+	int			*next;		/* per mentee: the best score
+						   of a pair not listed, or -1 */
+	struct match_keep	*keep;
+	int			*listed;	/* per profile: the mentee whose
+						   pairs are being priced */
 	int			*taker;		/* per mentor: a mentee, or -1 */
-	GArray			*fixed;		/* struct match_fixed */
+	GArray			*fixed;		/* struct match_fixed: mentee
+						   and profile */
 	GHashTable		**refused;	/* per mentee: why -> count */
 	int			*assign;	/* per mentee: mentor, or -1 */
 	struct match_result	 result;
@@ -175,64 +228,286 @@ rule_of(struct round *r, const struct member *a, const struct member *b)
 	return g_hash_table_lookup(r->rules, &key);
 }
 
+/* `n` mentors refused to mentee `i` for `why`. */
 static void
-refuse(struct round *r, guint mentee, const char *why)
+refuse(struct round *r, guint mentee, const char *why, int n)
 {
 	GHashTable	*t = r->refused[mentee];
 
 	g_hash_table_insert(t, (gpointer)why, GINT_TO_POINTER(
-	    GPOINTER_TO_INT(g_hash_table_lookup(t, why)) + 1));
+	    GPOINTER_TO_INT(g_hash_table_lookup(t, why)) + n));
 }
 
-/* Every pair the rules allow, scored; pins as fixed pairs. */
+static void
+rule_mentor(gpointer key, gpointer value, gpointer arg)
+{
+	guint32	mentor = (guint32)*(gint64 *)key;
+
+	g_hash_table_add(arg, GUINT_TO_POINTER(mentor));
+}
+
+/* Mentor `j` into the profile of a mentor alike, or one of its own. */
+static void
+profile_join(struct round *r, GHashTable *alike, guint j, int own)
+{
+	struct member	*b = g_ptr_array_index(r->mentors, j);
+	struct profile	 pf = { (int)j, 1, b->room }, *q;
+	gpointer	 found;
+	int		 last;
+
+	if (!own && (found = g_hash_table_lookup(alike, b->side)) != NULL) {
+		q = &g_array_index(r->profiles, struct profile,
+		    GPOINTER_TO_INT(found) - 1);
+		for (last = q->first; r->next_alike[last] >= 0;
+		    last = r->next_alike[last])
+			;
+		r->next_alike[last] = (int)j;
+		q->n++;
+		q->room += b->room;
+		r->profile_of[j] = GPOINTER_TO_INT(found) - 1;
+		return;
+	}
+	g_array_append_val(r->profiles, pf);
+	r->profile_of[j] = (int)r->profiles->len - 1;
+	if (!own)
+		g_hash_table_insert(alike, b->side,
+		    GINT_TO_POINTER(r->profiles->len));
+}
+
+/*
+ * Group the mentors alike.  A mentor the coordinator named in a rule
+ * (pin, exclusion, rejected or ended match) keeps a profile of its own,
+ * since the rule is about that person.
+ */
+static void
+round_profiles(struct round *r)
+{
+	GHashTable	*named, *alike;
+	guint		 j;
+
+	r->profiles = g_array_new(FALSE, FALSE, sizeof(struct profile));
+	r->profile_of = g_new(int, MAX(r->mentors->len, 1));
+	r->next_alike = g_new(int, MAX(r->mentors->len, 1));
+	named = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_foreach(r->rules, rule_mentor, named);
+	alike = g_hash_table_new((GHashFunc)match_side_hash,
+	    (GEqualFunc)match_side_alike);
+	for (j = 0; j < r->mentors->len; j++) {
+		r->next_alike[j] = -1;
+		profile_join(r, alike, j, g_hash_table_contains(named,
+		    GUINT_TO_POINTER((guint32)((struct member *)
+		    g_ptr_array_index(r->mentors, j))->id)));
+	}
+	g_hash_table_destroy(alike);
+	g_hash_table_destroy(named);
+}
+
+/*
+ * The score of mentee `i` with the mentors of profile `p`, or -1 with
+ * *why set when the pair may not be proposed.  *kind is the coordinator's
+ * word on the pair (a pin makes any pair allowed), or NULL; only a
+ * profile of one mentor can have one.
+ */
+static int
+pair_score(struct round *r, guint i, int p, const char **kind,
+    const char **why)
+{
+	const struct match_weights	*w = &r->m->cfg->matching.weights;
+	struct member			*a = g_ptr_array_index(r->mentees, i);
+	struct member			*b;
+
+	b = g_ptr_array_index(r->mentors, g_array_index(r->profiles,
+	    struct profile, p).first);
+	*kind = rule_of(r, a, b);
+	*why = NULL;
+	if (*kind != NULL && strcmp(*kind, "exclude") == 0)
+		*why = "excluded by the coordinator";
+	else if (*kind == NULL)
+		match_score_allowed(w, a->side, b->side, why);
+	return *why != NULL ? -1 : match_score(w, a->side, b->side, NULL);
+}
+
+/* List the pin of mentee `i` to profile `p` unless it is among its best. */
+static void
+list_pin(struct round *r, guint from, guint i, int p, int score)
+{
+	struct match_pair	q;
+	guint			k;
+
+	for (k = from; k < r->pairs->len; k++) {
+		if (g_array_index(r->pairs, struct match_pair, k).mentor == p)
+			return;
+	}
+	q = (struct match_pair){ .mentee = (int)i, .mentor = p, .score = score };
+	g_array_append_val(r->pairs, q);
+}
+
+/*
+ * Score every pair of mentee `i`, count the refusals and list its best
+ * ROUND_PAIRS.  A pin becomes a fixed pair: one per mentee, the first in
+ * id order, and no more than the mentor has room for; a pin beyond that
+ * is an ordinary pair (the why does not say pinned).  A fixed mentee is
+ * never searched, so its pin is all it needs listed.
+ */
+static void
+mentee_pairs(struct round *r, guint i, int *pins)
+{
+	const struct profile	*pf;
+	struct match_fixed	 f = { -1, -1 };
+	const char		*kind, *why;
+	guint			 p, from = r->pairs->len;
+	int			 score, pin_score = 0;
+
+	match_keep_start(r->keep, (int)i, ROUND_PAIRS);
+	for (p = 0; p < r->profiles->len; p++) {
+		pf = &g_array_index(r->profiles, struct profile, p);
+		if ((score = pair_score(r, i, (int)p, &kind, &why)) < 0) {
+			refuse(r, i, why, pf->n);
+			continue;
+		}
+		match_keep_offer(r->keep, (int)p, score);
+		if (kind != NULL && f.mentee < 0 && pins[p] < pf->room) {
+			f = (struct match_fixed){ (int)i, (int)p };
+			pin_score = score;
+			pins[p]++;
+		}
+	}
+	g_array_set_size(r->pairs, from + ROUND_PAIRS);
+	g_array_set_size(r->pairs, from + match_keep_take(r->keep,
+	    &g_array_index(r->pairs, struct match_pair, from), &r->next[i]));
+	if (f.mentee >= 0) {
+		g_array_append_val(r->fixed, f);
+		list_pin(r, from, i, f.mentor, pin_score);
+		r->next[i] = -1;
+	}
+}
+
+/* Every mentee's best pairs, scored; pins as fixed pairs. */
 static void
 round_pairs(struct round *r)
 {
-	const struct match_weights	*w = &r->m->cfg->matching.weights;
-	struct member			*a, *b;
-	struct match_pair		 p;
-	struct match_fixed		 f;
-	const char			*kind, *why;
-	guint				 i, j;
-	int				 pinned, *pins;
+	guint	i, n = MAX(r->profiles->len, 1);
+	int	*pins;
 
 	r->first = g_new0(guint, r->mentees->len + 1);
-	pins = g_new0(int, MAX(r->mentors->len, 1));
+	r->next = g_new(int, MAX(r->mentees->len, 1));
+	r->keep = match_keep_new((int)r->profiles->len);
+	r->listed = g_new(int, n);
+	for (i = 0; i < n; i++)
+		r->listed[i] = -1;
+	pins = g_new0(int, n);
 	for (i = 0; i < r->mentees->len; i++) {
 		r->first[i] = r->pairs->len;
-		pinned = 0;
-		a = g_ptr_array_index(r->mentees, i);
-		for (j = 0; j < r->mentors->len; j++) {
-			b = g_ptr_array_index(r->mentors, j);
-			kind = rule_of(r, a, b);
-			if (kind != NULL && strcmp(kind, "exclude") == 0) {
-				refuse(r, i, "excluded by the coordinator");
-				continue;
-			}
-			if (kind == NULL && !match_score_allowed(w, a->side,
-			    b->side, &why)) {
-				refuse(r, i, why);
-				continue;
-			}
-			p = (struct match_pair){ .mentee = (int)i,
-			    .mentor = (int)j,
-			    .score = match_score(w, a->side, b->side, NULL) };
-			g_array_append_val(r->pairs, p);
-			/*
-			 * One pin per mentee, the first in id order, and no
-			 * more than the mentor has room for: a pin beyond that
-			 * is an ordinary pair (the why does not say pinned).
-			 */
-			if (kind != NULL && !pinned && pins[j] < b->room) {
-				f = (struct match_fixed){ p.mentee, p.mentor };
-				g_array_append_val(r->fixed, f);
-				pinned = 1;
-				pins[j]++;
-			}
-		}
+		mentee_pairs(r, i, pins);
 	}
 	r->first[r->mentees->len] = r->pairs->len;
 	g_free(pins);
+}
+
+/* A pair left out that could make a better assignment. */
+struct gain {
+	struct match_pair	pair;
+	int64_t			gain;
+};
+
+static int
+gain_compare(const void *a, const void *b)
+{
+	const struct gain	*x = a, *y = b;
+
+	if (x->gain != y->gain)
+		return x->gain > y->gain ? -1 : 1;
+	return x->pair.mentor - y->pair.mentor;
+}
+
+/*
+ * Price every pair of mentee `i` not listed: gather those that could
+ * gain, in `gains`, and return the best score of the others (at most
+ * r->next[i], which bounds them all).  A mentor priced too high to gain
+ * even at that score needs no scoring: then r->next[i] stays the bound.
+ */
+static int
+mentee_price(struct round *r, const struct match_result *res, guint i,
+    GArray *gains)
+{
+	struct gain	 g;
+	const char	*kind, *why;
+	guint		 p, k;
+	int		 score, next = -1;
+
+	for (k = r->first[i]; k < r->first[i + 1]; k++)
+		r->listed[g_array_index(r->pairs, struct match_pair,
+		    k).mentor] = (int)i;
+	for (p = 0; p < r->profiles->len; p++) {
+		if (r->listed[p] == (int)i)
+			continue;
+		if (match_gain(res, (int)i, (int)p, r->next[i]) <= 0) {
+			next = r->next[i];
+			continue;
+		}
+		if ((score = pair_score(r, i, (int)p, &kind, &why)) < 0)
+			continue;
+		g = (struct gain){ { (int)i, (int)p, score },
+		    match_gain(res, (int)i, (int)p, score) };
+		if (g.gain > 0)
+			g_array_append_val(gains, g);
+		else
+			next = MAX(next, score);
+	}
+	return next;
+}
+
+/* Add to `pairs` the best ROUND_PAIRS of `gains`; the next best score. */
+static guint
+gains_list(GArray *gains, GArray *pairs, int *next)
+{
+	guint	k, n = MIN(gains->len, ROUND_PAIRS);
+
+	g_array_sort(gains, gain_compare);
+	for (k = 0; k < gains->len; k++) {
+		if (k < n)
+			g_array_append_val(pairs, g_array_index(gains,
+			    struct gain, k).pair);
+		else
+			*next = MAX(*next, g_array_index(gains, struct gain,
+			    k).pair.score);
+	}
+	return n;
+}
+
+/*
+ * List, for each mentee, the ROUND_PAIRS pairs left out that could gain
+ * the most under `res`; returns how many were listed (0: `res` is an
+ * optimum of the whole pool).
+ */
+static guint
+round_price(struct round *r, const struct match_result *res)
+{
+	GArray	*pairs, *gains;
+	guint	*first, i, added = 0;
+
+	pairs = g_array_new(FALSE, FALSE, sizeof(struct match_pair));
+	gains = g_array_new(FALSE, FALSE, sizeof(struct gain));
+	first = g_new0(guint, r->mentees->len + 1);
+	for (i = 0; i < r->mentees->len; i++) {
+		first[i] = pairs->len;
+		g_array_append_vals(pairs, &g_array_index(r->pairs,
+		    struct match_pair, r->first[i]), r->first[i + 1] -
+		    r->first[i]);
+		if (r->next[i] < 0 || match_gain_bound(res, (int)i,
+		    r->next[i]) <= 0)
+			continue;
+		g_array_set_size(gains, 0);
+		r->next[i] = mentee_price(r, res, i, gains);
+		added += gains_list(gains, pairs, &r->next[i]);
+	}
+	first[r->mentees->len] = pairs->len;
+	g_array_unref(gains);
+	g_array_unref(r->pairs);
+	g_free(r->first);
+	r->pairs = pairs;
+	r->first = first;
+	return added;
 }
 
 /* Whether mentee `i` is pinned to mentor `j` this round. */
@@ -244,25 +519,49 @@ is_fixed(struct round *r, int i, int j)
 
 	for (k = 0; k < r->fixed->len; k++) {
 		f = &g_array_index(r->fixed, struct match_fixed, k);
-		if (f->mentee == i && f->mentor == j)
+		if (f->mentee == i && f->mentor == r->profile_of[j])
 			return 1;
 	}
 	return 0;
 }
 
-/* The best pair of mentee `i` other than with mentor `not`, or NULL. */
-static const struct match_pair *
-runner_of(struct round *r, int i, int not)
+/* The score of mentee `i` with mentor `j` if listed, else -1. */
+static int
+score_of(struct round *r, int i, int j)
 {
-	const struct match_pair	*p, *best = NULL;
+	const struct match_pair	*p;
 	guint			 k;
 
 	for (k = r->first[i]; k < r->first[i + 1]; k++) {
 		p = &g_array_index(r->pairs, struct match_pair, k);
-		if (p->mentor == not)
+		if (p->mentor == r->profile_of[j])
+			return p->score;
+	}
+	return -1;
+}
+
+/*
+ * The best mentor listed for mentee `i` other than `not` (-1: none), the
+ * first by index among equal scores; its score in *score.
+ */
+static int
+runner_of(struct round *r, int i, int not, int *score)
+{
+	const struct match_pair	*p;
+	guint			 k;
+	int			 j, best = -1;
+
+	for (k = r->first[i]; k < r->first[i + 1]; k++) {
+		p = &g_array_index(r->pairs, struct match_pair, k);
+		j = g_array_index(r->profiles, struct profile,
+		    p->mentor).first;
+		if (j == not)
+			j = r->next_alike[j];
+		if (j < 0 || (best >= 0 && (p->score < *score ||
+		    (p->score == *score && j > best))))
 			continue;
-		if (best == NULL || p->score > best->score)
-			best = p;
+		best = j;
+		*score = p->score;
 	}
 	return best;
 }
@@ -277,32 +576,32 @@ taker_of(struct round *r, int j)
 	    r->taker[j]))->label;
 }
 
-/* Why the runner-up lost to the mentor chosen. */
+/* Why the runner-up lost to mentor `chosen`, of score `score`. */
 static char *
-runner_text(struct round *r, int i, const struct match_pair *chosen)
+runner_text(struct round *r, int i, int chosen, int score)
 {
-	const struct match_pair	*p = runner_of(r, i, chosen->mentor);
-	struct member		*b;
-	GString			*why;
-	const char		*taker;
-	char			*text;
+	struct member	*b;
+	GString		*why;
+	const char	*taker;
+	char		*text;
+	int		 j, s = 0;
 
-	if (p == NULL)
+	if ((j = runner_of(r, i, chosen, &s)) < 0)
 		return NULL;
-	b = g_ptr_array_index(r->mentors, p->mentor);
-	if (p->score > chosen->score && is_fixed(r, i, chosen->mentor))
+	b = g_ptr_array_index(r->mentors, j);
+	if (s > score && is_fixed(r, i, chosen))
 		return g_strdup_printf("%s, score %d: a better fit, but the "
-		    "coordinator pinned this pair", b->label, p->score);
-	if (p->score > chosen->score && (taker = taker_of(r, p->mentor)) != NULL)
+		    "coordinator pinned this pair", b->label, s);
+	if (s > score && (taker = taker_of(r, j)) != NULL)
 		return g_strdup_printf("%s, score %d: a better fit, but that "
 		    "mentor is proposed for %s, where the pool gains more",
-		    b->label, p->score, taker);
+		    b->label, s, taker);
 	why = g_string_new(NULL);
 	match_score(&r->m->cfg->matching.weights,
 	    ((struct member *)g_ptr_array_index(r->mentees, i))->side, b->side,
 	    why);
-	text = g_strdup_printf("%s, score %d, %s: %s", b->label, p->score,
-	    p->score == chosen->score ? "as good" : p->score > chosen->score ?
+	text = g_strdup_printf("%s, score %d, %s: %s", b->label, s,
+	    s == score ? "as good" : s > score ?
 	    "higher, but the whole pool scores more this way" : "lower",
 	    why->str);
 	g_string_free(why, TRUE);
@@ -330,36 +629,21 @@ refused_sentence(GHashTable *refused)
 static char *
 unmatched_text(struct round *r, int i)
 {
-	const struct match_pair	*best = runner_of(r, i, -1);
-	char			*counts, *text;
+	char	*counts, *text;
+	int	 best, score = 0;
 
 	if (r->mentors->len == 0)
 		return g_strdup("no mentor has room: recruit mentors");
-	if (best != NULL)
+	if ((best = runner_of(r, i, -1, &score)) >= 0)
 		return g_strdup_printf("its candidates are proposed for mentees "
 		    "they suit better (best: %s, score %d, proposed for %s)",
 		    ((struct member *)g_ptr_array_index(r->mentors,
-		    best->mentor))->label, best->score,
-		    taker_of(r, best->mentor));
+		    best))->label, score, taker_of(r, best));
 	counts = refused_sentence(r->refused[i]);
 	text = g_strdup_printf("no eligible mentor among %u: %s",
 	    r->mentors->len, counts);
 	g_free(counts);
 	return text;
-}
-
-static const struct match_pair *
-pair_of(struct round *r, int i, int j)
-{
-	const struct match_pair	*p;
-	guint			 k;
-
-	for (k = r->first[i]; k < r->first[i + 1]; k++) {
-		p = &g_array_index(r->pairs, struct match_pair, k);
-		if (p->mentor == j)
-			return p;
-	}
-	return NULL;
 }
 
 static struct match_line *
@@ -380,16 +664,15 @@ round_propose_one(struct round *r, int i, GHashTable *kept)
 	struct member		*a = g_ptr_array_index(r->mentees, i);
 	struct member		*b = g_ptr_array_index(r->mentors,
 				    r->assign[i]);
-	const struct match_pair	*chosen = pair_of(r, i, r->assign[i]);
 	GString			*why = g_string_new(NULL);
 	char			*runner;
 	int64_t			 id;
-	int			 created, score = chosen->score;
+	int			 created, score = score_of(r, i, r->assign[i]);
 
 	if (is_fixed(r, i, r->assign[i]))
 		g_string_append(why, "pinned by the coordinator; ");
 	match_score(&r->m->cfg->matching.weights, a->side, b->side, why);
-	runner = runner_text(r, i, chosen);
+	runner = runner_text(r, i, r->assign[i], score);
 	if (state_match_propose(r->m->db, a->id, b->id, score, why->str,
 	    runner, r->m->now, &id, &created, r->cause) != 0) {
 		g_string_free(why, TRUE);
@@ -470,38 +753,84 @@ round_store(struct round *r)
 	return error;
 }
 
+/* The best assignment of the pairs listed. */
 static int
-round_solve(struct round *r)
+round_solve_listed(struct round *r, struct match_result *res)
 {
 	struct match_problem	 pb;
 	int			*capacity;
 	guint			 j;
 	int			 error;
 
-	capacity = g_new0(int, MAX(r->mentors->len, 1));
-	for (j = 0; j < r->mentors->len; j++)
-		capacity[j] = ((struct member *)g_ptr_array_index(r->mentors,
-		    j))->room;
+	capacity = g_new0(int, MAX(r->profiles->len, 1));
+	for (j = 0; j < r->profiles->len; j++)
+		capacity[j] = g_array_index(r->profiles, struct profile,
+		    j).room;
 	pb = (struct match_problem){ .n_mentees = (int)r->mentees->len,
-	    .n_mentors = (int)r->mentors->len, .capacity = capacity,
+	    .n_mentors = (int)r->profiles->len, .capacity = capacity,
 	    .pairs = (struct match_pair *)(void *)r->pairs->data,
 	    .n_pairs = r->pairs->len,
 	    .fixed = (struct match_fixed *)(void *)r->fixed->data,
 	    .n_fixed = r->fixed->len,
 	    .flags = r->m->cfg->matching.maximize_count ?
 	    MATCH_MAXIMIZE_COUNT : 0 };
-	error = match_solve(&pb, &r->result, r->cause);
+	error = match_solve(&pb, res, r->cause);
 	g_free(capacity);
-	if (error != 0)
-		return -1;
-	r->assign = r->result.mentor;
+	return error;
+}
+
+/*
+ * From profiles to mentors: the mentees a profile was given, in index
+ * order, fill its mentors' places in index order.
+ */
+static void
+round_assign(struct round *r)
+{
+	int	*at, *used, *profile = r->result.mentor, j;
+	guint	 i;
+
+	r->assign = g_new(int, MAX(r->mentees->len, 1));
 	r->taker = g_new(int, MAX(r->mentors->len, 1));
-	for (j = 0; j < r->mentors->len; j++)
-		r->taker[j] = -1;
-	for (j = 0; j < r->mentees->len; j++) {
-		if (r->assign[j] >= 0 && r->taker[r->assign[j]] < 0)
-			r->taker[r->assign[j]] = (int)j;
+	at = g_new(int, MAX(r->profiles->len, 1));
+	used = g_new0(int, MAX(r->mentors->len, 1));
+	for (i = 0; i < r->profiles->len; i++)
+		at[i] = g_array_index(r->profiles, struct profile, i).first;
+	for (i = 0; i < r->mentors->len; i++)
+		r->taker[i] = -1;
+	for (i = 0; i < r->mentees->len; i++) {
+		if (profile[i] < 0) {
+			r->assign[i] = -1;
+			continue;
+		}
+		for (j = at[profile[i]]; used[j] == ((struct member *)
+		    g_ptr_array_index(r->mentors, j))->room;
+		    j = r->next_alike[j])
+			;
+		at[profile[i]] = j;
+		if (used[j]++ == 0)
+			r->taker[j] = (int)i;
+		r->assign[i] = j;
 	}
+	g_free(at);
+	g_free(used);
+}
+
+/* Solve, price what was left out, and again while anything could gain. */
+static int
+round_solve(struct round *r)
+{
+	guint	added;
+
+	for (;;) {
+		if (round_solve_listed(r, &r->result) != 0)
+			return -1;
+		if ((added = round_price(r, &r->result)) == 0)
+			break;
+		log_debug("matching: %u pairs left out could do better: "
+		    "solving again with them", added);
+		match_result_free(&r->result);
+	}
+	round_assign(r);
 	return 0;
 }
 
@@ -531,6 +860,14 @@ round_free(struct round *r)
 		g_hash_table_destroy(r->refused[i]);
 	g_free(r->refused);
 	g_free(r->first);
+	g_free(r->assign);
+	if (r->profiles != NULL)
+		g_array_unref(r->profiles);
+	g_free(r->profile_of);
+	g_free(r->next_alike);
+	g_free(r->next);
+	g_free(r->listed);
+	match_keep_free(r->keep);
 	g_free(r->taker);
 	match_result_free(&r->result);
 	g_ptr_array_unref(r->mentees);
@@ -616,6 +953,7 @@ match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 		r.refused = g_new0(GHashTable *, MAX(r.mentees->len, 1));
 		for (i = 0; i < r.mentees->len; i++)
 			r.refused[i] = g_hash_table_new(g_str_hash, g_str_equal);
+		round_profiles(&r);
 		round_pairs(&r);
 		error = round_solve(&r);
 	}

@@ -1137,6 +1137,77 @@ test_approved_match_stays(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Mentors alike */
+
+#define TWIN	"rtwin@parkcountylib.example.org"
+
+/* Russell's application again, from another person at `email`. */
+static int64_t
+add_twin(struct fixture *f, const char *email, const char *capacity)
+{
+	return applicant(f, email, "role", "mentor", "name", "Ray Tenney",
+	    "library", "Park County Library System", "library_type",
+	    "public", "position", "Assistant Director", "years_experience",
+	    "15", "capacity", capacity, "categories",
+	    "experienced-staff, supervisor", "strengths", "Grant writing, "
+	    "budgeting, supervising staff and running a branch.", NULL);
+}
+
+/*
+ * Mentors whose applications read alike stand for each other: each keeps
+ * its own places, and the mentees go to them in order.
+ */
+static void
+test_alike_mentors_keep_their_places(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+	const struct match_line		*l;
+
+	start(f, "");
+	add_dana(f);
+	add_marisa(f);
+	applicant(f, JESSICA, "role", "mentee", "name", "Jessica Moreno",
+	    "library", "Sublette County Library", "library_type", "public",
+	    "position", "Library Clerk", "years_experience", "1", "goals",
+	    "Grant writing and budgeting.", NULL);
+	add_russell(f, "1");
+	add_twin(f, TWIN, "2");
+	r = propose(f);
+	assert_int_equal(r->proposals->len, 3);
+	assert_int_equal(proposed_to(r, RUSSELL), 1);
+	assert_int_equal(proposed_to(r, TWIN), 2);
+	l = assert_proposed(r, DANA, RUSSELL);
+	assert_non_null(l->runner_up);
+	assert_contains(l->runner_up, "Ray Tenney <" TWIN ">");
+	assert_contains(l->runner_up, "as good");
+	l = assert_proposed(r, MARISA, TWIN);
+	assert_contains(l->runner_up, "Russell Tenney <" RUSSELL ">");
+	assert_proposed(r, JESSICA, TWIN);
+}
+
+/* A rule names one person: the mentor alike is not bound by it. */
+static void
+test_rules_tell_alike_mentors_apart(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+
+	start(f, "");
+	add_dana(f);
+	add_marisa(f);
+	add_russell(f, "1");
+	add_twin(f, TWIN, "1");
+	exclude(f, DANA, RUSSELL);
+	pin(f, MARISA, RUSSELL);
+	r = propose(f);
+	assert_proposed(r, DANA, TWIN);
+	assert_proposed(r, MARISA, RUSSELL);
+	assert_contains(proposal_of(r, MARISA)->why,
+	    "pinned by the coordinator");
+}
+
+/* ------------------------------------------------------------------ */
 /* Rounds */
 
 /*
@@ -1986,6 +2057,8 @@ main(void)
 		T(test_pins_beyond_capacity_do_not_stop_the_round),
 		T(test_mentor_capacity_respected),
 		T(test_approved_match_stays),
+		T(test_alike_mentors_keep_their_places),
+		T(test_rules_tell_alike_mentors_apart),
 		T(test_ids_kept_and_stale_proposals_withdrawn),
 		T(test_maximize_count),
 		T(test_deterministic),

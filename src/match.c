@@ -63,9 +63,13 @@ struct profile {
 	int	room;		/* their places left */
 };
 
-/* One side of the pool. */
+/*
+ * One side of the pool.  Sides are read only while needed, so that the
+ * round holds few at a time: a mentee's while its pairs are scored,
+ * priced or stored, a mentor's for its profile's first mentor only.
+ */
 struct member {
-	struct match_side	*side;
+	struct match_side	*side;		/* or NULL */
 	int64_t			 id;
 	char			*label;		/* "Name <address>" */
 	int			 room;		/* mentors: places left */
@@ -93,7 +97,6 @@ struct round {
 	int			*taker;		/* per mentor: a mentee, or -1 */
 	GArray			*fixed;		/* struct match_fixed: mentee
 						   and profile */
-	GHashTable		**refused;	/* per mentee: why -> count */
 	int			*assign;	/* per mentee: mentor, or -1 */
 	struct match_result	 result;
 	struct match_report	*report;
@@ -168,9 +171,11 @@ pool_row(struct db_row *row, void *arg)
 		return -1;
 	mb = g_new0(struct member, 1);
 	mb->id = db_row_int(row, 0);
-	mb->side = match_side_new(mb->id, f);
 	mb->label = member_label(f, db_row_text(row, 3));
-	mb->room = match_side_capacity(mb->side) - approved;
+	if (!mentee) {
+		mb->side = match_side_new(mb->id, f);
+		mb->room = match_side_capacity(mb->side) - approved;
+	}
 	g_hash_table_destroy(f);
 	if (!mentee && mb->room <= 0) {
 		member_free(mb);
@@ -191,6 +196,31 @@ round_pool(struct round *r)
 	    "'mentee') ORDER BY p.id", "") < 0)
 		return -1;
 	return 0;
+}
+
+/* Read mentee `i`'s side, for as long as it is needed. */
+static int
+mentee_load(struct round *r, guint i)
+{
+	struct member	*a = g_ptr_array_index(r->mentees, i);
+	GHashTable	*f;
+
+	if (a->side != NULL)
+		return 0;
+	if ((f = participant_fields(r->m->db, a->id, r->cause)) == NULL)
+		return -1;
+	a->side = match_side_new(a->id, f);
+	g_hash_table_destroy(f);
+	return 0;
+}
+
+static void
+mentee_unload(struct round *r, guint i)
+{
+	struct member	*a = g_ptr_array_index(r->mentees, i);
+
+	match_side_free(a->side);
+	a->side = NULL;
 }
 
 static int
@@ -228,14 +258,14 @@ rule_of(struct round *r, const struct member *a, const struct member *b)
 	return g_hash_table_lookup(r->rules, &key);
 }
 
-/* `n` mentors refused to mentee `i` for `why`. */
-static void
-refuse(struct round *r, guint mentee, const char *why, int n)
+/* The side of mentor `j`, which its profile's first mentor keeps. */
+static const struct match_side *
+mentor_side(struct round *r, int j)
 {
-	GHashTable	*t = r->refused[mentee];
+	int	first = g_array_index(r->profiles, struct profile,
+		    r->profile_of[j]).first;
 
-	g_hash_table_insert(t, (gpointer)why, GINT_TO_POINTER(
-	    GPOINTER_TO_INT(g_hash_table_lookup(t, why)) + n));
+	return ((struct member *)g_ptr_array_index(r->mentors, first))->side;
 }
 
 static void
@@ -283,6 +313,7 @@ static void
 round_profiles(struct round *r)
 {
 	GHashTable	*named, *alike;
+	struct member	*b;
 	guint		 j;
 
 	r->profiles = g_array_new(FALSE, FALSE, sizeof(struct profile));
@@ -300,6 +331,12 @@ round_profiles(struct round *r)
 	}
 	g_hash_table_destroy(alike);
 	g_hash_table_destroy(named);
+	for (j = 0; j < r->mentors->len; j++) {
+		b = g_ptr_array_index(r->mentors, j);
+		if (g_array_index(r->profiles, struct profile,
+		    r->profile_of[j]).first != (int)j)
+			g_clear_pointer(&b->side, match_side_free);
+	}
 }
 
 /*
@@ -343,13 +380,12 @@ list_pin(struct round *r, guint from, guint i, int p, int score)
 }
 
 /*
- * Score every pair of mentee `i`, count the refusals and list its best
- * ROUND_PAIRS.  A pin becomes a fixed pair: one per mentee, the first in
+ * Score every pair of mentee `i` and list its best ROUND_PAIRS.  A pin becomes a fixed pair: one per mentee, the first in
  * id order, and no more than the mentor has room for; a pin beyond that
  * is an ordinary pair (the why does not say pinned).  A fixed mentee is
  * never searched, so its pin is all it needs listed.
  */
-static void
+static int
 mentee_pairs(struct round *r, guint i, int *pins)
 {
 	const struct profile	*pf;
@@ -358,13 +394,13 @@ mentee_pairs(struct round *r, guint i, int *pins)
 	guint			 p, from = r->pairs->len;
 	int			 score, pin_score = 0;
 
+	if (mentee_load(r, i) != 0)
+		return -1;
 	match_keep_start(r->keep, (int)i, ROUND_PAIRS);
 	for (p = 0; p < r->profiles->len; p++) {
 		pf = &g_array_index(r->profiles, struct profile, p);
-		if ((score = pair_score(r, i, (int)p, &kind, &why)) < 0) {
-			refuse(r, i, why, pf->n);
+		if ((score = pair_score(r, i, (int)p, &kind, &why)) < 0)
 			continue;
-		}
 		match_keep_offer(r->keep, (int)p, score);
 		if (kind != NULL && f.mentee < 0 && pins[p] < pf->room) {
 			f = (struct match_fixed){ (int)i, (int)p };
@@ -380,14 +416,16 @@ mentee_pairs(struct round *r, guint i, int *pins)
 		list_pin(r, from, i, f.mentor, pin_score);
 		r->next[i] = -1;
 	}
+	mentee_unload(r, i);
+	return 0;
 }
 
 /* Every mentee's best pairs, scored; pins as fixed pairs. */
-static void
+static int
 round_pairs(struct round *r)
 {
 	guint	i, n = MAX(r->profiles->len, 1);
-	int	*pins;
+	int	*pins, error = 0;
 
 	r->first = g_new0(guint, r->mentees->len + 1);
 	r->next = g_new(int, MAX(r->mentees->len, 1));
@@ -396,12 +434,13 @@ round_pairs(struct round *r)
 	for (i = 0; i < n; i++)
 		r->listed[i] = -1;
 	pins = g_new0(int, n);
-	for (i = 0; i < r->mentees->len; i++) {
+	for (i = 0; i < r->mentees->len && error == 0; i++) {
 		r->first[i] = r->pairs->len;
-		mentee_pairs(r, i, pins);
+		error = mentee_pairs(r, i, pins);
 	}
 	r->first[r->mentees->len] = r->pairs->len;
 	g_free(pins);
+	return error;
 }
 
 /* A pair left out that could make a better assignment. */
@@ -477,29 +516,34 @@ gains_list(GArray *gains, GArray *pairs, int *next)
 
 /*
  * List, for each mentee, the ROUND_PAIRS pairs left out that could gain
- * the most under `res`; returns how many were listed (0: `res` is an
+ * the most under `res`; *added says how many were listed (0: `res` is an
  * optimum of the whole pool).
  */
-static guint
-round_price(struct round *r, const struct match_result *res)
+static int
+round_price(struct round *r, const struct match_result *res, guint *added)
 {
 	GArray	*pairs, *gains;
-	guint	*first, i, added = 0;
+	guint	*first, i;
+	int	 error = 0;
 
 	pairs = g_array_new(FALSE, FALSE, sizeof(struct match_pair));
 	gains = g_array_new(FALSE, FALSE, sizeof(struct gain));
 	first = g_new0(guint, r->mentees->len + 1);
+	*added = 0;
 	for (i = 0; i < r->mentees->len; i++) {
 		first[i] = pairs->len;
 		g_array_append_vals(pairs, &g_array_index(r->pairs,
 		    struct match_pair, r->first[i]), r->first[i + 1] -
 		    r->first[i]);
-		if (r->next[i] < 0 || match_gain_bound(res, (int)i,
-		    r->next[i]) <= 0)
+		if (error != 0 || r->next[i] < 0 || match_gain_bound(res,
+		    (int)i, r->next[i]) <= 0)
+			continue;
+		if ((error = mentee_load(r, i)) != 0)
 			continue;
 		g_array_set_size(gains, 0);
 		r->next[i] = mentee_price(r, res, i, gains);
-		added += gains_list(gains, pairs, &r->next[i]);
+		*added += gains_list(gains, pairs, &r->next[i]);
+		mentee_unload(r, i);
 	}
 	first[r->mentees->len] = pairs->len;
 	g_array_unref(gains);
@@ -507,7 +551,7 @@ round_price(struct round *r, const struct match_result *res)
 	g_free(r->first);
 	r->pairs = pairs;
 	r->first = first;
-	return added;
+	return error;
 }
 
 /* Whether mentee `i` is pinned to mentor `j` this round. */
@@ -598,8 +642,8 @@ runner_text(struct round *r, int i, int chosen, int score)
 		    b->label, s, taker);
 	why = g_string_new(NULL);
 	match_score(&r->m->cfg->matching.weights,
-	    ((struct member *)g_ptr_array_index(r->mentees, i))->side, b->side,
-	    why);
+	    ((struct member *)g_ptr_array_index(r->mentees, i))->side,
+	    mentor_side(r, j), why);
 	text = g_strdup_printf("%s, score %d, %s: %s", b->label, s,
 	    s == score ? "as good" : s > score ?
 	    "higher, but the whole pool scores more this way" : "lower",
@@ -625,12 +669,31 @@ refused_sentence(GHashTable *refused)
 	return g_string_free(s, FALSE);
 }
 
+/* Why each mentor is refused to mentee `i` -> how many: a new table. */
+static GHashTable *
+refused_of(struct round *r, guint i)
+{
+	GHashTable	*t = g_hash_table_new(g_str_hash, g_str_equal);
+	const char	*kind, *why;
+	guint		 p;
+
+	for (p = 0; p < r->profiles->len; p++) {
+		if (pair_score(r, i, (int)p, &kind, &why) >= 0)
+			continue;
+		g_hash_table_insert(t, (gpointer)why, GINT_TO_POINTER(
+		    GPOINTER_TO_INT(g_hash_table_lookup(t, why)) +
+		    g_array_index(r->profiles, struct profile, p).n));
+	}
+	return t;
+}
+
 /* Why mentee `i` has no proposal: what tells a coordinator to recruit. */
 static char *
 unmatched_text(struct round *r, int i)
 {
-	char	*counts, *text;
-	int	 best, score = 0;
+	GHashTable	*refused;
+	char		*counts, *text;
+	int		 best, score = 0;
 
 	if (r->mentors->len == 0)
 		return g_strdup("no mentor has room: recruit mentors");
@@ -639,7 +702,9 @@ unmatched_text(struct round *r, int i)
 		    "they suit better (best: %s, score %d, proposed for %s)",
 		    ((struct member *)g_ptr_array_index(r->mentors,
 		    best))->label, score, taker_of(r, best));
-	counts = refused_sentence(r->refused[i]);
+	refused = refused_of(r, (guint)i);
+	counts = refused_sentence(refused);
+	g_hash_table_destroy(refused);
 	text = g_strdup_printf("no eligible mentor among %u: %s",
 	    r->mentors->len, counts);
 	g_free(counts);
@@ -671,7 +736,8 @@ round_propose_one(struct round *r, int i, GHashTable *kept)
 
 	if (is_fixed(r, i, r->assign[i]))
 		g_string_append(why, "pinned by the coordinator; ");
-	match_score(&r->m->cfg->matching.weights, a->side, b->side, why);
+	match_score(&r->m->cfg->matching.weights, a->side,
+	    mentor_side(r, r->assign[i]), why);
 	runner = runner_text(r, i, r->assign[i], score);
 	if (state_match_propose(r->m->db, a->id, b->id, score, why->str,
 	    runner, r->m->now, &id, &created, r->cause) != 0) {
@@ -742,10 +808,13 @@ round_store(struct round *r)
 	kept = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	error = state_unmatched_clear(r->m->db, r->cause);
 	for (i = 0; i < r->mentees->len && error == 0; i++) {
+		if ((error = mentee_load(r, i)) != 0)
+			break;
 		if (r->assign[i] >= 0)
 			error = round_propose_one(r, (int)i, kept);
 		else
 			error = round_unmatched_one(r, (int)i);
+		mentee_unload(r, i);
 	}
 	if (error == 0)
 		error = round_withdraw(r, kept);
@@ -824,7 +893,9 @@ round_solve(struct round *r)
 	for (;;) {
 		if (round_solve_listed(r, &r->result) != 0)
 			return -1;
-		if ((added = round_price(r, &r->result)) == 0)
+		if (round_price(r, &r->result, &added) != 0)
+			return -1;
+		if (added == 0)
 			break;
 		log_debug("matching: %u pairs left out could do better: "
 		    "solving again with them", added);
@@ -854,11 +925,6 @@ round_init(struct round *r, struct match_ctx *m, char **cause)
 static void
 round_free(struct round *r)
 {
-	guint	i;
-
-	for (i = 0; r->refused != NULL && i < r->mentees->len; i++)
-		g_hash_table_destroy(r->refused[i]);
-	g_free(r->refused);
 	g_free(r->first);
 	g_free(r->assign);
 	if (r->profiles != NULL)
@@ -942,7 +1008,6 @@ int
 match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 {
 	struct round	r;
-	guint		i;
 	int		error;
 
 	round_init(&r, m, cause);
@@ -950,13 +1015,11 @@ match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 	if (error == 0)
 		error = round_rules(&r);
 	if (error == 0) {
-		r.refused = g_new0(GHashTable *, MAX(r.mentees->len, 1));
-		for (i = 0; i < r.mentees->len; i++)
-			r.refused[i] = g_hash_table_new(g_str_hash, g_str_equal);
 		round_profiles(&r);
-		round_pairs(&r);
-		error = round_solve(&r);
+		error = round_pairs(&r);
 	}
+	if (error == 0)
+		error = round_solve(&r);
 	if (error == 0)
 		error = round_store(&r);
 	if (error == 0)

@@ -1008,6 +1008,7 @@ int
 match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 {
 	struct round	r;
+	gint64		start = g_get_monotonic_time();
 	int		error;
 
 	round_init(&r, m, cause);
@@ -1026,6 +1027,11 @@ match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 		error = round_auto(&r);
 	if (error == 0)
 		error = round_done(&r);
+	if (error == 0)
+		log_info("matching: a round over %u mentees and %u mentors (%u "
+		    "profiles) in %.2f s", r.mentees->len, r.mentors->len,
+		    r.profiles != NULL ? r.profiles->len : 0,
+		    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
 	round_free(&r);
 	if (error != 0) {
 		match_report_free(r.report);

@@ -59,6 +59,7 @@
  */
 struct profile {
 	int	first;		/* its first mentor, by index */
+	int	last;
 	int	n;		/* how many mentors */
 	int	room;		/* their places left */
 };
@@ -73,6 +74,8 @@ struct member {
 	int64_t			 id;
 	char			*label;		/* "Name <address>" */
 	int			 room;		/* mentors: places left */
+	int			 alike;		/* mentors: an earlier one
+						   alike, or -1 */
 };
 
 /* A round of proposals. */
@@ -81,6 +84,8 @@ struct round {
 	GPtrArray		*mentees;	/* struct member * */
 	GPtrArray		*mentors;
 	GHashTable		*rules;		/* pair_key() -> kind */
+	GHashTable		*named;		/* mentor ids in rules */
+	GHashTable		*alike;		/* side -> mentor index + 1 */
 	GArray			*profiles;	/* struct profile */
 	int			*profile_of;	/* per mentor */
 	int			*next_alike;	/* per mentor: the next of its
@@ -154,6 +159,29 @@ member_label(GHashTable *f, const char *email)
 	    email);
 }
 
+/*
+ * A mentor alike to one read before needs no side of its own: it shares
+ * that one's profile (round_profiles).  One the coordinator named in a
+ * rule (pin, exclusion, rejected or ended match) keeps its own, since the
+ * rule is about that person.
+ */
+static void
+mentor_alike(struct round *r, struct member *b)
+{
+	gpointer	found;
+
+	b->alike = -1;
+	if (g_hash_table_contains(r->named, GUINT_TO_POINTER((guint32)b->id)))
+		return;
+	if ((found = g_hash_table_lookup(r->alike, b->side)) != NULL) {
+		b->alike = GPOINTER_TO_INT(found) - 1;
+		g_clear_pointer(&b->side, match_side_free);
+		return;
+	}
+	g_hash_table_insert(r->alike, b->side,
+	    GINT_TO_POINTER(r->mentors->len + 1));
+}
+
 /* One eligible participant into the pool, unless already matched. */
 static int
 pool_row(struct db_row *row, void *arg)
@@ -181,6 +209,8 @@ pool_row(struct db_row *row, void *arg)
 		member_free(mb);
 		return 0;
 	}
+	if (!mentee)
+		mentor_alike(r, mb);
 	g_ptr_array_add(mentee ? r->mentees : r->mentors, mb);
 	return 0;
 }
@@ -247,6 +277,21 @@ round_rules(struct round *r)
 	    "") < 0 ? -1 : 0;
 }
 
+static void
+rule_mentor(gpointer key, gpointer value, gpointer arg)
+{
+	guint32	mentor = (guint32)*(gint64 *)key;
+
+	g_hash_table_add(arg, GUINT_TO_POINTER(mentor));
+}
+
+/* The mentors the coordinator's rules name. */
+static void
+round_named(struct round *r)
+{
+	g_hash_table_foreach(r->rules, rule_mentor, r->named);
+}
+
 static const char *
 rule_of(struct round *r, const struct member *a, const struct member *b)
 {
@@ -268,74 +313,33 @@ mentor_side(struct round *r, int j)
 	return ((struct member *)g_ptr_array_index(r->mentors, first))->side;
 }
 
-static void
-rule_mentor(gpointer key, gpointer value, gpointer arg)
-{
-	guint32	mentor = (guint32)*(gint64 *)key;
-
-	g_hash_table_add(arg, GUINT_TO_POINTER(mentor));
-}
-
-/* Mentor `j` into the profile of a mentor alike, or one of its own. */
-static void
-profile_join(struct round *r, GHashTable *alike, guint j, int own)
-{
-	struct member	*b = g_ptr_array_index(r->mentors, j);
-	struct profile	 pf = { (int)j, 1, b->room }, *q;
-	gpointer	 found;
-	int		 last;
-
-	if (!own && (found = g_hash_table_lookup(alike, b->side)) != NULL) {
-		q = &g_array_index(r->profiles, struct profile,
-		    GPOINTER_TO_INT(found) - 1);
-		for (last = q->first; r->next_alike[last] >= 0;
-		    last = r->next_alike[last])
-			;
-		r->next_alike[last] = (int)j;
-		q->n++;
-		q->room += b->room;
-		r->profile_of[j] = GPOINTER_TO_INT(found) - 1;
-		return;
-	}
-	g_array_append_val(r->profiles, pf);
-	r->profile_of[j] = (int)r->profiles->len - 1;
-	if (!own)
-		g_hash_table_insert(alike, b->side,
-		    GINT_TO_POINTER(r->profiles->len));
-}
-
-/*
- * Group the mentors alike.  A mentor the coordinator named in a rule
- * (pin, exclusion, rejected or ended match) keeps a profile of its own,
- * since the rule is about that person.
- */
+/* Mentors alike (mentor_alike) as profiles, the solver's mentors. */
 static void
 round_profiles(struct round *r)
 {
-	GHashTable	*named, *alike;
+	struct profile	*q, pf;
 	struct member	*b;
 	guint		 j;
 
 	r->profiles = g_array_new(FALSE, FALSE, sizeof(struct profile));
 	r->profile_of = g_new(int, MAX(r->mentors->len, 1));
 	r->next_alike = g_new(int, MAX(r->mentors->len, 1));
-	named = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_hash_table_foreach(r->rules, rule_mentor, named);
-	alike = g_hash_table_new((GHashFunc)match_side_hash,
-	    (GEqualFunc)match_side_alike);
-	for (j = 0; j < r->mentors->len; j++) {
-		r->next_alike[j] = -1;
-		profile_join(r, alike, j, g_hash_table_contains(named,
-		    GUINT_TO_POINTER((guint32)((struct member *)
-		    g_ptr_array_index(r->mentors, j))->id)));
-	}
-	g_hash_table_destroy(alike);
-	g_hash_table_destroy(named);
 	for (j = 0; j < r->mentors->len; j++) {
 		b = g_ptr_array_index(r->mentors, j);
-		if (g_array_index(r->profiles, struct profile,
-		    r->profile_of[j]).first != (int)j)
-			g_clear_pointer(&b->side, match_side_free);
+		r->next_alike[j] = -1;
+		if (b->alike < 0) {
+			pf = (struct profile){ (int)j, (int)j, 1, b->room };
+			g_array_append_val(r->profiles, pf);
+			r->profile_of[j] = (int)r->profiles->len - 1;
+			continue;
+		}
+		r->profile_of[j] = r->profile_of[b->alike];
+		q = &g_array_index(r->profiles, struct profile,
+		    r->profile_of[j]);
+		r->next_alike[q->last] = (int)j;
+		q->last = (int)j;
+		q->n++;
+		q->room += b->room;
 	}
 }
 
@@ -380,10 +384,11 @@ list_pin(struct round *r, guint from, guint i, int p, int score)
 }
 
 /*
- * Score every pair of mentee `i` and list its best ROUND_PAIRS.  A pin becomes a fixed pair: one per mentee, the first in
- * id order, and no more than the mentor has room for; a pin beyond that
- * is an ordinary pair (the why does not say pinned).  A fixed mentee is
- * never searched, so its pin is all it needs listed.
+ * Score every pair of mentee `i` and list its best ROUND_PAIRS.  A pin
+ * becomes a fixed pair: one per mentee, the first in id order, and no
+ * more than the mentor has room for; a pin beyond that is an ordinary
+ * pair (the why does not say pinned).  A fixed mentee is never searched,
+ * so its pin is all it needs listed.
  */
 static int
 mentee_pairs(struct round *r, guint i, int *pins)
@@ -915,6 +920,9 @@ round_init(struct round *r, struct match_ctx *m, char **cause)
 	r->mentors = g_ptr_array_new_with_free_func(member_free);
 	r->rules = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    g_free);
+	r->named = g_hash_table_new(g_direct_hash, g_direct_equal);
+	r->alike = g_hash_table_new((GHashFunc)match_side_hash,
+	    (GEqualFunc)match_side_alike);
 	r->pairs = g_array_new(FALSE, FALSE, sizeof(struct match_pair));
 	r->fixed = g_array_new(FALSE, FALSE, sizeof(struct match_fixed));
 	r->report = g_new0(struct match_report, 1);
@@ -939,6 +947,8 @@ round_free(struct round *r)
 	g_ptr_array_unref(r->mentees);
 	g_ptr_array_unref(r->mentors);
 	g_hash_table_destroy(r->rules);
+	g_hash_table_destroy(r->named);
+	g_hash_table_destroy(r->alike);
 	g_array_unref(r->pairs);
 	g_array_unref(r->fixed);
 }
@@ -1012,9 +1022,11 @@ match_propose(struct match_ctx *m, struct match_report **out, char **cause)
 	int		error;
 
 	round_init(&r, m, cause);
-	error = round_pool(&r);
-	if (error == 0)
-		error = round_rules(&r);
+	error = round_rules(&r);
+	if (error == 0) {
+		round_named(&r);
+		error = round_pool(&r);
+	}
 	if (error == 0) {
 		round_profiles(&r);
 		error = round_pairs(&r);

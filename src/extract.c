@@ -50,14 +50,30 @@ form_score(const struct form_result *res, const struct extract_input *in)
 	    FIELD_MAX + 1 : 0);
 }
 
+static int
+form_claims(const struct form *form, const struct extract_input *in)
+{
+	return re_in(form->match, in->subject) || re_in(form->match, in->text);
+}
+
+/*
+ * The form with the best claim.  A form whose `match` holds outscores
+ * every form whose does not, whatever fields they find (FIELD_MAX at
+ * most), so when one holds the others are not read at all.
+ */
 static struct form_result *
 best_form(const struct rules *rules, const struct msg_text *t,
     const struct extract_input *in)
 {
 	struct form_result	*best = NULL, *res;
 	guint			 i;
+	int			 claimed = 0;
 
+	for (i = 0; i < rules->forms->len && !claimed; i++)
+		claimed = form_claims(rules->forms->pdata[i], in);
 	for (i = 0; i < rules->forms->len; i++) {
+		if (claimed && !form_claims(rules->forms->pdata[i], in))
+			continue;
 		res = form_read(rules, rules->forms->pdata[i], t, in);
 		if (best == NULL ||
 		    form_score(res, in) > form_score(best, in)) {

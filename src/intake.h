@@ -22,8 +22,12 @@ struct config;
 struct db;
 struct program;
 
-/* Messages recorded per transaction. */
-#define INTAKE_BATCH	100
+/*
+ * Messages recorded per transaction, then moved in one command: each
+ * commit is an fsync and each move a round trip, so not too few; a failed
+ * batch is fetched again whole, so not too many.
+ */
+#define INTAKE_BATCH	500
 
 struct intake_options {
 	/*

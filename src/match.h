@@ -59,10 +59,24 @@ void	match_report_free(struct match_report *);
  * assignment over all eligible pairs, approved matches kept, pins and
  * exclusions honoured.  Pending proposals of the same pair keep their id;
  * ones no longer best are withdrawn.  With [matching] mode = auto every
- * proposal is approved (and introduced) at once.  *out is a new report.
+ * proposal is approved (and introduced) at once.  The round records the
+ * pool's generation as it leaves it (match_pool_changed).  *out is a new
+ * report.
  */
 int	match_propose(struct match_ctx *, struct match_report **out,
 	    char **cause);
+
+/*
+ * Whether a round of proposals could propose anything new: 1 when the
+ * pool changed since the last round (participants new, changed or
+ * withdrawn; a match approved, rejected or ended; a pin or an exclusion;
+ * a capacity) or the [matching] settings did, or no round was ever made;
+ * 0 when the last round's proposals still stand; -1 on error.  Every such
+ * change bumps the pool's generation in the database itself (schema.c),
+ * and match_propose records the generation it saw, so `run` can skip the
+ * round when nothing changed.
+ */
+int	match_pool_changed(struct match_ctx *, char **cause);
 
 /*
  * Approve proposal `id`: the pair is introduced to each other by e-mail

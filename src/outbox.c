@@ -26,6 +26,7 @@ struct flush {
 	struct send		*send;		/* the session; NULL: not sending */
 	const char		*dir;		/* dry run: where mail goes */
 	const char		*why;		/* why none could be sent */
+	int			 batch;		/* in the caller's transaction */
 	struct outbox_counts	*counts;
 };
 
@@ -110,7 +111,7 @@ outcome_record(struct flush *f, const struct outbox_mail *m,
 	GDateTime	*now = clock_now();
 	int		 n = -1;
 
-	if (db_begin(f->db, cause) == 0) {
+	if (f->batch || db_begin(f->db, cause) == 0) {
 		if (outcome == OUTCOME_SENT)
 			n = state_outbox_mark_sent(f->db, m->id, now, cause);
 		else if (outcome == OUTCOME_FAILED)
@@ -118,12 +119,13 @@ outcome_record(struct flush *f, const struct outbox_mail *m,
 		else
 			n = state_outbox_mark_temporary(f->db, m->id, now, why,
 			    cause);
-		if (n >= 0 && db_commit(f->db, cause) != 0)
+		if (n >= 0 && !f->batch && db_commit(f->db, cause) != 0)
 			n = -1;
 	}
 	g_date_time_unref(now);
 	if (n < 0) {
-		db_rollback(f->db);
+		if (!f->batch)
+			db_rollback(f->db);
 		return -1;
 	}
 	/* A deferral past OUTBOX_EXPIRY is a failure. */
@@ -302,17 +304,25 @@ flush_all(struct flush *f, GArray *ids, flush_fn fn, char **cause)
 /*
  * No session, for `why`: no mail was tried, so none is backed off, but
  * each keeps `why` as its last error, and fails once queued too long.
- * Returns `error` with *cause = why, or EX_IOERR.
+ * Since nothing went out, there is no window to keep short: all of it is
+ * one transaction, not one commit (and one fsync) per mail.  Returns
+ * `error` with *cause = why, or EX_IOERR.
  */
 static int
 flush_unsent(struct flush *f, GArray *ids, int error, char *why,
     char **cause)
 {
 	f->why = why;
-	if (flush_all(f, ids, defer_one, cause) != 0) {
+	f->batch = 1;
+	if (db_begin(f->db, cause) != 0 ||
+	    flush_all(f, ids, defer_one, cause) != 0 ||
+	    db_commit(f->db, cause) != 0) {
+		db_rollback(f->db);
+		f->batch = 0;
 		g_free(why);
 		return EX_IOERR;
 	}
+	f->batch = 0;
 	cause_give(cause, why);
 	return error;
 }

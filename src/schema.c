@@ -305,7 +305,56 @@ const char *const schema_migrations[] = {
 	"    'refused')),"
 	"  detail TEXT"			/* what was done, or why not */
 	");",
+
+	/*
+	 * 8 -> 9: the pool's generation.  A round of proposals depends on
+	 * the participants (who, their status, their fields), on the
+	 * decided matches and on the coordinator's pins and exclusions;
+	 * every change to those bumps the generation, by trigger, so that
+	 * no code path, present or future, can forget it.  Proposals made
+	 * and withdrawn by a round are its output, not its input: they bump
+	 * nothing.  A round records the generation it saw (after its own
+	 * decisions, under [matching] mode = auto) and the [matching]
+	 * settings it used; `run` skips the round while both are the same
+	 * (match.h: match_pool_changed).
+	 */
+	"CREATE TABLE match_pool ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  generation INTEGER NOT NULL,"
+	"  round_generation INTEGER,"	/* NULL: no round yet */
+	"  round_settings TEXT,"
+	"  round_at TEXT"
+	");"
+	"INSERT INTO match_pool (id, generation) VALUES (1, 1);"
+	"CREATE TRIGGER pool_participant_insert AFTER INSERT ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_participant_update AFTER UPDATE ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_participant_delete AFTER DELETE ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_insert AFTER INSERT ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_update AFTER UPDATE ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_delete AFTER DELETE ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_insert AFTER INSERT ON match "
+	"  WHEN new.status <> 'proposed' "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_update AFTER UPDATE ON match "
+	"  WHEN old.status IS NOT new.status OR old.mentee IS NOT new.mentee "
+	"  OR old.mentor IS NOT new.mentor "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_delete AFTER DELETE ON match "
+	"  WHEN old.status <> 'proposed' "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_insert AFTER INSERT ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_update AFTER UPDATE ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_delete AFTER DELETE ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;",
 	NULL
 };
 
-const int schema_version = 8;
+const int schema_version = 9;

@@ -76,6 +76,20 @@ int	state_unmatched_remove(struct db *, int64_t mentee, char **cause);
 int	state_unmatched_add(struct db *, int64_t mentee, const char *why,
 	    const char *now, char **cause);
 
+/*
+ * The pool's generation (schema.c, migration 5): bumped by trigger at
+ * every change a round of proposals depends on.  state_match_pool_changed
+ * returns 1 when the pool has changed since the last round, or that round
+ * used other `settings` (or there was none), 0 when not, -1 on error.
+ * state_match_round_done records that a round saw the pool as it is now,
+ * under `settings`.  state_match_generation returns the generation, or -1.
+ */
+int	state_match_pool_changed(struct db *, const char *settings,
+	    char **cause);
+int	state_match_round_done(struct db *, const char *settings,
+	    const char *now, char **cause);
+int64_t	state_match_generation(struct db *, char **cause);
+
 /* Write every match as CSV (RFC 4180). */
 int	state_match_export_csv(struct db *, FILE *out, char **cause);
 

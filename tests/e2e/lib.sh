@@ -20,6 +20,7 @@
 #             mentormail_start ARGS... / mentormail_running / mentormail_wait,
 #             status_of KEY, db SQL, recorded, lock_holder FILE,
 #             time_in OFFSET
+# Disks:      small_disk DIR SIZE (a tmpfs that can fill up), disk_fill DIR
 # Checks:     assert_eq, assert_exit, assert_stderr_mentions, assert_match,
 #             assert_no_match, assert_same_lines, assert_recorded_once,
 #             assert_filed_once, assert_db_ok; die stops the scenario when
@@ -127,6 +128,7 @@ SMTPD_LOG=$T/smtpd.log
 SMTPD_PID=
 SMTPD_STARTS=0
 APPEND_SEQ=0
+MOUNTS=()
 : >"$STDOUT"
 : >"$STDERR"
 
@@ -165,6 +167,10 @@ _cleanup() {
 	fi
 	_dovecot_kill_quietly
 	_smtpd_kill_quietly
+	local m
+	for m in ${MOUNTS[@]+"${MOUNTS[@]}"}; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -932,6 +938,27 @@ recorded() {
 	else
 		echo 0
 	fi
+}
+
+# ---------------------------------------------------------------------------
+# Disks
+
+# small_disk DIR SIZE: mount a tmpfs of SIZE ("4m") on DIR (created), so that
+# a scenario can fill it up; it is unmounted when the scenario ends.  Fails
+# (returns 1) where mounting is not allowed, e.g. when not root.
+small_disk() {
+	mkdir -p "$1" || return 1
+	mount -t tmpfs -o "size=$2,mode=0755" tmpfs "$1" 2>/dev/null || return 1
+	MOUNTS+=("$1")
+}
+
+# disk_fill DIR: fill the file system DIR is on to the last block, with a
+# file DIR/filler (remove it to make room again).
+disk_fill() {
+	dd if=/dev/zero of="$1/filler" bs=64k 2>/dev/null
+	dd if=/dev/zero of="$1/filler" bs=512 oflag=append conv=notrunc \
+	    2>/dev/null
+	return 0
 }
 
 # ---------------------------------------------------------------------------

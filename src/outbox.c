@@ -2,6 +2,8 @@
  * outbox.c -- queueing mail with the change that caused it, and sending
  * what is due (the guarantees are in outbox.h).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -323,7 +325,9 @@ write_one(struct flush *f, const struct outbox_mail *m, char **cause)
 	GError	*error = NULL;
 	char	*path = dry_run_path(f->dir, m);
 
-	if (!g_file_set_contents(path, m->raw, (gssize)m->len, &error)) {
+	/* Applicants' addresses and phone numbers: for our eyes only. */
+	if (!g_file_set_contents_full(path, m->raw, (gssize)m->len,
+	    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)) {
 		cause_set(cause, "dry run: %s", error->message);
 		g_error_free(error);
 		g_free(path);
@@ -396,13 +400,31 @@ flush_smtp(struct flush *f, GArray *ids, char **cause)
 	return error;
 }
 
+/*
+ * The dry run's directory, made 0700 when it is new.  One that others can
+ * read is left as it is (it may be /tmp), but they could see who is
+ * written to in the file names: say so.
+ */
+static int
+dry_run_dir(const char *dir, char **cause)
+{
+	struct stat	st;
+
+	if (g_mkdir_with_parents(dir, 0700) != 0 || stat(dir, &st) != 0)
+		return cause_set(cause, "dry run: %s: %s", dir,
+		    g_strerror(errno));
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		log_warn("dry run: %s is open to other users (mode %03o): "
+		    "they can see who is written to; the mails themselves "
+		    "are mode 600", dir, (unsigned int)(st.st_mode & 0777));
+	return 0;
+}
+
 static int
 flush_dry_run(struct flush *f, GArray *ids, char **cause)
 {
-	if (g_mkdir_with_parents(f->dir, 0700) != 0) {
-		cause_set(cause, "dry run: %s: %s", f->dir, g_strerror(errno));
+	if (dry_run_dir(f->dir, cause) != 0)
 		return EX_CANTCREAT;
-	}
 	return flush_all(f, ids, write_one, cause);
 }
 

@@ -183,3 +183,22 @@ assert_exit 78 offline mentormail check
 assert_stderr_mentions 'security|loopback|plain|clear' \
     "stderr explains why the setting is refused"
 assert_exit 78 offline mentormail run
+
+# ---------------------------------------------------------------------------
+step "(g) a password file other users can read is refused, as ssh does"
+fresh_server
+make_config
+chmod 644 "$T/imap.password"
+assert_exit 78 mentormail check
+assert_stderr_mentions "imap\.password is open to every user .*chmod 600" \
+    "check names the file and says what to do"
+mail=$(gen_mail 1 open)
+mail_append INBOX "$mail"
+assert_exit 78 mentormail run
+assert_stderr_mentions "imap\.password is open to every user" \
+    "run refuses it too"
+assert_eq 0 "$(recorded)" "nothing is read with it"
+chmod 600 "$T/imap.password"
+assert_exit 0 mentormail check
+assert_exit 0 mentormail run
+assert_eq 1 "$(recorded)" "once it is mode 600, the run goes on"

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -351,6 +352,7 @@ config_make(struct fixture *f, const char *smtp_fmt, ...)
 	va_end(ap);
 	password = g_build_filename(f->dir, "smtp.password", NULL);
 	write_file(password, "s3cret\n");
+	assert_int_equal(chmod(password, 0600), 0);
 	text = g_strdup_printf("[program]\nname = Mentoring Program\n"
 	    "address = " PROGRAM_ADDR "\ncoordinators = coord@example.org\n"
 	    "database = %s/state.db\n[imap]\nhost = 127.0.0.1\n"

@@ -3,6 +3,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -63,6 +64,16 @@ put_file_in(const char *dir, const char *name, const char *text)
 
 	if (!put_file(path, text))
 		fail_msg("cannot write %s", path);
+	return path;
+}
+
+char *
+put_secret_in(const char *dir, const char *name, const char *text)
+{
+	char	*path = put_file_in(dir, name, text);
+
+	if (chmod(path, 0600) != 0)
+		fail_msg("cannot chmod %s", path);
 	return path;
 }
 

@@ -72,6 +72,19 @@ assert_stderr_mentions "dry-run is open to other users" \
     "a warning says others can list the directory"
 assert_same_lines "$before" "$(snapshot)" "again nothing changed"
 
+step "--now as the README writes it, and as people do"
+for now in "2026-09-01 08:00" 2026-09-01 2026-09-01T08:00:00Z \
+    2026-09-01T08:00+02:00 2026-09-01T08:00; do
+	assert_exit 0 mentormail run --dry-run="$T/now" --now "$now"
+done
+assert_match 'Date: Tue, 01 Sep 2026 08:00:00 -0600' \
+    "$(smtp_header "$(ls "$T"/now/*.eml | head -n 1)" date | sed 's/^/Date: /')" \
+    "a time without a zone is the program's (Denver, MDT)"
+assert_exit 64 mentormail run --dry-run="$T/now" --now 2026-09-01T8
+assert_stderr_mentions '--now: "2026-09-01T8" is not a time: write 2026-09-01' \
+    "nonsense is refused, with the forms that work"
+assert_same_lines "$before" "$(snapshot)" "and still nothing changed"
+
 # ---------------------------------------------------------------------------
 step "the real run then sends what the dry run showed"
 smtpd_start

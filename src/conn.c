@@ -30,6 +30,7 @@ struct conn {
 	int		 fd;		/* -1 once closed */
 	int		 timeout;	/* seconds any one wait may take */
 	int		 tls;		/* handshake done and verified */
+	int		 timed_out;	/* the last read or write timed out */
 	char		*host;		/* as dialled: what the cert must name */
 	char		*name;		/* "host:port", for causes */
 	char		*ca_file;	/* NULL: the system trust store */
@@ -87,6 +88,7 @@ io_wait(struct conn *c, short events, char **cause)
 	case 1:
 		return 0;
 	case 0:
+		c->timed_out = 1;
 		return cause_set(cause, "timed out %s %s (%d s)", what,
 		    c->name, c->timeout);
 	default:
@@ -468,6 +470,7 @@ tls_read(struct conn *c, void *buf, size_t len, char **cause)
 ssize_t
 conn_read(struct conn *c, void *buf, size_t len, char **cause)
 {
+	c->timed_out = 0;
 	if (c->fd == -1)
 		return cause_set(cause, "connection to %s is closed", c->name);
 	if (c->tls)
@@ -516,6 +519,7 @@ conn_write(struct conn *c, const void *buf, size_t len, char **cause)
 	const char	*p = buf;
 	ssize_t		 n;
 
+	c->timed_out = 0;
 	if (c->fd == -1)
 		return cause_set(cause, "connection to %s is closed", c->name);
 	while (len > 0) {
@@ -529,6 +533,12 @@ conn_write(struct conn *c, const void *buf, size_t len, char **cause)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int
+conn_timed_out(struct conn *c)
+{
+	return c->timed_out;
 }
 
 int

@@ -51,6 +51,13 @@ ssize_t	conn_read(struct conn *, void *buf, size_t len, char **cause);
 /* Write all `len` bytes.  Returns 0, or -1 on error or timeout. */
 int	conn_write(struct conn *, const void *buf, size_t len, char **cause);
 
+/*
+ * Whether the last conn_read() or conn_write() failed because the server
+ * said nothing (or took nothing) for the whole timeout, rather than
+ * because the connection broke.
+ */
+int	conn_timed_out(struct conn *);
+
 /* The socket, for poll(); -1 once closed. */
 int	conn_fd(struct conn *);
 

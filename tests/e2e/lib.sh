@@ -13,6 +13,8 @@
 # Mailboxes:  gen_mail N [PREFIX], gen_ids DIR..., mail_append FOLDER
 #             FILE|DIR..., mail_count, mail_uids, mail_flags, mail_ids,
 #             mail_header FOLDER HEADER, mailbox_uidvalidity FOLDER
+# Silence:    mute_start (a server that takes connections and says nothing),
+#             mute_stop
 # SMTP:       smtpd_start [smtpd.py options], smtpd_stop, smtp_fail [LINE...],
 #             smtp_count, smtp_messages, smtp_to ADDRESS, smtp_header FILE
 #             NAME, smtp_body FILE, text_section HEADING TEXT
@@ -129,6 +131,7 @@ SMTPD_PID=
 SMTPD_STARTS=0
 APPEND_SEQ=0
 MOUNTS=()
+MUTE_PID=
 : >"$STDOUT"
 : >"$STDERR"
 
@@ -167,6 +170,7 @@ _cleanup() {
 	fi
 	_dovecot_kill_quietly
 	_smtpd_kill_quietly
+	mute_stop
 	local m
 	for m in ${MOUNTS[@]+"${MOUNTS[@]}"}; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
@@ -456,6 +460,40 @@ bodies_fetched() {
 	tail -n "+$((LOG_MARK + 1))" "$DOVECOT_LOG" |
 	    sed -n 's/.*Disconnected.* body_count=\([0-9]*\).*/\1/p' |
 	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+# ---------------------------------------------------------------------------
+# A silent server
+
+# mute_start: listen on 127.0.0.1:$MUTE_PORT (a free port), take every
+# connection and never send a byte, as a hung IMAP or SMTP server does.
+mute_start() {
+	: >"$T/mute.ready"
+	"$PYTHON" -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept())
+' >"$T/mute.ready" &
+	MUTE_PID=$!
+	disown "$MUTE_PID"
+	local i
+	for i in $(seq 1 100); do
+		MUTE_PORT=$(head -n 1 "$T/mute.ready")
+		[ -n "$MUTE_PORT" ] && return 0
+		sleep 0.05
+	done
+	die "the silent server did not start"
+}
+
+mute_stop() {
+	[ -n "$MUTE_PID" ] || return 0
+	kill -9 "$MUTE_PID" 2>/dev/null
+	MUTE_PID=
 }
 
 # ---------------------------------------------------------------------------

@@ -202,3 +202,22 @@ chmod 600 "$T/imap.password"
 assert_exit 0 mentormail check
 assert_exit 0 mentormail run
 assert_eq 1 "$(recorded)" "once it is mode 600, the run goes on"
+
+# ---------------------------------------------------------------------------
+step "(h) an IMAP server that never greets: [imap] timeout, then exit 75"
+fresh_server
+mute_start
+make_config port="$MUTE_PORT" security=none timeout=2
+start=$EPOCHSECONDS
+assert_exit 75 mentormail run -v
+took=$((EPOCHSECONDS - start))
+if [ "$took" -lt 30 ]; then
+	pass "the run gives up after the 2 s timeout ($took s)"
+else
+	fail "the run gives up after the 2 s timeout" "it took $took s"
+fi
+assert_stderr_mentions "IMAP 127\.0\.0\.1:$MUTE_PORT: timed out .*\(2 s\) during greeting" \
+    "stderr says it timed out waiting for the greeting"
+assert_no_match "connection lost" "$(cat "$STDERR")" \
+    "and not that the connection was lost"
+mute_stop

@@ -202,3 +202,24 @@ if small_disk "$T/small" 8m; then
 else
 	note "(g) skipped: cannot mount a small tmpfs here (not root?)"
 fi
+
+# ---------------------------------------------------------------------------
+step "(h) an SMTP server that never greets: [smtp] timeout, then exit 75"
+start_over
+mute_start
+make_config program.forms=wyoming smtp.port="$MUTE_PORT" smtp.timeout=2
+mail_append INBOX "$APPS/wy01-mentee-clean.eml"
+start=$EPOCHSECONDS
+assert_exit 75 mentormail run -v
+took=$((EPOCHSECONDS - start))
+if [ "$took" -lt 30 ]; then
+	pass "the run gives up after the 2 s timeout, not 300 s ($took s)"
+else
+	fail "the run gives up after the 2 s timeout, not 300 s" "it took $took s"
+fi
+assert_stderr_mentions "SMTP 127\.0\.0\.1:$MUTE_PORT: timed out .*\(2 s\) during greeting" \
+    "stderr says it timed out waiting for the greeting"
+assert_no_match "connection lost" "$(cat "$STDERR")" \
+    "and not that the connection was lost"
+assert_eq "queued|0" "$(outbox_row "$DANA")" "the receipt waits for the next run"
+mute_stop

@@ -967,6 +967,61 @@ test_flush_server_down(void **state)
 }
 
 /* Nothing due: no connection at all, so a dead server is no failure. */
+/*
+ * [smtp] timeout bounds every wait: a server that takes the connection
+ * and never greets holds the flush that long, not SEND_SMTP_TIMEOUT, and
+ * the cause says it timed out.
+ */
+static void
+test_flush_greeting_times_out(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	char			*cause;
+	gint64			 start, elapsed;
+	int			 fd, port;
+
+	/* Listening, so the kernel completes the connection; never read. */
+	fd = bind_loopback(&port);
+	assert_int_equal(listen(fd, 4), 0);
+	config_make(f, "host = 127.0.0.1\nport = %d\nsecurity = none\n"
+	    "timeout = 1\n", port);
+	queue_mail(f, "ann@example.net", "receipt");
+	start = g_get_monotonic_time();
+	cause = flush_fails(f, EX_TEMPFAIL, &c);
+	elapsed = g_get_monotonic_time() - start;
+	assert_contains(cause, "timed out reading from 127.0.0.1:");
+	assert_contains(cause, "(1 s) during greeting");
+	assert_lacks(cause, "connection lost");
+	g_free(cause);
+	assert_true(elapsed < 10 * G_USEC_PER_SEC);
+	assert_counts(&c, 1, 0, 1, 0);
+	close(fd);
+}
+
+/* The same for the answer to the end of DATA, the longest wait. */
+static void
+test_flush_data_answer_times_out(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	char			*cause;
+	int64_t			 id;
+
+	config_make(f, "host = 127.0.0.1\nport = %d\nsecurity = none\n"
+	    "timeout = 1\n", G->plain.port);
+	id = queue_mail(f, "ann@example.net", "receipt");
+	server_refuse(&G->plain, "hold 4\n");
+	cause = flush_fails(f, EX_TEMPFAIL, &c);
+	assert_contains(cause, "timed out waiting for an answer after the end "
+	    "of the mail to <ann@example.net>");
+	assert_lacks(cause, "connection lost");
+	g_free(cause);
+	assert_row(f, id, "status", "queued");
+	assert_row_contains(f, id, "last_error", "timed out");
+	server_refuse(&G->plain, "");
+}
+
 static void
 test_flush_nothing_due(void **state)
 {
@@ -1563,6 +1618,8 @@ main(void)
 		T(test_flush_refused_recipient),
 		T(test_flush_session_closed),
 		T(test_flush_server_down),
+		T(test_flush_greeting_times_out),
+		T(test_flush_data_answer_times_out),
 		T(test_flush_nothing_due),
 		T(test_flush_no_smtp_host),
 		T(test_flush_lost_answer),

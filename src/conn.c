@@ -36,6 +36,7 @@ struct conn {
 	char		*ca_file;	/* NULL: the system trust store */
 	gnutls_certificate_credentials_t creds;
 	gnutls_session_t session;
+	gnutls_typed_vdata_st vdata[2];	/* what the certificate must be for */
 };
 
 /*
@@ -240,8 +241,18 @@ tls_session(struct conn *c, char **cause)
 	    GNUTLS_NAME_DNS, c->host, strlen(c->host))) < 0)
 		return cause_set(cause, "cannot set up TLS with %s: %s",
 		    c->name, gnutls_strerror(r));
-	/* The handshake then fails unless chain and name both check out. */
-	gnutls_session_set_verify_cert(c->session, c->host, 0);
+	/*
+	 * The handshake then fails unless the chain, the name and the key
+	 * purpose all check out: a certificate a CA issued for TLS clients
+	 * only (its extended key usage) is no server's.
+	 */
+	c->vdata[0] = (gnutls_typed_vdata_st){ .type = GNUTLS_DT_DNS_HOSTNAME,
+	    .data = (unsigned char *)c->host };
+	c->vdata[1] = (gnutls_typed_vdata_st){
+	    .type = GNUTLS_DT_KEY_PURPOSE_OID,
+	    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER };
+	gnutls_session_set_verify_cert2(c->session, c->vdata,
+	    G_N_ELEMENTS(c->vdata), 0);
 	gnutls_handshake_set_timeout(c->session,
 	    (unsigned int)c->timeout * 1000U);
 	gnutls_transport_set_int(c->session, c->fd);

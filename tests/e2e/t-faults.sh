@@ -119,7 +119,9 @@ assert_eq 0 "$(mail_count Processed)" "nothing is moved"
 
 # ---------------------------------------------------------------------------
 step "(d) certificates we must not trust: exit 76, nothing touched"
-for cert in selfsigned wronghost expired; do
+# clientonly: from the right CA, but for TLS clients only; viaclientca:
+# from an intermediate CA that may sign for clients only.
+for cert in selfsigned wronghost expired clientonly viaclientca; do
 	dovecot_restart --cert "$cert"
 	for security in tls starttls; do
 		case $security in

@@ -223,3 +223,21 @@ assert_no_match "connection lost" "$(cat "$STDERR")" \
     "and not that the connection was lost"
 assert_eq "queued|0" "$(outbox_row "$DANA")" "the receipt waits for the next run"
 mute_stop
+
+# ---------------------------------------------------------------------------
+step "(i) an SMTP certificate for TLS clients only is refused: exit 76"
+for security in tls starttls; do
+	start_over
+	_make_certs
+	opts=(--tls-cert "$CERTS/clientonly.pem" --tls-key "$CERTS/clientonly-key.pem")
+	[ "$security" = tls ] || opts+=(--starttls)
+	smtpd_start "${opts[@]}"
+	make_config program.forms=wyoming smtp.security=$security \
+	    smtp.ca_file=certs/ca.pem
+	mail_append INBOX "$APPS/wy01-mentee-clean.eml"
+	assert_exit 76 mentormail run
+	assert_stderr_mentions "certificate .* refused: it is not meant for a TLS server" \
+	    "$security: stderr says the certificate is not a server's"
+	assert_eq 0 "$(smtp_count)" "$security: nothing is sent"
+	smtpd_stop
+done

@@ -437,6 +437,22 @@ test_tls_expired_refused(void **state)
 	assert_refused("127.0.0.1", "expired", ca_file, "expired");
 }
 
+/* Issued by a trusted CA, but for TLS clients only. */
+static void
+test_tls_client_only_certificate_refused(void **state)
+{
+	assert_refused("127.0.0.1", "clientonly", ca_file,
+	    "it is not meant for a TLS server");
+}
+
+/* A server certificate from an intermediate CA that may sign for clients. */
+static void
+test_tls_client_only_issuer_refused(void **state)
+{
+	assert_refused("127.0.0.1", "viaclientca", ca_file,
+	    "not meant for a TLS server");
+}
+
 static void
 test_tls_system_trust_refuses_test_ca(void **state)
 {
@@ -871,6 +887,8 @@ main(void)
 		cmocka_unit_test(test_tls_wrong_host_refused_for_ip),
 		cmocka_unit_test(test_tls_wrong_host_refused_for_name),
 		cmocka_unit_test(test_tls_expired_refused),
+		cmocka_unit_test(test_tls_client_only_certificate_refused),
+		cmocka_unit_test(test_tls_client_only_issuer_refused),
 		cmocka_unit_test(test_tls_system_trust_refuses_test_ca),
 		cmocka_unit_test(test_tls_ca_file_replaces_system_trust),
 		cmocka_unit_test(test_tls_missing_ca_file_is_permanent),

@@ -90,7 +90,8 @@ test_message(const struct config *cfg, const struct rules *rules,
 	memset(&in, 0, sizeof in);
 	in.subject = m->subject;
 	in.text = m->text;
-	in.from_addr = m->from_addr;
+	/* As a run reads it: the address an answer goes to (mime.h). */
+	in.from_addr = m->reply_addr;
 	in.from_coordinator = is_coordinator(cfg, m->from_addr);
 	x = extract_message(rules, &in);
 	print_extraction(x);

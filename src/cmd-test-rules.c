@@ -105,7 +105,8 @@ test_message(const struct config *cfg, const struct rules *rules,
 	memset(&in, 0, sizeof in);
 	in.subject = m->subject;
 	in.text = m->text;
-	in.from_addr = m->from_addr;
+	/* As a run reads it: the address an answer goes to (mime.h). */
+	in.from_addr = m->reply_addr;
 	in.from_coordinator = is_coordinator(cfg, m->from_addr);
 	in.date = m->date_local;
 	/* As run reads a reply to our mail: the kind, and the own words. */

@@ -148,14 +148,17 @@ void	config_free(struct config *);
 
 /*
  * Check what loading cannot: that the directories and files named exist and
- * are readable.  Returns 0, or -1 with *cause set as for config_load.
+ * are readable, and that no password file is open to other users (nor to
+ * its group, when the file is ours), which is refused.  Returns 0, or -1
+ * with *cause set as for config_load.
  */
 int	config_check_paths(const struct config *, char **cause);
 
 /*
  * The password of `server`: the first line of its password_file.  Returns a
  * g_malloc'd string (caller frees, after clearing it), or NULL with *cause
- * set.  A server without a username has no password: "" is returned.
+ * set, also when the file is open to others (as config_check_paths says).
+ * A server without a username has no password: "" is returned.
  */
 char	*config_password(const struct server_config *server, char **cause);
 

@@ -378,16 +378,55 @@ derive(struct reader *r, int source, const char *raw)
 	}
 }
 
+/*
+ * Why answer `s` cannot be taken as it is, or NULL: it holds a control
+ * picture (U+2400 to U+2421), which mime.c puts for a NUL or another
+ * control character, or U+FFFD, put for a byte that is not text in the
+ * message's charset (an IMAP server may hand a NUL on as 0x80).  What is
+ * left around such a character may be another value altogether.
+ */
+static const char *
+unreadable(const char *s)
+{
+	const char	*p;
+
+	for (p = s; (p = strstr(p, "\xe2\x90")) != NULL; p += 2) {
+		if ((unsigned char)p[2] >= 0x80 && (unsigned char)p[2] <= 0xa1)
+			return "holds a character that is not text";
+	}
+	if (strstr(s, "\xef\xbf\xbd") != NULL)
+		return "holds a character that could not be read";
+	return NULL;
+}
+
+/* Such an answer makes the field unclear. */
+static void
+refuse_unreadable(struct reader *r, int id, const struct label *lab,
+    const char *why)
+{
+	const struct field_rule	*fr = r->form->fields[id];
+
+	g_ptr_array_add(r->res->unclear, g_strdup_printf("%s: the answer %s",
+	    field_name(id), why));
+	trace(r, fr, fr->labels_line, "label \"%s\": the answer %s: unclear",
+	    lab->text, why);
+	r->found[id] = -1;	/* unclear: nothing else may answer it */
+}
+
 /* Offer `raw` as the answer to field `id`: the first good one stays. */
 static void
 offer(struct reader *r, int id, const struct label *lab, const char *raw)
 {
 	const struct field_rule	*fr = r->form->fields[id];
-	const char		*why = NULL;
+	const char		*why = NULL, *bad;
 	char			*v;
 
 	if (r->found[id] || raw == NULL)
 		return;
+	if ((bad = unreadable(raw)) != NULL) {
+		refuse_unreadable(r, id, lab, bad);
+		return;
+	}
 	derive(r, id, raw);
 	if ((v = field_value(r->rules, fr, raw, &why)) == NULL) {
 		if (*raw != '\0')

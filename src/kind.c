@@ -36,7 +36,7 @@ kind_vars(struct inbound *in)
 {
 	struct tvars	*vars = reply_vars(in->prog->cfg);
 
-	tvars_set(vars, "applicant.name", in->msg->from_name);
+	tvars_set(vars, "applicant.name", in->msg->reply_name);
 	tvars_set(vars, "applicant.email", in->reply_addr);
 	return vars;
 }
@@ -80,7 +80,7 @@ queue(struct inbound *in, const char *name, const char *to,
 	char		*refs = kind_thread(in->msg);
 	int		 error;
 
-	m = (struct outmail){ .to_addr = to, .to_name = in->msg->from_name,
+	m = (struct outmail){ .to_addr = to, .to_name = in->msg->reply_name,
 	    .subject = subject, .body = body,
 	    .in_reply_to = in->msg->message_id, .references = refs,
 	    .kind = name, .message = in->id, .participant = participant,

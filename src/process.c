@@ -139,7 +139,7 @@ handle(struct inbound *in, char **cause)
 	if (found < 0)
 		return -1;
 	ein = (struct extract_input){ .subject = in->msg->subject,
-	    .text = in->msg->text, .from_addr = in->r->from_addr,
+	    .text = in->msg->text, .from_addr = in->reply_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
 	    in->r->from_addr), .replied = in->thread.kind,
 	    .date = in->msg->date_local };
@@ -190,9 +190,10 @@ process_message(struct program *prog, int64_t id,
 		*failed = 0;
 	/* Automatic, unparseable and our own mail is never answered. */
 	if (strcmp(r->outcome, "decoded") != 0 || msg == NULL ||
-	    r->from_addr == NULL)
+	    msg->reply_addr == NULL)
 		return 0;
-	in.reply_addr = r->from_addr;
+	/* Where the sender asked: the Reply-To, else the From (mime.h). */
+	in.reply_addr = msg->reply_addr;
 	if (db_savepoint(prog->db, cause) != 0)
 		return EX_IOERR;
 	if (handle(&in, &why) == 0)

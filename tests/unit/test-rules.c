@@ -719,6 +719,44 @@ test_email_fallback(void **state)
 	extraction_free(x);
 }
 
+/*
+ * A NUL or control character (mime.c shows it as a control picture) makes
+ * the answer unclear: neither what comes before it nor the From instead.
+ */
+static void
+test_control_character_is_unclear(void **state)
+{
+	struct extraction	*x;
+	char			*unclear;
+
+	x = extract(state, "Name: Dana\n"
+	    "Email: dana@evil.example\xe2\x90\x80@example.org\n"
+	    "Library: Campbell County\xe2\x90\x9b Library\n");
+	assert_field(x, "email", NULL);
+	assert_field(x, "library", NULL);
+	assert_field(x, "name", "Dana");
+	unclear = joined(x->unclear);
+	assert_non_null(strstr(unclear, "email: the answer holds a character "
+	    "that is not text"));
+	assert_non_null(strstr(unclear, "library: the answer holds"));
+	g_free(unclear);
+	extraction_free(x);
+	/* A byte the charset did not allow is unclear too. */
+	x = extract(state, "Name: Dana\n"
+	    "Email: dana@evil.example\xef\xbf\xbd@example.org\n");
+	assert_field(x, "email", NULL);
+	unclear = joined(x->unclear);
+	assert_non_null(strstr(unclear, "email: the answer holds a character "
+	    "that could not be read"));
+	g_free(unclear);
+	extraction_free(x);
+	/* Other symbols near them are text. */
+	x = extract(state, "Name: Dana\nLibrary: Campbell \xe2\x90\xa3 "
+	    "County\n");
+	assert_field(x, "library", "Campbell \xe2\x90\xa3 County");
+	extraction_free(x);
+}
+
 /* One role line with a mark: `line` must give `want`. */
 static void
 assert_role(void **state, const char *line, const char *want)
@@ -1052,6 +1090,9 @@ main(void)
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_email_fallback,
 		    setup_form, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		    test_control_character_is_unclear, setup_form,
+		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_mark_styles,
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_roles_unclear,

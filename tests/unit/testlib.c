@@ -3,6 +3,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -102,6 +103,16 @@ stderr_end(void)
 	g_remove(stderr_path);
 	g_clear_pointer(&stderr_path, g_free);
 	return text;
+}
+
+char *
+put_secret_in(const char *dir, const char *name, const char *text)
+{
+	char	*path = put_file_in(dir, name, text);
+
+	if (chmod(path, 0600) != 0)
+		fail_msg("cannot chmod %s", path);
+	return path;
 }
 
 /* Strings. */

@@ -43,6 +43,9 @@ gboolean put_file(const char *path, const char *text);
  */
 char	*put_file_in(const char *dir, const char *name, const char *text);
 
+/* put_file_in, mode 0600: for password files, which others must not read. */
+char	*put_secret_in(const char *dir, const char *name, const char *text);
+
 /* Strings. */
 
 /* Fail the test unless `haystack` is not NULL and contains `needle`. */

@@ -32,6 +32,8 @@ struct hit {
 	size_t		 vline;		/* where its answer starts */
 	size_t		 vstart;
 	size_t		 vend;
+	int		 sep;		/* ':', '?' ... between it and its answer */
+	int		 weak;		/* only a space between them */
 };
 
 /* A check-box option seen: which, how marked, and whether quoted. */
@@ -130,7 +132,10 @@ skip_hint(const struct line *l, size_t off)
 		return off;
 	for (q = (size_t)(close - s) + 1; q < l->len && s[q] == ' '; q++)
 		;
-	return q == l->len || s[q] == ':' || s[q] == '?' ? q : off;
+	if (q == l->len || s[q] == ':' || s[q] == '?' || s[q] == '\t' ||
+	    q >= (size_t)(close - s) + 3)
+		return q;
+	return off;
 }
 
 /* A dash between a label and its answer: "name - Jessica". */
@@ -152,7 +157,7 @@ dash_at(const char *p)
  * ("Names").
  */
 static size_t
-after_label(const struct line *l, size_t off, int *strong)
+after_label(const struct line *l, size_t off, int *strong, int *sep)
 {
 	const char	*s = l->s;
 	size_t		 q = skip_hint(l, off), n;
@@ -161,7 +166,7 @@ after_label(const struct line *l, size_t off, int *strong)
 	for (;;) {
 		while (q < l->len && s[q] == ' ')
 			q++;
-		if (q < l->len && strchr(":?#=", s[q]) != NULL)
+		if (q < l->len && strchr(":?#=*", s[q]) != NULL)
 			q++;
 		else if (q < l->len && (n = dash_at(s + q)) > 0)
 			q += n;
@@ -169,6 +174,7 @@ after_label(const struct line *l, size_t off, int *strong)
 			break;
 		punct = 1;
 	}
+	*sep = punct;
 	*strong = 1;
 	if (q == l->len || punct || q - off >= 2 || s[q] == '_' ||
 	    s[q] == '\t')
@@ -231,14 +237,14 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 	const struct label	*lab;
 	struct hit		 next;
 	size_t			 eline, eoff, v;
-	int			 strong;
+	int			 strong, sep;
 
 	lab = label_at(r->form->index, r->t, line, off, &eline, &eoff);
 	if (lab == NULL || (eline == line && option_length(r->form,
 	    line_at(r, line)->s + off, line_at(r, line)->s +
 	    line_at(r, line)->len) > eoff - off))
 		return 0;
-	v = after_label(line_at(r, eline), eoff, &strong);
+	v = after_label(line_at(r, eline), eoff, &strong, &sep);
 	if (v == (size_t)-1)
 		return 0;
 	/* "State Zip Code": a label right before another has no answer */
@@ -253,7 +259,186 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 	h->vline = eline;
 	h->vstart = v;
 	h->vend = line_at(r, eline)->len;
+	h->sep = sep;
+	h->weak = !strong && !lab->strong;
 	return 1;
+}
+
+/* Candidate ends of a question looked at on one line. */
+#define QUESTION_ENDS	8
+
+/* What a question no rule knows gives: nothing, but it ends an answer. */
+static const struct label unknown_question = { "(a question)", 0, 1, NULL };
+
+/* Words of a question, not of an answer: no digits, no address. */
+static int
+question_words(const char *s, const char *e)
+{
+	for (; s < e; s++) {
+		if (g_ascii_isdigit(*s) || *s == '@')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+word_count(const char *s, const char *e)
+{
+	int	n = 0, in = 0;
+
+	for (; s < e; s++) {
+		if (g_ascii_isalpha(*s) || (unsigned char)*s >= 0x80) {
+			n += !in;
+			in = 1;
+		} else if (*s != '\'' && *s != '-')
+			in = 0;
+	}
+	return n;
+}
+
+/*
+ * A label without ':' or '?' after it that only begins a longer question
+ * ("Library, school or organization where you work<TAB>Mead ...", or
+ * "Library / Employer" with the answer below): the question is all of
+ * it, and the answer after it.
+ */
+static void
+extend_hit(const struct reader *r, struct hit *h, const struct asked *a,
+    int n)
+{
+	const struct line	*l = line_at(r, h->line);
+	int			 k;
+
+	if (!h->weak || h->vline != h->line)
+		return;
+	if (label_words_only(r->form->index, l->s + h->vstart, l->s + l->len,
+	    1)) {
+		h->vstart = l->len;
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		if (a[k].mark != 0 && a[k].end > h->vstart &&
+		    question_words(l->s + h->vstart, l->s + a[k].end)) {
+			h->vstart = a[k].answer;
+			h->sep = 1;
+			h->weak = 0;
+			return;
+		}
+		if (a[k].end > h->vstart)
+			return;
+	}
+}
+
+static void
+question_hit(const struct reader *r, size_t i, size_t pos,
+    const struct label *lab, const struct asked *a, struct hit *h)
+{
+	h->label = lab;
+	h->line = h->vline = i;
+	h->start = pos;
+	h->vstart = a->answer;
+	h->vend = line_at(r, i)->len;
+	h->sep = 1;
+	h->weak = 0;
+}
+
+/* Bytes of [s, e) outside parentheses: what a question says itself. */
+static size_t
+unhinted(const char *s, const char *e)
+{
+	size_t	n = 0;
+	int	depth = 0;
+
+	for (; s < e; s++) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth > 0)
+			depth--;
+		else if (depth == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Which question a candidate end makes, if any.  Ended by a '?', a
+ * question is one whatever its length; ended by a ':', a gap or the
+ * line's end, its wording must be much of it, for prose says "Eleven
+ * years in a large county system: youth services ...", and a row of
+ * answers "Janet Marchetti / Library Director    jmarchetti@...".
+ */
+static const struct label *
+question_at(const struct reader *r, const struct line *l, size_t pos,
+    const struct asked *a)
+{
+	const struct label	*lab;
+	size_t			 matched;
+
+	lab = question_label(r->form->index, l->s + pos, l->s + a->end,
+	    &matched);
+	if (lab == NULL || a->mark == '?')
+		return lab;
+	return matched * 3 >= unhinted(l->s + pos, l->s + a->end) ? lab : NULL;
+}
+
+/*
+ * A question without a '?' or ':' is a line of its own, as a form's table
+ * turned into text gives them: it starts a paragraph, is short, and is
+ * no sentence and no check-box option.
+ */
+static int
+title_line(const struct reader *r, size_t i, size_t pos)
+{
+	const struct line	*l = line_at(r, i);
+
+	if (i > 0 && !(line_at(r, i - 1)->flags & LINE_BLANK))
+		return 0;
+	if (l->s[l->len - 1] == '.' || strchr("[(_", l->s[pos]) != NULL ||
+	    word_count(l->s + pos, l->s + l->len) > 12)
+		return 0;
+	return mark_scan(l->s + pos, l->s + l->len, 0) == MARK_NONE;
+}
+
+/*
+ * The label or question at the start of line i.  A question of no label
+ * is known by its wording (a field's `question`), or read past (the
+ * form's `skip`); one of a few words ending in '?', on a line or in a
+ * cell of its own, is a question still: nothing keeps its answer, but it
+ * ends the answer before it.
+ */
+static int
+start_hit(const struct reader *r, size_t i, struct hit *h)
+{
+	const struct line	*l = line_at(r, i);
+	const struct label	*lab;
+	struct asked		 a[QUESTION_ENDS];
+	size_t			 pos = line_start(l);
+	int			 n, k;
+
+	n = question_ends(l, pos, a, QUESTION_ENDS);
+	if (hit_at(r, i, pos, HIT_START, h)) {
+		extend_hit(r, h, a, n);
+		return 1;
+	}
+	if (option_length(r->form, l->s + pos, l->s + l->len) > 0)
+		return 0;
+	for (k = 0; k < n; k++) {
+		if (a[k].mark == 0 && !title_line(r, i, pos))
+			continue;
+		if ((lab = question_at(r, l, pos, &a[k])) != NULL) {
+			question_hit(r, i, pos, lab, &a[k], h);
+			return 1;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		if (a[k].mark == '?' && (a[k].answer == l->len ||
+		    a[k].answer > a[k].end + 1) &&
+		    word_count(l->s + pos, l->s + a[k].end) >= 3) {
+			question_hit(r, i, pos, &unknown_question, &a[k], h);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -307,7 +492,8 @@ find_hits(const struct reader *r, size_t i)
 
 	hits = g_array_new(FALSE, FALSE, sizeof(struct hit));
 	while (pos < l->len) {
-		if (!hit_at(r, i, pos, mode, &h)) {
+		if (mode == HIT_START ? !start_hit(r, i, &h) :
+		    !hit_at(r, i, pos, mode, &h)) {
 			pos = next_candidate(l, pos);
 			mode = HIT_GAP;
 			continue;
@@ -330,7 +516,7 @@ label_line(const struct reader *r, size_t i)
 {
 	struct hit	h;
 
-	return hit_at(r, i, line_start(line_at(r, i)), HIT_START, &h);
+	return start_hit(r, i, &h);
 }
 
 static int
@@ -445,12 +631,46 @@ struct span {
 	unsigned	 quoted;	/* the quoting the answer is in */
 };
 
+/*
+ * Whether a label without ':' at the start of line j can only be prose:
+ * its fields take any words ("county commissioners, and ..." in the
+ * middle of an answer is not the County label).
+ */
+static int
+free_words(const struct reader *r, const struct hit *h)
+{
+	const struct field_rule	*fr;
+	int			 id;
+
+	if (!h->weak)
+		return 0;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(h->label->fields & ((field_mask)1 << id)))
+			continue;
+		fr = r->form->fields[id];
+		if (fr->pattern != NULL || fr->choices->len > 0 ||
+		    fr->maps->len > 0 || (fr->norm != NULL &&
+		    strcmp(fr->norm->name, "text") != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether line j starts a new answer, ending free text above it. */
+static int
+text_stop(const struct reader *r, size_t j)
+{
+	struct hit	h;
+
+	return start_hit(r, j, &h) && !free_words(r, &h);
+}
+
 static int
 ends_span(const struct reader *r, size_t j, const struct span *sp)
 {
 	const struct line	*l = line_at(r, j);
 
-	return r->used[j] || stop_at(r, j) || label_line(r, j) ||
+	return r->used[j] || stop_at(r, j) || text_stop(r, j) ||
 	    (!(l->flags & LINE_BLANK) && (l->flags & LINE_QUOTED) !=
 	    sp->quoted);
 }

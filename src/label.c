@@ -16,6 +16,8 @@
 struct label_index {
 	GHashTable	*buckets;	/* folded first char -> GPtrArray */
 	GPtrArray	*labels;	/* struct label *, owned */
+	GPtrArray	*questions;	/* struct label *, owned */
+	GHashTable	*words;		/* every label's words, folded */
 };
 
 /* Labels longer than this may wrap: short ones would match by chance. */
@@ -428,6 +430,79 @@ label_free(gpointer p)
 	g_free(lab);
 }
 
+/* The next word of [*pp, e) folded, or NULL; *pp moves past it. */
+static char *
+next_word(const char **pp, const char *e)
+{
+	const char	*p = *pp, *w;
+
+	while (p < e && !uni_alnum(char_at(p)))
+		p = g_utf8_next_char(p);
+	for (w = p; p < e && uni_alnum(char_at(p)); p = g_utf8_next_char(p))
+		;
+	*pp = p;
+	return p > w ? g_utf8_casefold(w, p - w) : NULL;
+}
+
+static void
+words_add(struct label_index *idx, const char *text)
+{
+	const char	*p = text, *e = text + strlen(text);
+	char		*w;
+
+	while ((w = next_word(&p, e)) != NULL)
+		g_hash_table_add(idx->words, w);
+}
+
+int
+label_words_only(const struct label_index *idx, const char *s,
+    const char *e, int min)
+{
+	char	*w;
+	int	 n = 0, all = 1;
+
+	while (all && (w = next_word(&s, e)) != NULL) {
+		all = g_hash_table_contains(idx->words, w);
+		n++;
+		g_free(w);
+	}
+	return all && n >= min;
+}
+
+static void
+question_add(struct label_index *idx, const struct re *re, field_mask fields)
+{
+	struct label	*lab;
+
+	lab = g_new0(struct label, 1);
+	lab->text = g_strdup(re_pattern(re));
+	lab->fields = fields;
+	lab->strong = 1;
+	lab->question = re;
+	g_ptr_array_add(idx->questions, lab);
+}
+
+/* The longest match of a question pattern wins; a skip is a question too. */
+const struct label *
+question_label(const struct label_index *idx, const char *s, const char *e,
+    size_t *matched)
+{
+	const struct label	*lab, *best = NULL;
+	size_t			 so, eo, longest = 0;
+	guint			 i;
+
+	for (i = 0; i < idx->questions->len; i++) {
+		lab = idx->questions->pdata[i];
+		if (re_match(lab->question, s, (size_t)(e - s), 0, &so, &eo) &&
+		    eo - so >= longest && (best == NULL || eo - so > longest)) {
+			best = lab;
+			longest = eo - so;
+		}
+	}
+	*matched = longest;
+	return best;
+}
+
 struct label_index *
 label_index_new(const struct form *form)
 {
@@ -440,15 +515,27 @@ label_index_new(const struct form *form)
 	idx->buckets = g_hash_table_new_full(NULL, NULL, NULL,
 	    (GDestroyNotify)g_ptr_array_unref);
 	idx->labels = g_ptr_array_new_with_free_func(label_free);
+	idx->questions = g_ptr_array_new_with_free_func(label_free);
+	idx->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (form->fields[id] == NULL)
 			continue;
-		for (l = form->fields[id]->labels; *l != NULL; l++)
+		for (l = form->fields[id]->labels; *l != NULL; l++) {
 			index_add(idx, seen, *l, (field_mask)1 << id);
+			words_add(idx, *l);
+		}
+		if (form->fields[id]->question != NULL)
+			question_add(idx, form->fields[id]->question,
+			    (field_mask)1 << id);
 	}
-	for (l = form->ignore; l != NULL && *l != NULL; l++)
+	if (form->skip != NULL)
+		question_add(idx, form->skip, 0);
+	for (l = form->ignore; l != NULL && *l != NULL; l++) {
 		index_add(idx, seen, *l, 0);
+		words_add(idx, *l);
+	}
 	g_hash_table_destroy(seen);
 	g_hash_table_foreach(idx->buckets, sort_bucket, NULL);
 	return idx;
@@ -461,5 +548,7 @@ label_index_free(struct label_index *idx)
 		return;
 	g_hash_table_destroy(idx->buckets);
 	g_ptr_array_free(idx->labels, TRUE);
+	g_ptr_array_free(idx->questions, TRUE);
+	g_hash_table_destroy(idx->words);
 	g_free(idx);
 }

@@ -68,6 +68,16 @@ fk_search(struct loader *l, const char *group, const char *key,
 }
 
 static int
+fk_question(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	fr->question_line = keyfile_line(l->kf, group, key);
+	return loader_compile(l, group, key, value, &fr->question, cause);
+}
+
+static int
 fk_in(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
@@ -194,6 +204,7 @@ static const struct key_rule field_keys[] = {
 	{ "title", fk_title },
 	{ "pattern", fk_pattern },
 	{ "search", fk_search },
+	{ "question", fk_question },
 	{ "in", fk_in },
 	{ "normalise", fk_normalise },
 	{ "text", fk_text },
@@ -214,6 +225,7 @@ field_rule_free(gpointer p)
 	g_free(fr->title);
 	re_free(fr->pattern);
 	re_free(fr->search);
+	re_free(fr->question);
 	for (k = 0; k < fr->choices->len; k++) {
 		g_free(g_array_index(fr->choices, struct choice, k).value);
 		g_strfreev(g_array_index(fr->choices, struct choice, k).texts);
@@ -235,7 +247,8 @@ static int
 field_check(const struct loader *l, const char *group,
     const struct field_rule *fr, char **cause)
 {
-	int	found_by = fr->labels[0] != NULL || fr->search != NULL;
+	int	found_by = fr->labels[0] != NULL || fr->search != NULL ||
+	    fr->question != NULL;
 
 	if (fr->choices->len > 0 && fr->maps->len > 0)
 		return keyfile_error(l->kf, group, NULL, cause, "[%s] has both "
@@ -372,6 +385,16 @@ fo_ignore(struct loader *l, const char *group, const char *key,
 	return f->ignore != NULL ? 0 : -1;
 }
 
+static int
+fo_skip(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	f->skip_line = keyfile_line(l->kf, group, key);
+	return loader_compile(l, group, key, value, &f->skip, cause);
+}
+
 static const struct key_rule form_keys[] = {
 	{ "name", fo_name },
 	{ "title", fo_title },
@@ -379,6 +402,7 @@ static const struct key_rule form_keys[] = {
 	{ "required", fo_required },
 	{ "required.", fo_required },
 	{ "ignore", fo_ignore },
+	{ "skip", fo_skip },
 };
 
 void
@@ -389,6 +413,7 @@ form_rule_free(gpointer p)
 	g_free(f->name);
 	g_free(f->title);
 	re_free(f->match);
+	re_free(f->skip);
 	g_strfreev(f->ignore);
 	g_array_free(f->required, TRUE);
 	g_hash_table_destroy(f->required_role);

@@ -82,6 +82,8 @@ struct field_rule {
 	struct re	*pattern;	/* what a value looks like */
 	struct re	*search;	/* found anywhere, without a label */
 	int		 search_in;
+	struct re	*question;	/* the wording of its question */
+	int		 question_line;
 	const struct normaliser *norm;
 	int		 multiline;	/* free text over several lines */
 	int		 multiple;	/* several choices at once */
@@ -96,6 +98,7 @@ struct label {
 	char		*text;
 	field_mask	 fields;
 	int		 strong;	/* ends in ':', '?' or '.' itself */
+	const struct re	*question;	/* a question's wording, not a text */
 };
 struct label_index;
 
@@ -106,6 +109,8 @@ struct form {
 	struct re	*match;
 	struct field_rule *fields[FIELD_MAX];	/* own or shared, or NULL */
 	char		**ignore;		/* labels read past */
+	struct re	*skip;			/* questions read past */
+	int		 skip_line;
 	GArray		*required;		/* int field ids */
 	GHashTable	*required_role;		/* role value -> GArray ids */
 	struct label_index *index;
@@ -181,6 +186,31 @@ const struct label *label_at(const struct label_index *,
 	    size_t *eoff);
 /* The next place after `off` where another label may start. */
 size_t	next_candidate(const struct line *, size_t off);
+/*
+ * The field whose `question` (or the form's `skip`, giving a label of no
+ * field) matches the question text [s, e) best, or NULL; *matched is how
+ * many bytes its pattern matched.
+ */
+const struct label *question_label(const struct label_index *,
+	    const char *s, const char *e, size_t *matched);
+/* Whether [s, e) holds at least `min` words, each a word of some label. */
+int	label_words_only(const struct label_index *, const char *s,
+	    const char *e, int min);
+
+/*
+ * layout.c: where a question at the start of a line may end.  Each
+ * candidate end, left to right: a '?', a ':', a gap before more text,
+ * and the line's end (mark 0); the answer starts at `answer` (the line's
+ * length: on the lines below).  Prose (a sentence ending before another
+ * starts) ends the search.  Returns how many were found, at most `max`.
+ */
+struct asked {
+	size_t		 end;		/* one past the question's text */
+	size_t		 answer;	/* where its answer starts */
+	int		 mark;		/* '?', ':', '\t' or 0 */
+};
+int	question_ends(const struct line *, size_t start, struct asked *,
+	    int max);
 
 enum mark {
 	MARK_NONE,

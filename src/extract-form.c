@@ -309,11 +309,12 @@ extend_hit(const struct reader *r, struct hit *h, const struct asked *a,
 	const struct line	*l = line_at(r, h->line);
 	int			 k;
 
+	size_t			 e = next_candidate(l, h->vstart);
+
 	if (!h->weak || h->vline != h->line)
 		return;
-	if (label_words_only(r->form->index, l->s + h->vstart, l->s + l->len,
-	    1)) {
-		h->vstart = l->len;
+	if (label_words_only(r->form->index, l->s + h->vstart, l->s + e, 1)) {
+		h->vstart = e;
 		return;
 	}
 	for (k = 0; k < n; k++) {
@@ -391,7 +392,7 @@ title_line(const struct reader *r, size_t i, size_t pos)
 {
 	const struct line	*l = line_at(r, i);
 
-	if (i > 0 && !(line_at(r, i - 1)->flags & LINE_BLANK))
+	if (i > 0 && !(line_at(r, i - 1)->flags & (LINE_BLANK | LINE_RULE)))
 		return 0;
 	if (l->s[l->len - 1] == '.' || strchr("[(_", l->s[pos]) != NULL ||
 	    word_count(l->s + pos, l->s + l->len) > 12)
@@ -605,6 +606,50 @@ next_answer_line(const struct reader *r, size_t i)
 	return i;
 }
 
+/* Whether some field of the label maps its answer to values. */
+static int
+has_maps(const struct reader *r, const struct label *lab)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((lab->fields & ((field_mask)1 << id)) &&
+		    r->form->fields[id]->maps->len > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The options listed one a line under a question, one of them ticked
+ * ("In person ✔", "Virtual", "Either"): the lines after line j up to a
+ * blank, a stop or a label, when the list holds a check-box mark.
+ * Returns the list, or `raw` as it was.  Caller frees.
+ */
+static char *
+option_lines(struct reader *r, size_t j, char *raw)
+{
+	GString	*s = g_string_new(raw);
+	char	*t;
+	size_t	 k;
+
+	for (k = j + 1; k < r->t->n && !(line_at(r, k)->flags & LINE_BLANK) &&
+	    !r->used[k] && !stop_at(r, k) && !label_line(r, k); k++) {
+		t = trim_form(line_at(r, k)->s, line_at(r, k)->s +
+		    line_at(r, k)->len);
+		g_string_append_printf(s, "\n%s", t);
+		g_free(t);
+	}
+	if (k == j + 1 || (t = ticked_text(s->str, s->str + s->len)) == NULL) {
+		g_string_free(s, TRUE);
+		return raw;
+	}
+	g_free(t);
+	memset(r->used + j + 1, 1, k - j - 1);
+	g_free(raw);
+	return g_string_free(s, FALSE);
+}
+
 /* The rest of the label's line, else the next line.  Caller frees. */
 static char *
 single_answer(struct reader *r, const struct hit *h, int last)
@@ -620,6 +665,8 @@ single_answer(struct reader *r, const struct hit *h, int last)
 		l = line_at(r, j);
 		raw = trim_form(l->s, l->s + l->len);
 		r->used[j] = 1;
+		if (has_maps(r, h->label))
+			raw = option_lines(r, j, raw);
 	}
 	return raw;
 }
@@ -994,19 +1041,15 @@ column_answers(const struct reader *r, size_t i)
 	return v;
 }
 
-static void
-read_columns(struct reader *r, size_t i, GArray *hits)
+/* The pieces of answer line v in the columns of the labels' hits. */
+static GPtrArray *
+column_pieces(const struct reader *r, GArray *hits, const struct line *v)
 {
-	const struct line	*v;
-	GPtrArray		*answers;
-	const struct hit	*h;
-	char			*piece, *joined;
-	size_t			 pos, end;
-	guint			 k;
-	int			 id;
+	GPtrArray	*answers;
+	char		*piece, *joined;
+	size_t		 pos, end;
+	guint		 k;
 
-	if ((v = column_answers(r, i)) == NULL)
-		return;
 	answers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(answers, hits->len);
 	for (pos = line_start(v); pos < v->len; pos = end) {
@@ -1019,6 +1062,56 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 		g_free(piece);
 		answers->pdata[k] = g_strstrip(joined);
 	}
+	return answers;
+}
+
+/* How many cells (tabs) stand before byte `off` of a line. */
+static guint
+cell_index(const struct line *l, size_t off)
+{
+	guint	n = 0;
+	size_t	q;
+
+	for (q = 0; q < off && q < l->len; q++) {
+		if (l->s[q] == '\t' && (q == 0 || l->s[q - 1] != '\t'))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * The cells of answer line v under the labels' cells, by their place in
+ * the row: a table's row of answers under its row of labels.
+ */
+static GPtrArray *
+cell_pieces(const struct reader *r, GArray *hits, const struct line *v)
+{
+	GPtrArray		*answers;
+	const struct hit	*h;
+	char			**cells;
+	guint			 k, c, n;
+
+	answers = g_ptr_array_new_with_free_func(g_free);
+	cells = g_strsplit(v->s, "\t", -1);
+	n = g_strv_length(cells);
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		c = cell_index(line_at(r, h->line), h->start);
+		g_ptr_array_add(answers, c < n ? trim_form(cells[c], cells[c] +
+		    strlen(cells[c])) : NULL);
+	}
+	g_strfreev(cells);
+	return answers;
+}
+
+/* Offer each column's answer to its label's one-line fields. */
+static void
+offer_columns(struct reader *r, GArray *hits, GPtrArray *answers)
+{
+	const struct hit	*h;
+	guint			 k;
+	int			 id;
+
 	for (k = 0; k < hits->len; k++) {
 		h = &g_array_index(hits, struct hit, k);
 		for (id = 0; id < FIELD_MAX; id++) {
@@ -1031,16 +1124,71 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 }
 
 static void
+read_columns(struct reader *r, size_t i, GArray *hits)
+{
+	const struct line	*v;
+
+	if ((v = column_answers(r, i)) != NULL)
+		offer_columns(r, hits, column_pieces(r, hits, v));
+}
+
+/*
+ * A row of labels over the row of their answers, as a table or a PDF
+ * pasted as text gives them: labels of one-line answers only, none
+ * answered on its line, and under them a line of more than one cell
+ * that starts with no label.  Returns the answers' line, or SIZE_MAX.
+ */
+static size_t
+row_below(const struct reader *r, size_t i, GArray *hits)
+{
+	const struct line	*v;
+	const struct hit	*h;
+	guint			 k;
+
+	if (hits->len < 2 || i + 1 >= r->t->n)
+		return SIZE_MAX;
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		if (!has_single(r, h->label) || !is_empty_answer(r, h) ||
+		    h->vline != i)
+			return SIZE_MAX;
+	}
+	v = line_at(r, i + 1);
+	if ((v->flags & (LINE_BLANK | LINE_RULE)) || r->used[i + 1] ||
+	    stop_at(r, i + 1) || label_line(r, i + 1) ||
+	    next_candidate(v, line_start(v)) == v->len)
+		return SIZE_MAX;
+	return i + 1;
+}
+
+static void
+read_row_below(struct reader *r, size_t i, GArray *hits, size_t j)
+{
+	const struct line	*v = line_at(r, j);
+
+	if (strchr(line_at(r, i)->s, '\t') != NULL && strchr(v->s, '\t'))
+		offer_columns(r, hits, cell_pieces(r, hits, v));
+	else
+		offer_columns(r, hits, column_pieces(r, hits, v));
+	r->used[j] = 1;
+}
+
+static void
 read_line(struct reader *r, size_t i)
 {
 	GArray		*hits = find_hits(r, i);
 	struct hit	*h;
+	size_t		 below;
 	guint		 k;
 	int		 columns;
 
 	columns = hits->len > 0 && is_column_row(r, i, hits);
 	if (columns)
 		read_columns(r, i, hits);
+	else if ((below = row_below(r, i, hits)) != SIZE_MAX) {
+		read_row_below(r, i, hits, below);
+		columns = 1;
+	}
 	for (k = 0; k < hits->len; k++)
 		read_fields(r, &g_array_index(hits, struct hit, k),
 		    k + 1 == hits->len, !columns);
@@ -1049,6 +1197,80 @@ read_line(struct reader *r, size_t i)
 		memset(r->used + h->line, 1, h->vline - h->line + 1);
 	}
 	g_array_free(hits, TRUE);
+}
+
+/* Labels in a run before their answers: at most this many are paired. */
+#define RUN_MAX		12
+
+/* Line i holds only a label of one-line answers, unanswered. */
+static int
+lone_label(const struct reader *r, size_t i, struct hit *h)
+{
+	const struct line	*l = line_at(r, i);
+	int			 id;
+
+	if ((l->flags & LINE_BLANK) || r->used[i] || stop_at(r, i) ||
+	    !start_hit(r, i, h) || h->vline != i || !is_empty_answer(r, h) ||
+	    h->label->fields == 0)
+		return 0;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((h->label->fields & ((field_mask)1 << id)) &&
+		    !is_single(r->form->fields[id]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Lines j.. hold `n` answers: no blank, no stop, and no label but one
+ * that only begins the answer's words ("Library Technical Assistant").
+ */
+static int
+answers_follow(const struct reader *r, size_t j, size_t n)
+{
+	struct hit	h;
+	size_t		k;
+
+	for (k = j; k < j + n; k++) {
+		if (k >= r->t->n || (line_at(r, k)->flags & LINE_BLANK) ||
+		    r->used[k] || stop_at(r, k) ||
+		    (start_hit(r, k, &h) && !h.weak))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Three or more labels on lines of their own, one under another, then as
+ * many lines of answers: a PDF's column pasted in reading order, each
+ * answer belonging to the label in the same place.
+ */
+static void
+read_label_runs(struct reader *r)
+{
+	struct hit	hits[RUN_MAX];
+	size_t		i, j, n, k;
+	char		*raw;
+	int		id;
+
+	for (i = 0; i < r->t->n; i = j + 1) {
+		for (j = i, n = 0; n < RUN_MAX && lone_label(r, j, &hits[n]);
+		    j++)
+			n++;
+		if (n < 3 || !answers_follow(r, j, n))
+			continue;
+		for (k = 0; k < n; k++) {
+			raw = trim_form(line_at(r, j + k)->s,
+			    line_at(r, j + k)->s + line_at(r, j + k)->len);
+			for (id = 0; id < FIELD_MAX; id++) {
+				if (hits[k].label->fields & ((field_mask)1 << id))
+					offer(r, id, hits[k].label, raw);
+			}
+			g_free(raw);
+		}
+		memset(r->used + i, 1, 2 * n);
+		j += n - 1;
+	}
 }
 
 /*
@@ -1194,6 +1416,7 @@ form_read(const struct rules *rules, const struct form *form,
 	r.open = g_new0(guint8, t->n + 1);
 	reopen_forms(&r);
 	mark_column_answers(&r);
+	read_label_runs(&r);
 	for (i = 0; i < t->n; i++) {
 		if (!r.used[i] && !(t->lines[i].flags & LINE_BLANK) &&
 		    !stop_at(&r, i))

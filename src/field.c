@@ -139,7 +139,7 @@ apply_pattern(const struct field_rule *fr, char *v)
 static char *
 shape(const struct field_rule *fr, const char *v, const char **why)
 {
-	char	*n, *out;
+	char	*n, *out, *ticked;
 
 	if (fr->choices->len > 0) {
 		*why = "names no option";
@@ -149,6 +149,16 @@ shape(const struct field_rule *fr, const char *v, const char **why)
 	n = fr->norm != NULL ? fr->norm->fn(v) : g_strdup(v);
 	if (n == NULL || fr->maps->len == 0)
 		return n;
+	/* the listed options with one ticked: "☐ Public ☒ Academic" */
+	if ((ticked = ticked_text(n, n + strlen(n))) != NULL) {
+		g_free(n);
+		n = ticked;
+		*why = "has no option ticked";
+		if (*n == '\0') {
+			g_free(n);
+			return NULL;
+		}
+	}
 	*why = "matches no map";
 	out = map_value(fr, n);
 	g_free(n);

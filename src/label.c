@@ -323,6 +323,15 @@ mark_other(const char *p, const char *end, const char *start, enum mark *m)
 		*m = MARK_EMPTY;
 		return (size_t)(g_utf8_next_char(p) - p);
 	}
+	/* "Mentee <-- this one", "<--", "←" */
+	if (c == 0x2190 || c == 0x27f5 || (c == '<' && p + 1 < end &&
+	    p[1] == '-')) {
+		*m = MARK_TICKED;
+		for (n = (size_t)(g_utf8_next_char(p) - p); p + n < end &&
+		    p[n] == '-'; n++)
+			;
+		return n;
+	}
 	if (p > start && uni_alnum(char_at(
 	    g_utf8_prev_char(p))))
 		return 0;
@@ -363,6 +372,93 @@ mark_scan(const char *s, const char *end, int last)
 		p += n;
 	}
 	return found;
+}
+
+/* A mark drawn as a box or a sign (not a word such as "No"), or 0. */
+static size_t
+mark_symbol(const char *p, const char *end, enum mark *m)
+{
+	size_t	n;
+
+	if ((n = mark_box(p, end, m)) > 0 || (n = mark_line(p, end, m)) > 0)
+		return n;
+	if (!uni_alnum(char_at(p)) && (n = mark_other(p, end, p, m)) > 0)
+		return n;
+	return 0;
+}
+
+/* "Virtual: Yes", "Protégé – No": a word answering an option, or 0. */
+static size_t
+mark_answer(const char *s, const char *p, const char *end, enum mark *m)
+{
+	const char	*q = p;
+
+	while (q > s && uni_space(char_at(g_utf8_prev_char(q))))
+		q = g_utf8_prev_char(q);
+	if (q == s || q == p)
+		return 0;
+	q = g_utf8_prev_char(q);
+	if (*q != ':' && *q != '-' && char_at(q) != 0x2013 &&
+	    char_at(q) != 0x2014)
+		return 0;
+	return mark_other(p, end, s, m);
+}
+
+/* Where a piece of text between marks starts and ends, trimmed. */
+static void
+piece_add(GString *out, const char *s, const char *e)
+{
+	while (s < e && (is_space(s, e) || strchr("/,|:-", *s) != NULL))
+		s = g_utf8_next_char(s);
+	while (e > s && (uni_space(char_at(g_utf8_prev_char(e))) ||
+	    strchr("/,|:-", e[-1]) != NULL || char_at(g_utf8_prev_char(e)) ==
+	    0x2013))
+		e = g_utf8_prev_char(e);
+	if (e > s)
+		g_string_append_printf(out, "%s%.*s", out->len > 0 ? " / " :
+		    "", (int)(e - s), s);
+}
+
+char *
+ticked_text(const char *s, const char *e)
+{
+	GString		*out;
+	const char	*p, *from = s;
+	enum mark	 m, prev = MARK_NONE;
+	size_t		 n, marks = 0, ticks = 0;
+	int		 before = -1;
+
+	out = g_string_new(NULL);
+	for (p = s; p < e; ) {
+		if ((n = mark_symbol(p, e, &m)) == 0 &&
+		    (n = mark_answer(s, p, e, &m)) == 0) {
+			if (before < 0 && uni_alnum(char_at(p)))
+				before = 0;
+			/* options one a line: a line ends the text of a mark after it */
+			if (*p == '\n' && before == 0)
+				from = p + 1;
+			p = g_utf8_next_char(p);
+			continue;
+		}
+		if (before < 0)
+			before = 1;
+		/* marks before their options own the text after them */
+		if ((before ? prev : m) == MARK_TICKED)
+			piece_add(out, from, p);
+		prev = m;
+		marks++;
+		ticks += m == MARK_TICKED;
+		p += n;
+		from = p;
+	}
+	if (before && prev == MARK_TICKED)
+		piece_add(out, from, e);
+	/* no marks, or a mark alone ("Yes: ☒"): the answer as it is */
+	if (marks == 0 || (ticks > 0 && out->len == 0)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
 }
 
 /* Longest first: the order labels are tried in. */

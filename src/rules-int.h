@@ -218,6 +218,13 @@ enum mark {
 	MARK_TICKED,	/* [x], (x), _X_, X, ☒, ✔, ✓, Yes */
 };
 enum mark mark_scan(const char *s, const char *end, int last);
+/*
+ * The options of [s, e) marked as ticked, as "a / b", when it holds
+ * check-box marks drawn as boxes or signs ("☐ Public ☒ Academic",
+ * "In person ✔"): "" when none is ticked, NULL when there are no marks
+ * or a ticked mark stands alone ("Yes: ☒").  Caller frees.
+ */
+char	*ticked_text(const char *s, const char *e);
 
 /* extract-form.c: one form's answers. */
 #define CHOICE_MAX	32		/* choices of one field: a bit each */

@@ -41,6 +41,8 @@ struct pick {
 	int		 choice;
 	enum mark	 mark;
 	int		 quoted;
+	int		 line;		/* the line it was seen on */
+	int		 listed;	/* options seen on that line */
 };
 
 struct reader {
@@ -866,17 +868,52 @@ read_text(struct reader *r, const struct hit *h, int id, int last)
 }
 
 /*
+ * An option in bold, as a mail program writes it in plain text: "*Mentor*",
+ * "*Experienced library staff, regardless of position*".
+ */
+static int
+starred(const char *s, const struct seen_option *o, const char *next)
+{
+	return o->start > s && o->start[-1] == '*' &&
+	    memchr(o->end, '*', (size_t)(next - o->end)) != NULL;
+}
+
+/* The bold options mark the line, unless every option is bold. */
+static void
+starred_marks(GArray *picks, guint from, const GArray *seen, const char *s,
+    const char *e)
+{
+	const struct seen_option	*o;
+	guint				 k, n = 0;
+
+	for (k = 0; k < seen->len; k++) {
+		o = &g_array_index(seen, struct seen_option, k);
+		n += starred(s, o, k + 1 < seen->len ? o[1].start : e);
+	}
+	if (n == 0 || n == seen->len)
+		return;
+	for (k = 0; k < seen->len; k++) {
+		o = &g_array_index(seen, struct seen_option, k);
+		if (g_array_index(picks, struct pick, from + k).mark == MARK_NONE)
+			g_array_index(picks, struct pick, from + k).mark =
+			    starred(s, o, k + 1 < seen->len ? o[1].start : e) ?
+			    MARK_TICKED : MARK_EMPTY;
+	}
+}
+
+/*
  * The marks of the options in one line: a mark before the first option
  * means each option's mark is before it ("[x] Mentor"), else after it
  * ("Mentor _X_", "Protégé: Yes").
  */
 static void
-picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
+picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
+    size_t line)
 {
 	GArray			*seen = options_in(r->form->fields[id], s, e);
 	struct seen_option	*o;
 	struct pick		 p;
-	guint			 k;
+	guint			 k, from = r->picks[id]->len;
 	int			 before;
 
 	if (seen->len == 0) {
@@ -888,6 +925,8 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
 	for (k = 0; k < seen->len; k++) {
 		p.choice = o[k].choice;
 		p.quoted = quoted;
+		p.line = (int)line;
+		p.listed = (int)seen->len;
 		if (before)
 			p.mark = mark_scan(k == 0 ? s : o[k - 1].end,
 			    o[k].start, 1);
@@ -896,6 +935,7 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
 			    o[k + 1].start : e, 0);
 		g_array_append_val(r->picks[id], p);
 	}
+	starred_marks(r->picks[id], from, seen, s, e);
 	r->found[id] = 1;
 	g_array_free(seen, TRUE);
 }
@@ -921,7 +961,8 @@ read_choice(struct reader *r, const struct hit *h, int id, int last)
 	if (r->picks[id] == NULL)
 		r->picks[id] = g_array_new(FALSE, FALSE, sizeof(struct pick));
 	r->via[id] = h->label;
-	picks_in(r, id, l->s + h->vstart, l->s + h->vend, quoted_in_reply(l));
+	picks_in(r, id, l->s + h->vstart, l->s + h->vend, quoted_in_reply(l),
+	    h->vline);
 	content = h->vend > h->vstart && !is_empty_answer(r, h);
 	for (; j < r->t->n; j++) {
 		l = line_at(r, j);
@@ -932,7 +973,7 @@ read_choice(struct reader *r, const struct hit *h, int id, int last)
 		}
 		if (r->used[j] || stop_at(r, j) || label_line(r, j))
 			break;
-		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l));
+		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l), j);
 		r->used[j] = 1;
 		content = 1;
 	}
@@ -1324,6 +1365,33 @@ reopen_forms(struct reader *r)
 	}
 }
 
+/*
+ * With no mark anywhere, a line listing three or more options is the
+ * printed list, and a line naming fewer is the answer written under it
+ * ("Career Stage (circle one): Student / New Professional / ..." and
+ * then "New Professional"): the line of the most options is dropped.
+ */
+static int
+printed_list(const GArray *picks, int quoted)
+{
+	const struct pick	*p;
+	guint			 k;
+	int			 most = 0, fewer = 0, line = -1;
+
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		if (p->quoted == quoted && p->listed > most) {
+			most = p->listed;
+			line = p->line;
+		}
+	}
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		fewer |= p->quoted == quoted && p->line != line;
+	}
+	return most >= 3 && fewer ? line : -1;
+}
+
 /* The choices a set of picks selects: the ticked ones if any is marked. */
 static guint32
 picks_select(const GArray *picks, int quoted, int *marked)
@@ -1331,16 +1399,18 @@ picks_select(const GArray *picks, int quoted, int *marked)
 	const struct pick	*p;
 	guint32			 sel = 0;
 	guint			 k;
-	int			 any = 0;
+	int			 any = 0, printed;
 
 	for (k = 0; k < picks->len; k++) {
 		p = &g_array_index(picks, struct pick, k);
 		if (p->quoted == quoted && p->mark != MARK_NONE)
 			any = 1;
 	}
+	printed = any ? -1 : printed_list(picks, quoted);
 	for (k = 0; k < picks->len; k++) {
 		p = &g_array_index(picks, struct pick, k);
-		if (p->quoted == quoted && (!any || p->mark == MARK_TICKED))
+		if (p->quoted == quoted && p->line != printed &&
+		    (!any || p->mark == MARK_TICKED))
 			sel |= (guint32)1 << p->choice;
 	}
 	*marked |= any;
@@ -1362,6 +1432,11 @@ resolve_choice(struct reader *r, int id)
 
 	if (r->picks[id] == NULL)
 		return;
+	/* the question left blank, no option even written: it says nothing */
+	if (r->picks[id]->len == 0) {
+		r->found[id] = 0;
+		return;
+	}
 	if ((sel = picks_select(r->picks[id], 0, &marked)) == 0)
 		sel = picks_select(r->picks[id], 1, &marked);
 	v = choice_values(fr, sel);
@@ -1430,6 +1505,9 @@ form_read(const struct rules *rules, const struct form *form,
 	}
 	for (id = 0; id < FIELD_MAX; id++)
 		fill_absent(&r, id);
+	for (id = 0; id < FIELD_MAX; id++)
+		settle_choice(rules, form, id, t, r.used, in, r.found[id] < 0 ?
+		    -1 : r.res->values[id] != NULL, r.res);
 	g_free(r.used);
 	g_free(r.open);
 	return r.res;
@@ -1442,8 +1520,10 @@ form_result_free(struct form_result *res)
 
 	if (res == NULL)
 		return;
-	for (id = 0; id < FIELD_MAX; id++)
+	for (id = 0; id < FIELD_MAX; id++) {
 		g_free(res->values[id]);
+		g_free(res->unsure[id]);
+	}
 	g_ptr_array_free(res->unclear, TRUE);
 	g_ptr_array_free(res->trace, TRUE);
 	g_free(res);

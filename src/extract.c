@@ -142,7 +142,7 @@ cap_value(struct extraction *x, int id, char *value, int multiline)
 	return cut;
 }
 
-static void
+static struct extract_field *
 add_field(struct extraction *x, int id, char *value, int multiline)
 {
 	struct extract_field	*f;
@@ -150,12 +150,25 @@ add_field(struct extraction *x, int id, char *value, int multiline)
 	value = cap_value(x, id, value, multiline);
 	if (*value == '\0') {
 		g_free(value);
-		return;
+		return NULL;
 	}
 	f = g_new0(struct extract_field, 1);
 	f->name = g_strdup(field_name(id));
 	f->value = value;
+	f->confidence = EXTRACT_SURE;
 	g_ptr_array_add(x->fields, f);
+	return f;
+}
+
+/* A value kept but not sure: it is asked again, saying why. */
+static void
+add_unsure(struct extraction *x, struct extract_field *f, char **why)
+{
+	if (f == NULL || *why == NULL)
+		return;
+	f->confidence = EXTRACT_UNSURE;
+	g_ptr_array_add(x->unclear, *why);
+	*why = NULL;
 }
 
 static int
@@ -184,8 +197,9 @@ take_application(struct extraction *x, struct form_result *res)
 		    res->values[role]);
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (res->values[id] != NULL) {
-			add_field(x, id, res->values[id],
-			    f->fields[id] != NULL && f->fields[id]->multiline);
+			add_unsure(x, add_field(x, id, res->values[id],
+			    f->fields[id] != NULL && f->fields[id]->multiline),
+			    &res->unsure[id]);
 			res->values[id] = NULL;
 		} else if (ids_contain(f->required, id) ||
 		    ids_contain(by_role, id))

@@ -22,17 +22,30 @@
 /* A hint in parentheses after a '?' may be long: "(Please be ...)". */
 #define HINT_LONG	300
 
-/* Past blanks, a hint in parentheses, '*' and ':' after a '?'. */
+/* A hint in words at q: "(Please be specific)", not a box "( )", "(X)". */
+static size_t
+hint_at(const struct line *l, size_t q)
+{
+	const char	*s = l->s, *close;
+	size_t		 k, letters = 0;
+
+	if (q >= l->len || s[q] != '(' || (close = memchr(s + q, ')',
+	    MIN(l->len - q, HINT_LONG))) == NULL)
+		return q;
+	for (k = q; s + k < close; k++)
+		letters += g_ascii_isalpha(s[k]) != 0;
+	return letters >= 3 ? (size_t)(close - s) + 1 : q;
+}
+
+/* Past blanks, a hint in parentheses, '*' and ':' after a question. */
 static size_t
 after_question(const struct line *l, size_t q)
 {
-	const char	*s = l->s, *close;
+	const char	*s = l->s;
 
 	while (q < l->len && (s[q] == ' ' || s[q] == '*'))
 		q++;
-	if (q < l->len && s[q] == '(' && (close = memchr(s + q, ')',
-	    MIN(l->len - q, HINT_LONG))) != NULL)
-		q = (size_t)(close - s) + 1;
+	q = hint_at(l, q);
 	while (q < l->len && strchr(" \t*:|", s[q]) != NULL)
 		q++;
 	return q;

@@ -199,6 +199,35 @@ fk_from(struct loader *l, const char *group, const char *key,
 	return 0;
 }
 
+static int
+fk_phrase(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct mapping		 m = { NULL, NULL };
+
+	if (loader_compile(l, group, key, value, &m.re, cause) != 0)
+		return -1;
+	m.value = g_strdup(key + strlen("phrase."));
+	fr->phrases_line = keyfile_line(l->kf, group, key);
+	g_array_append_val(fr->phrases, m);
+	return 0;
+}
+
+static int
+fk_implied(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct implied		 im;
+
+	if ((im.ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	im.value = g_strdup(key + strlen("implied."));
+	g_array_append_val(fr->implied, im);
+	return 0;
+}
+
 static const struct key_rule field_keys[] = {
 	{ "labels", fk_labels },
 	{ "title", fk_title },
@@ -213,6 +242,8 @@ static const struct key_rule field_keys[] = {
 	{ "choice.", fk_choice },
 	{ "map.", fk_map },
 	{ "from.", fk_from },
+	{ "phrase.", fk_phrase },
+	{ "implied.", fk_implied },
 };
 
 void
@@ -236,6 +267,17 @@ field_rule_free(gpointer p)
 	}
 	for (k = 0; k < fr->derives->len; k++)
 		re_free(g_array_index(fr->derives, struct derive, k).re);
+	for (k = 0; k < fr->phrases->len; k++) {
+		g_free(g_array_index(fr->phrases, struct mapping, k).value);
+		re_free(g_array_index(fr->phrases, struct mapping, k).re);
+	}
+	for (k = 0; k < fr->implied->len; k++) {
+		g_free(g_array_index(fr->implied, struct implied, k).value);
+		g_array_free(g_array_index(fr->implied, struct implied, k).ids,
+		    TRUE);
+	}
+	g_array_free(fr->phrases, TRUE);
+	g_array_free(fr->implied, TRUE);
 	g_array_free(fr->choices, TRUE);
 	g_array_free(fr->maps, TRUE);
 	g_array_free(fr->derives, TRUE);
@@ -301,6 +343,8 @@ group_field(struct loader *l, const char *group, char **cause)
 	fr->choices = g_array_new(FALSE, FALSE, sizeof(struct choice));
 	fr->maps = g_array_new(FALSE, FALSE, sizeof(struct mapping));
 	fr->derives = g_array_new(FALSE, FALSE, sizeof(struct derive));
+	fr->phrases = g_array_new(FALSE, FALSE, sizeof(struct mapping));
+	fr->implied = g_array_new(FALSE, FALSE, sizeof(struct implied));
 	g_ptr_array_add(l->rules->owned, fr);
 	if (loader_keys(l, group, field_keys, G_N_ELEMENTS(field_keys), fr,
 	    cause) != 0 || field_check(l, group, fr, cause) != 0)

@@ -62,6 +62,12 @@ struct mapping {
 	struct re	*re;
 };
 
+/* implied.VALUE: VALUE, when only these fields of all such are answered. */
+struct implied {
+	char		*value;
+	GArray		*ids;		/* int field ids */
+};
+
 /* from.FIELD: this field is also read out of FIELD's answer. */
 struct derive {
 	int		 source;
@@ -91,6 +97,9 @@ struct field_rule {
 	GArray		*choices;	/* struct choice, in file order */
 	GArray		*maps;		/* struct mapping, in file order */
 	GArray		*derives;	/* struct derive */
+	GArray		*phrases;	/* struct mapping: said in prose */
+	GArray		*implied;	/* struct implied */
+	int		 phrases_line;
 };
 
 /* A label text and the fields it introduces (none: a question read past). */
@@ -231,6 +240,8 @@ char	*ticked_text(const char *s, const char *e);
 struct form_result {
 	const struct form *form;
 	char		*values[FIELD_MAX];
+	/* Why a value is not sure (it is asked again), or NULL. */
+	char		*unsure[FIELD_MAX];
 	int		 nfound;	/* fields found through labels */
 	GPtrArray	*unclear;
 	GPtrArray	*trace;
@@ -240,6 +251,17 @@ struct form_result {
 struct form_result *form_read(const struct rules *, const struct form *,
 	    const struct msg_text *, const struct extract_input *);
 void	form_result_free(struct form_result *);
+
+/*
+ * extract-prose.c: a choice settled by what the message says around the
+ * form ("I'd like to sign up as a mentor", a Subject "Mentee application")
+ * and by which questions are answered.  `ticked` is 1 when the form's
+ * boxes gave res->values[id], -1 when they were unclear, 0 when they
+ * said nothing; `used` marks the lines the form's answers took.
+ */
+void	settle_choice(const struct rules *, const struct form *, int id,
+	    const struct msg_text *, const guint8 *used,
+	    const struct extract_input *, int ticked, struct form_result *);
 
 /*
  * field.c: `raw` through the field's rule, or NULL (*why, when not NULL,

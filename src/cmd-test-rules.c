@@ -32,6 +32,23 @@ print_escaped(const char *key, const char *value)
 	putchar('\n');
 }
 
+/* "unsure: role, goals": the values kept but asked again. */
+static void
+print_unsure(const struct extraction *x)
+{
+	const struct extract_field	*f;
+	guint				 i;
+	int				 n = 0;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = x->fields->pdata[i];
+		if (f->confidence == EXTRACT_UNSURE)
+			printf("%s%s", n++ == 0 ? "unsure: " : ", ", f->name);
+	}
+	if (n > 0)
+		putchar('\n');
+}
+
 static void
 print_extraction(const struct extraction *x)
 {
@@ -53,6 +70,7 @@ print_extraction(const struct extraction *x)
 		    (char *)x->missing->pdata[i]);
 	if (x->missing->len > 0)
 		putchar('\n');
+	print_unsure(x);
 	for (i = 0; i < x->unclear->len; i++)
 		print_escaped("unclear", x->unclear->pdata[i]);
 	for (i = 0; i < x->trace->len; i++)
@@ -91,6 +109,8 @@ test_message(const struct config *cfg, const struct rules *rules,
 	in.subject = m->subject;
 	in.text = m->text;
 	in.from_addr = m->from_addr;
+	in.from_name = m->from_name;
+	in.reply_to = m->reply_to_addr;
 	in.from_coordinator = is_coordinator(cfg, m->from_addr);
 	x = extract_message(rules, &in);
 	print_extraction(x);

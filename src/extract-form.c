@@ -1456,11 +1456,60 @@ resolve_choice(struct reader *r, int id)
 	r->found[id] = -1;	/* unclear: nothing else may answer it */
 }
 
+/* Whether `s` is a sender no one reads: "noreply@...", "Google Forms". */
+static int
+no_reader(const struct reader *r, const char *s)
+{
+	const struct re	*re = r->rules->text.noreply;
+
+	return re != NULL && s != NULL && re_match(re, s, strlen(s), 0, NULL,
+	    NULL);
+}
+
+/* Who sent it: the Reply-To of a sender no one reads, else the From. */
+static const char *
+sender_addr(const struct reader *r)
+{
+	if (r->in->reply_to != NULL && no_reader(r, r->in->from_addr))
+		return r->in->reply_to;
+	return r->in->from_addr;
+}
+
+/*
+ * The sender's name as people write it: "Brandvold, Kurt" is Kurt
+ * Brandvold; a sender no one reads, or one word, is no one's name.
+ * Caller frees.
+ */
+static char *
+sender_name(const struct reader *r)
+{
+	const char	*n = r->in->from_name, *comma;
+	char		*name, *first;
+
+	if (n == NULL || no_reader(r, n) || no_reader(r, r->in->from_addr) ||
+	    strpbrk(n, "@0123456789") != NULL)
+		return NULL;
+	if ((comma = strchr(n, ',')) != NULL && strchr(comma + 1, ',') ==
+	    NULL) {
+		first = g_strstrip(g_strdup(comma + 1));
+		name = g_strdup_printf("%s %.*s", first, (int)(comma - n), n);
+		g_free(first);
+	} else
+		name = g_strdup(n);
+	g_strstrip(name);
+	if (strchr(name, ' ') == NULL) {
+		g_free(name);
+		return NULL;
+	}
+	return name;
+}
+
 /* Fields no label answered: a pattern anywhere, or the From address. */
 static void
 fill_absent(struct reader *r, int id)
 {
 	const struct field_rule	*fr = r->form->fields[id];
+	const char		*addr;
 	char			*v;
 
 	if (fr == NULL || r->res->values[id] != NULL || r->found[id] < 0)
@@ -1469,9 +1518,15 @@ fill_absent(struct reader *r, int id)
 	    (v = field_search(r->rules, fr, r->in)) != NULL) {
 		r->res->values[id] = v;
 		trace(r, fr, fr->search_line, "search -> %s", v);
-	} else if (fr->fallback_from && r->in->from_addr != NULL) {
-		r->res->values[id] = g_ascii_strdown(r->in->from_addr, -1);
+	} else if (fr->fallback_from && (addr = sender_addr(r)) != NULL) {
+		r->res->values[id] = g_ascii_strdown(addr, -1);
 		trace(r, fr, 0, "fallback from -> %s", r->res->values[id]);
+	} else if (fr->fallback_sender && (v = sender_name(r)) != NULL) {
+		r->res->values[id] = field_value(r->rules, fr, v, NULL);
+		g_free(v);
+		if (r->res->values[id] != NULL)
+			trace(r, fr, 0, "fallback sender -> %s",
+			    r->res->values[id]);
 	}
 }
 
@@ -1508,6 +1563,8 @@ form_read(const struct rules *rules, const struct form *form,
 	for (id = 0; id < FIELD_MAX; id++)
 		settle_choice(rules, form, id, t, r.used, in, r.found[id] < 0 ?
 		    -1 : r.res->values[id] != NULL, r.res);
+	if (r.res->nfound <= rules->letter.fields)
+		r.res->nfound += letter_read(rules, form, t, r.used, in, r.res);
 	g_free(r.used);
 	g_free(r.open);
 	return r.res;

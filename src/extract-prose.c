@@ -40,7 +40,8 @@ note(struct form_result *res, const struct field_rule *fr, int line,
 
 /*
  * The applicant's own lines, those the form's answers did not take:
- * unquoted, before any sign-off, not a separator.  Caller frees.
+ * unquoted, before any sign-off, not a separator; a blank line between
+ * paragraphs stays one.  Caller frees.
  */
 static char *
 own_text(const struct msg_text *t, const guint8 *used)
@@ -52,8 +53,13 @@ own_text(const struct msg_text *t, const guint8 *used)
 	for (i = 0; i < t->n; i++) {
 		l = &t->lines[i];
 		if ((used != NULL && used[i]) || (l->flags & (LINE_QUOTED |
-		    LINE_CUT | LINE_SEP | LINE_REPLY | LINE_BLANK)))
+		    LINE_CUT | LINE_SEP | LINE_REPLY)))
 			continue;
+		if (l->flags & LINE_BLANK) {
+			if (s->len > 0 && !g_str_has_suffix(s->str, "\n\n"))
+				g_string_append_c(s, '\n');
+			continue;
+		}
 		g_string_append_len(s, l->s, (gssize)l->len);
 		g_string_append_c(s, '\n');
 	}
@@ -204,4 +210,343 @@ settle_choice(const struct rules *rules, const struct form *form, int id,
 		    implied);
 	else if (ticked == 0 && res->values[id] == NULL)
 		read_untold(fr, res, said, bits != 0 && said == NULL, implied);
+}
+
+/* ------------------------------------------------------------------ */
+/* Letters. */
+
+/* A sentence of a paragraph: [start, end). */
+struct sentence {
+	const char	*start;
+	const char	*end;
+};
+
+/* Where the sentence starting at p ends: ". The", "! I", or the end. */
+static const char *
+sentence_end(const char *p, const char *e)
+{
+	const char	*q;
+
+	for (q = p; q < e; q++) {
+		if (strchr(".!?", *q) == NULL || q + 1 >= e ||
+		    !g_ascii_isspace(q[1]))
+			continue;
+		while (q + 1 < e && g_ascii_isspace(q[1]))
+			q++;
+		if (q + 1 >= e || !g_ascii_islower(q[1]))
+			return q + 1;
+	}
+	return e;
+}
+
+static int
+re_in_span(const struct re *re, const char *s, const char *e)
+{
+	return re != NULL && re_match(re, s, (size_t)(e - s), 0, NULL, NULL);
+}
+
+/* Sentences of [s, e) the cue matches; where the first such starts. */
+static int
+cue_score(const struct re *cue, const struct re *not, const char *s,
+    const char *e, const char **from)
+{
+	const char	*p, *end;
+	int		 n = 0;
+
+	*from = NULL;
+	for (p = s; p < e; p = end) {
+		while (p < e && g_ascii_isspace(*p))
+			p++;
+		if (p >= e)
+			break;
+		end = sentence_end(p, e);
+		if (!re_in_span(cue, p, end))
+			continue;
+		n++;
+		if (*from == NULL && !re_in_span(not, p, end))
+			*from = p;
+	}
+	return *from != NULL ? n : 0;
+}
+
+/* The end of the paragraph starting at p: a blank line, or the end. */
+static const char *
+para_end(const char *p)
+{
+	const char	*q = strstr(p, "\n\n");
+
+	return q != NULL ? q : p + strlen(p);
+}
+
+static char *
+trimmed(const char *s, const char *e)
+{
+	while (s < e && g_ascii_isspace(*s))
+		s++;
+	while (e > s && g_ascii_isspace(e[-1]))
+		e--;
+	return g_strndup(s, (gsize)(e - s));
+}
+
+/*
+ * The passage of a letter a free-text field's cue points to: the
+ * paragraph with the most sentences the cue matches, from the first such
+ * sentence that is not the letter applying ("I would like to apply as a
+ * protégé.") to the paragraph's end; a lead-in ending in ':' takes the
+ * paragraphs after it the cue matches too.  NULL when no paragraph
+ * matches.  Caller frees.
+ */
+static char *
+passage(const struct re *cue, const struct re *not, const char *text)
+{
+	const char	*p, *e, *from, *best = NULL, *best_end = NULL;
+	int		 score, most = 0;
+
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 2 : e) {
+		e = para_end(p);
+		if ((score = cue_score(cue, not, p, e, &from)) > most) {
+			most = score;
+			best = from;
+			best_end = e;
+		}
+	}
+	if (best == NULL)
+		return NULL;
+	while (best_end[-1] == ':' || (best_end - 1 > best &&
+	    best_end[-1] == '\n' && best_end[-2] == ':')) {
+		p = *best_end != '\0' ? best_end + 2 : best_end;
+		if (*p == '\0' || cue_score(cue, NULL, p, para_end(p), &from) == 0)
+			break;
+		best_end = para_end(p);
+	}
+	return trimmed(best, best_end);
+}
+
+/* The first match of `re` in `text`: its group 1, trimmed.  Caller frees. */
+static char *
+prose_match(const struct re *re, const char *text)
+{
+	size_t	so, eo;
+
+	if (re == NULL || text == NULL ||
+	    !re_match(re, text, strlen(text), 0, &so, &eo))
+		return NULL;
+	return trimmed(text + so, text + eo);
+}
+
+/* Whether a field takes any words: its value is a guess from prose. */
+static int
+free_field(const struct field_rule *fr)
+{
+	return fr->multiline || (fr->pattern == NULL && fr->maps->len == 0 &&
+	    fr->choices->len == 0 && (fr->norm == NULL ||
+	    strcmp(fr->norm->name, "text") == 0));
+}
+
+/* Keep `raw` as field id's answer from the letter, if it is one. */
+static int
+letter_offer(const struct rules *rules, const struct form *form, int id,
+    const char *raw, int line, const char *where, struct form_result *res)
+{
+	const struct field_rule	*fr = form->fields[id];
+	char			*v;
+
+	if (raw == NULL || res->values[id] != NULL ||
+	    (v = field_value(rules, fr, raw, NULL)) == NULL)
+		return 0;
+	res->values[id] = v;
+	if (free_field(fr))
+		res->unsure[id] = g_strdup_printf("%s: read from your %s; "
+		    "please check it", field_name(id), where);
+	g_ptr_array_add(res->trace, g_strdup_printf("%s:%d [letter] %s.%s -> "
+	    "%s", rules->letter.loc.file, line, strcmp(where, "letter") == 0 ?
+	    "prose" : "sign", field_name(id), v));
+	return 1;
+}
+
+/* The questions of the role given (implied.ROLE), or all when none is. */
+static int
+role_field(const struct form *form, const struct form_result *res, int id)
+{
+	const struct field_rule	*rr = form->fields[field_id("role")];
+	const char		*role = res->values[field_id("role")];
+	const struct implied	*im;
+	guint			 k, j;
+	int			 listed = 0;
+
+	for (k = 0; rr != NULL && k < rr->implied->len; k++) {
+		im = &g_array_index(rr->implied, struct implied, k);
+		for (j = 0; j < im->ids->len; j++) {
+			if (g_array_index(im->ids, int, j) != id)
+				continue;
+			listed = 1;
+			if (role != NULL && strcmp(role, im->value) == 0)
+				return 1;
+		}
+	}
+	return !listed || role == NULL;
+}
+
+static int
+letter_prose(const struct rules *rules, const struct form *form,
+    const char *own, struct form_result *res)
+{
+	const struct letter_rules	*lr = &rules->letter;
+	char				*raw;
+	int				 id, n = 0;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (lr->prose[id] == NULL || form->fields[id] == NULL ||
+		    res->values[id] != NULL || !role_field(form, res, id))
+			continue;
+		raw = form->fields[id]->multiline ? passage(lr->prose[id],
+		    lr->apply, own) : prose_match(lr->prose[id], own);
+		n += letter_offer(rules, form, id, raw, lr->prose_line[id],
+		    "letter", res);
+		g_free(raw);
+	}
+	return n;
+}
+
+/*
+ * The signature block under the letter: the lines after its sign-off
+ * (or "-- "), up to a blank line.  Caller frees.
+ */
+static GPtrArray *
+sign_block(const struct msg_text *t)
+{
+	GPtrArray		*lines = g_ptr_array_new_with_free_func(g_free);
+	const struct line	*l;
+	size_t			 i;
+	int			 in = 0;
+
+	for (i = 0; i < t->n && lines->len < 6; i++) {
+		l = &t->lines[i];
+		if (l->flags & (LINE_QUOTED | LINE_SEP | LINE_REPLY))
+			break;
+		if (l->flags & LINE_SIGNOFF) {
+			in = 1;
+			continue;
+		}
+		if (!in)
+			continue;
+		if (l->flags & LINE_BLANK) {
+			if (lines->len > 0)
+				break;
+			continue;
+		}
+		g_ptr_array_add(lines, g_strstrip(g_strdup(l->s)));
+	}
+	return lines;
+}
+
+/* A signature line cut at '|', ',' and dashes between spaces.  Caller frees. */
+static char **
+sign_pieces(const char *line)
+{
+	GString		*s = g_string_new(NULL);
+	const char	*p;
+	char		**pieces;
+	size_t		  i;
+
+	for (p = line; *p != '\0'; p++) {
+		if (*p == '|' || *p == ',' || (*p == ' ' && p[1] == '-' &&
+		    p[2] == ' '))
+			g_string_append_c(s, '\n');
+		else if (*p == ' ' && (g_str_has_prefix(p + 1, "\xe2\x80\x93 ") ||
+		    g_str_has_prefix(p + 1, "\xe2\x80\x94 "))) {
+			g_string_append_c(s, '\n');
+			p += 3;
+		} else
+			g_string_append_c(s, *p);
+	}
+	pieces = g_strsplit(s->str, "\n", -1);
+	g_string_free(s, TRUE);
+	for (i = 0; pieces[i] != NULL; i++)
+		g_strstrip(pieces[i]);
+	return pieces;
+}
+
+/*
+ * One piece of a signature line ("Director, Humboldt County Library"):
+ * the field whose `sign` pattern matches it furthest to its end.
+ */
+static int
+sign_field(const struct rules *rules, const struct form *form,
+    const struct form_result *res, const char *piece)
+{
+	size_t	so, eo, best_eo = 0;
+	int	id, best = -1;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (rules->letter.sign[id] == NULL || form->fields[id] == NULL ||
+		    res->values[id] != NULL || id == field_id("name"))
+			continue;
+		if (re_match(rules->letter.sign[id], piece, strlen(piece), 0,
+		    &so, &eo) && (best < 0 || eo > best_eo)) {
+			best = id;
+			best_eo = eo;
+		}
+	}
+	return best;
+}
+
+static int
+letter_sign(const struct rules *rules, const struct form *form,
+    const struct msg_text *t, struct form_result *res)
+{
+	const struct letter_rules	*lr = &rules->letter;
+	GPtrArray			*block = sign_block(t);
+	char				**pieces;
+	guint				 i, k;
+	int				 n = 0, id, name = field_id("name");
+
+	char				*who;
+
+	for (i = 0; i < block->len; i++) {
+		if (i == 0 && (who = prose_match(lr->sign[name],
+		    block->pdata[0])) != NULL) {
+			n += letter_offer(rules, form, name, who,
+			    lr->sign_line[name], "signature", res);
+			g_free(who);
+			continue;
+		}
+		pieces = sign_pieces(block->pdata[i]);
+		for (k = 0; pieces[k] != NULL; k++) {
+			if ((id = sign_field(rules, form, res, pieces[k])) >= 0)
+				n += letter_offer(rules, form, id, pieces[k],
+				    lr->sign_line[id], "signature", res);
+		}
+		g_strfreev(pieces);
+	}
+	g_ptr_array_free(block, TRUE);
+	return n;
+}
+
+int
+letter_read(const struct rules *rules, const struct form *form,
+    const struct msg_text *t, const guint8 *used,
+    const struct extract_input *in, struct form_result *res)
+{
+	const struct letter_rules	*lr = &rules->letter;
+	char				*own;
+	int				 n = 0, role = field_id("role");
+
+	if (lr->apply == NULL)
+		return 0;
+	own = own_text(t, used);
+	if ((!re_in_span(lr->apply, own, own + strlen(own)) &&
+	    (in->subject == NULL || !re_in_span(lr->apply, in->subject,
+	    in->subject + strlen(in->subject))) && res->values[role] == NULL) ||
+	    re_in_span(lr->ask, own, own + strlen(own))) {
+		g_free(own);
+		return 0;
+	}
+	g_ptr_array_add(res->trace, g_strdup_printf("%s:%d [letter] read as "
+	    "a letter", lr->loc.file, lr->loc.line));
+	n += res->values[role] != NULL;
+	n += letter_prose(rules, form, own, res);
+	n += letter_sign(rules, form, t, res);
+	g_free(own);
+	return n;
 }

@@ -335,6 +335,19 @@ norm_years(const char *s)
 	return out;
 }
 
+/* Every digit, in order: "602 7731" 6027731, "5521-907" 5521907. */
+static char *
+norm_digits(const char *s)
+{
+	GString	*d = g_string_new(NULL);
+
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s))
+			g_string_append_c(d, *s);
+	}
+	return g_string_free(d, d->len == 0);
+}
+
 /* The largest number stated: "1-2" is 2, "two or three" 3. */
 static char *
 norm_capacity(const char *s)
@@ -559,6 +572,7 @@ static const struct normaliser normalisers[] = {
 	{ "lowercase", norm_lowercase },
 	{ "phone", norm_phone },
 	{ "integer", norm_integer },
+	{ "digits", norm_digits },
 	{ "years", norm_years },
 	{ "capacity", norm_capacity },
 	{ "state", norm_state },

@@ -120,6 +120,7 @@ handle(struct inbound *in, char **cause)
 		return -1;
 	ein = (struct extract_input){ .subject = in->msg->subject,
 	    .text = in->msg->text, .from_addr = in->r->from_addr,
+	    .from_name = in->msg->from_name, .reply_to = in->msg->reply_to_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
 	    in->r->from_addr) };
 	if (understand(in, &ein, cause) != 0)

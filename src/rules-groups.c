@@ -143,10 +143,14 @@ static int
 fk_fallback(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
-	if (strcmp(value, "from") != 0)
-		return keyfile_error(l->kf, group, key, cause, "[%s] the only "
-		    "fallback is \"from\" (the sender's address)", group);
-	((struct field_rule *)target)->fallback_from = 1;
+	if (strcmp(value, "from") == 0)
+		((struct field_rule *)target)->fallback_from = 1;
+	else if (strcmp(value, "sender") == 0)
+		((struct field_rule *)target)->fallback_sender = 1;
+	else
+		return keyfile_error(l->kf, group, key, cause, "[%s] fallback "
+		    "is \"from\" (the sender's address) or \"sender\" (the "
+		    "sender's name)", group);
 	return 0;
 }
 
@@ -683,6 +687,7 @@ static const struct text_key {
 	{ "disclaimer", offsetof(struct text_rules, disclaimer) },
 	{ "reply", offsetof(struct text_rules, reply) },
 	{ "empty", offsetof(struct text_rules, empty) },
+	{ "noreply", offsetof(struct text_rules, noreply) },
 };
 
 static int
@@ -709,6 +714,7 @@ static const struct key_rule text_rule_keys[] = {
 	{ "disclaimer", te_pattern },
 	{ "reply", te_pattern },
 	{ "empty", te_pattern },
+	{ "noreply", te_pattern },
 };
 
 int
@@ -718,3 +724,79 @@ group_text(struct loader *l, const char *group, char **cause)
 	    G_N_ELEMENTS(text_rule_keys), &l->rules->text, cause);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* [letter] */
+
+static int
+le_once(struct loader *l, const char *group, const char *key,
+    struct re **slot, const char *value, char **cause)
+{
+	if (*slot != NULL)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] %s is set in another file too", key);
+	return loader_compile(l, group, key, value, slot, cause);
+}
+
+static int
+le_fields(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	char			*end;
+	long			 n = strtol(value, &end, 10);
+
+	if (*value == '\0' || *end != '\0' || n < 0 || n > FIELD_MAX)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] fields must be a number from 0 to %d, not \"%s\"",
+		    FIELD_MAX, value);
+	lr->fields = (int)n;
+	return 0;
+}
+
+static int
+le_pattern(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+
+	return le_once(l, group, key, strcmp(key, "apply") == 0 ?
+	    &lr->apply : &lr->ask, value, cause);
+}
+
+/* prose.FIELD and sign.FIELD: a pattern for a canonical field. */
+static int
+le_field(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	int			 prose = g_str_has_prefix(key, "prose."), id;
+
+	if ((id = field_id(strchr(key, '.') + 1)) < 0)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] %s: unknown field \"%s\"", key,
+		    strchr(key, '.') + 1);
+	if (prose)
+		lr->prose_line[id] = keyfile_line(l->kf, group, key);
+	else
+		lr->sign_line[id] = keyfile_line(l->kf, group, key);
+	return le_once(l, group, key, prose ? &lr->prose[id] : &lr->sign[id],
+	    value, cause);
+}
+
+static const struct key_rule letter_keys[] = {
+	{ "fields", le_fields },
+	{ "apply", le_pattern },
+	{ "ask", le_pattern },
+	{ "prose.", le_field },
+	{ "sign.", le_field },
+};
+
+int
+group_letter(struct loader *l, const char *group, char **cause)
+{
+	l->rules->letter.loc.file = l->name;
+	l->rules->letter.loc.line = keyfile_line(l->kf, group, NULL);
+	return loader_keys(l, group, letter_keys, G_N_ELEMENTS(letter_keys),
+	    &l->rules->letter, cause);
+}

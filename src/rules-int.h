@@ -94,6 +94,7 @@ struct field_rule {
 	int		 multiline;	/* free text over several lines */
 	int		 multiple;	/* several choices at once */
 	int		 fallback_from;	/* the From address when absent */
+	int		 fallback_sender; /* the From display name */
 	GArray		*choices;	/* struct choice, in file order */
 	GArray		*maps;		/* struct mapping, in file order */
 	GArray		*derives;	/* struct derive */
@@ -142,6 +143,20 @@ struct text_rules {
 	struct re	*disclaimer;
 	struct re	*reply;
 	struct re	*empty;		/* an answer meaning "nothing" */
+	struct re	*noreply;	/* a From no one reads: see Reply-To */
+};
+
+/* [letter]: reading a message that is no form. */
+struct letter_rules {
+	struct rule_loc	 loc;
+	int		 fields;	/* a form giving at most this many
+					   answers is read as a letter */
+	struct re	*apply;		/* it applies, in its own words */
+	struct re	*ask;		/* it asks about the program instead */
+	struct re	*prose[FIELD_MAX];	/* an answer in its sentences */
+	struct re	*sign[FIELD_MAX];	/* one in the signature block */
+	int		 prose_line[FIELD_MAX];
+	int		 sign_line[FIELD_MAX];
 };
 
 struct rules {
@@ -149,6 +164,7 @@ struct rules {
 	GPtrArray	*kinds;		/* struct kind *, in order */
 	struct field_rule *kind_fields[FIELD_MAX];
 	struct text_rules text;
+	struct letter_rules letter;
 	GPtrArray	*owned;		/* every field_rule, to free */
 	GStringChunk	*strings;	/* file names */
 };
@@ -262,6 +278,16 @@ void	form_result_free(struct form_result *);
 void	settle_choice(const struct rules *, const struct form *, int id,
 	    const struct msg_text *, const guint8 *used,
 	    const struct extract_input *, int ticked, struct form_result *);
+/*
+ * A message whose form gave few answers ([letter] fields) is read as a
+ * letter when it applies in its own words, or states a role, and does
+ * not only ask about the program: the fields still absent from its
+ * sentences (prose.FIELD) and its signature block (sign.FIELD).  Returns
+ * how many fields it gives (0 when it is no letter of application).
+ */
+int	letter_read(const struct rules *, const struct form *,
+	    const struct msg_text *, const guint8 *used,
+	    const struct extract_input *, struct form_result *);
 
 /*
  * field.c: `raw` through the field's rule, or NULL (*why, when not NULL,

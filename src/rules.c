@@ -214,12 +214,15 @@ load_group(struct loader *l, const char *group, char **cause)
 		return 0;	/* read first, by load_groups */
 	if (strcmp(group, "text") == 0)
 		return group_text(l, group, cause);
+	if (strcmp(group, "letter") == 0)
+		return group_letter(l, group, cause);
 	if (g_str_has_prefix(group, "field "))
 		return group_field(l, group, cause);
 	if (g_str_has_prefix(group, "kind "))
 		return group_kind(l, group, cause);
 	return keyfile_error(l->kf, group, NULL, cause, "unknown group [%s] "
-	    "(groups are [form], [field NAME], [kind NAME] and [text])",
+	    "(groups are [form], [field NAME], [kind NAME], [text] and "
+	    "[letter])",
 	    group);
 }
 
@@ -466,6 +469,8 @@ rules_load(const char *dir, const struct rules_options *o,
 void
 rules_free(struct rules *r)
 {
+	int	i;
+
 	if (r == NULL)
 		return;
 	g_ptr_array_free(r->forms, TRUE);
@@ -476,6 +481,13 @@ rules_free(struct rules *r)
 	re_free(r->text.disclaimer);
 	re_free(r->text.reply);
 	re_free(r->text.empty);
+	re_free(r->text.noreply);
+	re_free(r->letter.apply);
+	re_free(r->letter.ask);
+	for (i = 0; i < FIELD_MAX; i++) {
+		re_free(r->letter.prose[i]);
+		re_free(r->letter.sign[i]);
+	}
 	g_string_chunk_free(r->strings);
 	g_free(r);
 }

@@ -40,6 +40,8 @@ struct extract_input {
 	const char	*text;		/* decoded best text; may be NULL */
 	const char	*from_addr;	/* may be NULL */
 	int		 from_coordinator;
+	const char	*from_name;	/* the From display name; may be NULL */
+	const char	*reply_to;	/* the Reply-To address; may be NULL */
 };
 
 /*

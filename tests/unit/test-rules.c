@@ -543,8 +543,8 @@ extract(void **state, const char *text)
 	struct fixture		*f = *state;
 	struct rules		*r;
 	struct extraction	*x;
-	struct extract_input	 in = { "Application", text,
-				    "dana@example.org", 0 };
+	struct extract_input	 in = { .subject = "Application", .text = text,
+				    .from_addr = "dana@example.org" };
 	char			*cause = NULL;
 
 	if (rules_load(f->dir, NULL, &r, &cause) != 0)
@@ -976,7 +976,7 @@ test_hostile(void **state)
 		"Name: \xc3", "\xff\xfe Name: \xe2\x98 Mentor \xe2",
 		"Goals: a\n\n\n-- \n", "----- attachment: x -----\nName: a",
 	};
-	struct extract_input	 in = { NULL, NULL, NULL, 0 };
+	struct extract_input	 in = { .subject = NULL };
 	struct fixture		*f = *state;
 	struct extraction	*x;
 	struct rules		*r;

@@ -345,6 +345,21 @@ question_hit(const struct reader *r, size_t i, size_t pos,
 	h->weak = 0;
 }
 
+static int
+first_person(const char *s, const char *e)
+{
+	static const char *const words[] = { "I ", "I'", "I\xe2\x80\x99",
+	    "My ", "We ", "Our " };
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(words); i++) {
+		if ((size_t)(e - s) > strlen(words[i]) &&
+		    strncmp(s, words[i], strlen(words[i])) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Bytes of [s, e) outside parentheses: what a question says itself. */
 static size_t
 unhinted(const char *s, const char *e)
@@ -377,6 +392,9 @@ question_at(const struct reader *r, const struct line *l, size_t pos,
 	const struct label	*lab;
 	size_t			 matched;
 
+	/* "I can help with: ...", "My goals:" are answers, in the first person */
+	if (first_person(l->s + pos, l->s + a->end))
+		return NULL;
 	lab = question_label(r->form->index, l->s + pos, l->s + a->end,
 	    &matched);
 	if (lab == NULL || a->mark == '?')
@@ -539,31 +557,16 @@ static void
 derive(struct reader *r, int source, const char *raw)
 {
 	const struct field_rule	*fr;
-	const struct derive	*d;
-	size_t			 so, eo;
-	char			*part;
-	int			 id;
-	guint			 k;
+	int			 id, line;
 
 	for (id = 0; id < FIELD_MAX; id++) {
-		if ((fr = r->form->fields[id]) == NULL || r->found[id])
+		if ((fr = r->form->fields[id]) == NULL || r->found[id] ||
+		    (r->res->values[id] = field_derive(r->rules, fr, source, raw,
+		    &line)) == NULL)
 			continue;
-		for (k = 0; k < fr->derives->len; k++) {
-			d = &g_array_index(fr->derives, struct derive, k);
-			if (d->source != source ||
-			    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
-				continue;
-			part = g_strndup(raw + so, eo - so);
-			r->res->values[id] = field_value(r->rules, fr, part,
-			    NULL);
-			g_free(part);
-			if (r->res->values[id] == NULL)
-				continue;
-			r->found[id] = 1;
-			trace(r, fr, d->line, "from %s -> %s",
-			    field_name(source), r->res->values[id]);
-			break;
-		}
+		r->found[id] = 1;
+		trace(r, fr, line, "from %s -> %s", field_name(source),
+		    r->res->values[id]);
 	}
 }
 
@@ -652,13 +655,46 @@ option_lines(struct reader *r, size_t j, char *raw)
 	return g_string_free(s, FALSE);
 }
 
+/*
+ * An answer going on on the line under it, as its field's `continued`
+ * says ("110 W. Polk St." and then "Crandon, WI 54520"): joined with ", ".
+ * Caller frees.
+ */
+static char *
+continued(struct reader *r, const struct label *lab, size_t j, char *raw)
+{
+	const struct field_rule	*fr;
+	const struct line	*l;
+	char			*more, *joined;
+	int			 id;
+
+	if (j + 1 >= r->t->n || *raw == '\0')
+		return raw;
+	l = line_at(r, j + 1);
+	if ((l->flags & LINE_BLANK) || r->used[j + 1] || stop_at(r, j + 1))
+		return raw;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(lab->fields & ((field_mask)1 << id)) ||
+		    (fr = r->form->fields[id])->continued == NULL ||
+		    !re_match(fr->continued, l->s, l->len, 0, NULL, NULL))
+			continue;
+		more = trim_form(l->s, l->s + l->len);
+		joined = g_strconcat(raw, ", ", more, NULL);
+		g_free(more);
+		g_free(raw);
+		r->used[j + 1] = 1;
+		return joined;
+	}
+	return raw;
+}
+
 /* The rest of the label's line, else the next line.  Caller frees. */
 static char *
 single_answer(struct reader *r, const struct hit *h, int last)
 {
 	const struct line	*l = line_at(r, h->vline);
 	char			*raw;
-	size_t			 j;
+	size_t			 j = h->vline;
 
 	raw = trim_form(l->s + h->vstart, l->s + h->vend);
 	if (*raw == '\0' && last &&
@@ -670,7 +706,7 @@ single_answer(struct reader *r, const struct hit *h, int last)
 		if (has_maps(r, h->label))
 			raw = option_lines(r, j, raw);
 	}
-	return raw;
+	return last && j != SIZE_MAX ? continued(r, h->label, j, raw) : raw;
 }
 
 /* Free text and check-box lists: where the lines under a label end. */
@@ -678,6 +714,7 @@ struct span {
 	size_t		 first;		/* first line after the label's */
 	size_t		 end;		/* one past the last */
 	unsigned	 quoted;	/* the quoting the answer is in */
+	field_mask	 fields;	/* the fields it answers */
 };
 
 /*
@@ -705,13 +742,19 @@ free_words(const struct reader *r, const struct hit *h)
 	return 1;
 }
 
-/* Whether line j starts a new answer, ending free text above it. */
+/*
+ * Whether line j starts a new answer, ending the free text above it.  A
+ * question of the text's own field is part of it: "I'd like help with:"
+ * in the answer to "What would you like help with?".
+ */
 static int
-text_stop(const struct reader *r, size_t j)
+text_stop(const struct reader *r, size_t j, field_mask fields)
 {
 	struct hit	h;
 
-	return start_hit(r, j, &h) && !free_words(r, &h);
+	if (!start_hit(r, j, &h) || free_words(r, &h))
+		return 0;
+	return h.label->question == NULL || (h.label->fields & ~fields) != 0;
 }
 
 static int
@@ -719,7 +762,7 @@ ends_span(const struct reader *r, size_t j, const struct span *sp)
 {
 	const struct line	*l = line_at(r, j);
 
-	return r->used[j] || stop_at(r, j) || text_stop(r, j) ||
+	return r->used[j] || stop_at(r, j) || text_stop(r, j, sp->fields) ||
 	    (!(l->flags & LINE_BLANK) && (l->flags & LINE_QUOTED) !=
 	    sp->quoted);
 }
@@ -737,6 +780,7 @@ text_span(const struct reader *r, const struct hit *h, int same_line,
 	while (!same_line && j < r->t->n && (line_at(r, j)->flags & LINE_BLANK))
 		j++;
 	sp->first = j;
+	sp->fields = h->label->fields;
 	sp->quoted = same_line || j >= r->t->n ?
 	    line_at(r, h->vline)->flags & LINE_QUOTED :
 	    line_at(r, j)->flags & LINE_QUOTED;

@@ -343,6 +343,20 @@ free_field(const struct field_rule *fr)
 	    strcmp(fr->norm->name, "text") == 0));
 }
 
+/* The fields read out of another's answer: a city out of the address. */
+static void
+letter_derive(const struct rules *rules, const struct form *form,
+    int source, const char *raw, struct form_result *res)
+{
+	int	id, line;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (form->fields[id] != NULL && res->values[id] == NULL)
+			res->values[id] = field_derive(rules, form->fields[id],
+			    source, raw, &line);
+	}
+}
+
 /* Keep `raw` as field id's answer from the letter, if it is one. */
 static int
 letter_offer(const struct rules *rules, const struct form *form, int id,
@@ -355,6 +369,7 @@ letter_offer(const struct rules *rules, const struct form *form, int id,
 	    (v = field_value(rules, fr, raw, NULL)) == NULL)
 		return 0;
 	res->values[id] = v;
+	letter_derive(rules, form, id, raw, res);
 	if (free_field(fr))
 		res->unsure[id] = g_strdup_printf("%s: read from your %s; "
 		    "please check it", field_name(id), where);

@@ -224,3 +224,28 @@ field_search(const struct rules *rules, const struct field_rule *fr,
 		v = search_in(rules, fr, in->text);
 	return v;
 }
+
+char *
+field_derive(const struct rules *rules, const struct field_rule *fr,
+    int source, const char *raw, int *line)
+{
+	const struct derive	*d;
+	size_t			 so, eo;
+	char			*part, *v;
+	guint			 k;
+
+	for (k = 0; k < fr->derives->len; k++) {
+		d = &g_array_index(fr->derives, struct derive, k);
+		if (d->source != source ||
+		    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
+			continue;
+		part = g_strndup(raw + so, eo - so);
+		v = field_value(rules, fr, part, NULL);
+		g_free(part);
+		if (v != NULL) {
+			*line = d->line;
+			return v;
+		}
+	}
+	return NULL;
+}

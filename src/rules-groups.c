@@ -78,6 +78,15 @@ fk_question(struct loader *l, const char *group, const char *key,
 }
 
 static int
+fk_continued(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	return loader_compile(l, group, key, value, &fr->continued, cause);
+}
+
+static int
 fk_in(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
@@ -238,6 +247,7 @@ static const struct key_rule field_keys[] = {
 	{ "pattern", fk_pattern },
 	{ "search", fk_search },
 	{ "question", fk_question },
+	{ "continued", fk_continued },
 	{ "in", fk_in },
 	{ "normalise", fk_normalise },
 	{ "text", fk_text },
@@ -261,6 +271,7 @@ field_rule_free(gpointer p)
 	re_free(fr->pattern);
 	re_free(fr->search);
 	re_free(fr->question);
+	re_free(fr->continued);
 	for (k = 0; k < fr->choices->len; k++) {
 		g_free(g_array_index(fr->choices, struct choice, k).value);
 		g_strfreev(g_array_index(fr->choices, struct choice, k).texts);
@@ -443,6 +454,18 @@ fo_skip(struct loader *l, const char *group, const char *key,
 	return loader_compile(l, group, key, value, &f->skip, cause);
 }
 
+static int
+fo_without(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	if (f->without != NULL)
+		g_array_free(f->without, TRUE);
+	f->without = loader_fields(l, group, key, value, cause);
+	return f->without != NULL ? 0 : -1;
+}
+
 static const struct key_rule form_keys[] = {
 	{ "name", fo_name },
 	{ "title", fo_title },
@@ -451,6 +474,7 @@ static const struct key_rule form_keys[] = {
 	{ "required.", fo_required },
 	{ "ignore", fo_ignore },
 	{ "skip", fo_skip },
+	{ "without", fo_without },
 };
 
 void
@@ -462,6 +486,8 @@ form_rule_free(gpointer p)
 	g_free(f->title);
 	re_free(f->match);
 	re_free(f->skip);
+	if (f->without != NULL)
+		g_array_free(f->without, TRUE);
 	g_strfreev(f->ignore);
 	g_array_free(f->required, TRUE);
 	g_hash_table_destroy(f->required_role);

@@ -89,6 +89,7 @@ struct field_rule {
 	struct re	*search;	/* found anywhere, without a label */
 	int		 search_in;
 	struct re	*question;	/* the wording of its question */
+	struct re	*continued;	/* a line under the answer going on */
 	int		 question_line;
 	const struct normaliser *norm;
 	int		 multiline;	/* free text over several lines */
@@ -120,6 +121,7 @@ struct form {
 	struct field_rule *fields[FIELD_MAX];	/* own or shared, or NULL */
 	char		**ignore;		/* labels read past */
 	struct re	*skip;			/* questions read past */
+	GArray		*without;		/* shared fields it never asks */
 	int		 skip_line;
 	GArray		*required;		/* int field ids */
 	GHashTable	*required_role;		/* role value -> GArray ids */
@@ -295,6 +297,13 @@ int	letter_read(const struct rules *, const struct form *,
  */
 char	*field_value(const struct rules *, const struct field_rule *,
 	    const char *raw, const char **why);
+/*
+ * What field `fr` takes from field `source`'s answer `raw` through its
+ * from.SOURCE patterns, or NULL; *line is the pattern's line.  Caller
+ * frees.
+ */
+char	*field_derive(const struct rules *, const struct field_rule *fr,
+	    int source, const char *raw, int *line);
 /* The field's `search` in the subject and body, or NULL.  Caller frees. */
 char	*field_search(const struct rules *, const struct field_rule *,
 	    const struct extract_input *);

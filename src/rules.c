@@ -363,13 +363,25 @@ form_active(const struct rules *r, const char *name)
 	return 0;
 }
 
+static int
+form_without(const struct form *f, int id)
+{
+	guint	i;
+
+	for (i = 0; f->without != NULL && i < f->without->len; i++) {
+		if (g_array_index(f->without, int, i) == id)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 form_finish(struct loader *l, struct form *f, GArray *required)
 {
 	int	id;
 
 	for (id = 0; id < FIELD_MAX; id++) {
-		if (f->fields[id] == NULL)
+		if (f->fields[id] == NULL && !form_without(f, id))
 			f->fields[id] = l->shared[id];
 	}
 	if (required != NULL) {

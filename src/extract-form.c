@@ -238,16 +238,21 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 {
 	const struct label	*lab;
 	struct hit		 next;
-	size_t			 eline, eoff, v;
-	int			 strong, sep;
+	size_t			 eline, eoff, v = 0;
+	int			 strong = 0, sep = 0, nth;
 
-	lab = label_at(r->form->index, r->t, line, off, &eline, &eoff);
-	if (lab == NULL || (eline == line && option_length(r->form,
-	    line_at(r, line)->s + off, line_at(r, line)->s +
-	    line_at(r, line)->len) > eoff - off))
-		return 0;
-	v = after_label(line_at(r, eline), eoff, &strong, &sep);
-	if (v == (size_t)-1)
+	/* the longest label there, or a shorter one the longest only begins */
+	for (nth = 0; (lab = label_at(r->form->index, r->t, line, off, &eline,
+	    &eoff, nth)) != NULL; nth++) {
+		if (eline == line && option_length(r->form, line_at(r,
+		    line)->s + off, line_at(r, line)->s + line_at(r,
+		    line)->len) > eoff - off)
+			return 0;
+		if ((v = after_label(line_at(r, eline), eoff, &strong,
+		    &sep)) != (size_t)-1)
+			break;
+	}
+	if (lab == NULL)
 		return 0;
 	/* "State Zip Code": a label right before another has no answer */
 	if (!strong && !lab->strong && mode != HIT_NEXT &&
@@ -298,6 +303,9 @@ word_count(const char *s, const char *e)
 	return n;
 }
 
+static const struct label *question_at(const struct reader *,
+    const struct line *, size_t, const struct asked *);
+
 /*
  * A label without ':' or '?' after it that only begins a longer question
  * ("Library, school or organization where you work<TAB>Mead ...", or
@@ -309,12 +317,24 @@ extend_hit(const struct reader *r, struct hit *h, const struct asked *a,
     int n)
 {
 	const struct line	*l = line_at(r, h->line);
-	int			 k;
-
+	const struct label	*lab;
 	size_t			 e = next_candidate(l, h->vstart);
+	int			 k;
 
 	if (!h->weak || h->vline != h->line)
 		return;
+	/* its wording may say it asks another field: "Supervisor support?" */
+	for (k = 0; k < n; k++) {
+		if (a[k].mark != 0 && a[k].end > h->vstart &&
+		    (lab = question_at(r, l, h->start, &a[k])) != NULL &&
+		    lab != h->label) {
+			h->label = lab;
+			h->vstart = a[k].answer;
+			h->sep = 1;
+			h->weak = 0;
+			return;
+		}
+	}
 	if (label_words_only(r->form->index, l->s + h->vstart, l->s + e, 1)) {
 		h->vstart = e;
 		return;
@@ -441,9 +461,11 @@ start_hit(const struct reader *r, size_t i, struct hit *h)
 		extend_hit(r, h, a, n);
 		return 1;
 	}
-	if (option_length(r->form, l->s + pos, l->s + l->len) > 0)
-		return 0;
 	for (k = 0; k < n; k++) {
+		/* "Mentor: Yes" is an option answered, not a question */
+		if (option_length(r->form, l->s + pos, l->s + l->len) >=
+		    a[k].end - pos)
+			continue;
 		if (a[k].mark == 0 && !title_line(r, i, pos))
 			continue;
 		if ((lab = question_at(r, l, pos, &a[k])) != NULL) {
@@ -744,8 +766,9 @@ free_words(const struct reader *r, const struct hit *h)
 
 /*
  * Whether line j starts a new answer, ending the free text above it.  A
- * question of the text's own field is part of it: "I'd like help with:"
- * in the answer to "What would you like help with?".
+ * label or question of the text's own field is part of it: "I'd like
+ * help with:" in the answer to "What would you like help with?",
+ * "Strengths: ..." in the answer about strengths.
  */
 static int
 text_stop(const struct reader *r, size_t j, field_mask fields)
@@ -754,7 +777,7 @@ text_stop(const struct reader *r, size_t j, field_mask fields)
 
 	if (!start_hit(r, j, &h) || free_words(r, &h))
 		return 0;
-	return h.label->question == NULL || (h.label->fields & ~fields) != 0;
+	return h.label->fields == 0 || (h.label->fields & ~fields) != 0;
 }
 
 static int
@@ -844,6 +867,8 @@ drop_signoff(const struct reader *r, GPtrArray *lines)
 	if (n >= 3 && *(char *)lines->pdata[n - 2] == '\0' &&
 	    is_signoff(r, lines->pdata[n - 1]))
 		g_ptr_array_set_size(lines, n - 2);
+	else if (n == 1 && is_signoff(r, lines->pdata[0]))
+		g_ptr_array_set_size(lines, 0);
 }
 
 /* Join lines; a line ending in a space was wrapped (format=flowed). */
@@ -891,6 +916,9 @@ read_text(struct reader *r, const struct hit *h, int id, int last)
 	size_t			 j;
 
 	first = trim_form(l->s + h->vstart, l->s + h->vend);
+	/* the rest of a long question: "...: goals, problems, or topics" */
+	if (label_words_only(r->form->index, first, first + strlen(first), 2))
+		*first = '\0';
 	text_span(r, h, *first != '\0', &sp);
 	if (!last)
 		sp.end = sp.first;	/* another label follows on its line */
@@ -922,7 +950,10 @@ starred(const char *s, const struct seen_option *o, const char *next)
 	    memchr(o->end, '*', (size_t)(next - o->end)) != NULL;
 }
 
-/* The bold options mark the line, unless every option is bold. */
+/*
+ * The bold options mark the line, unless every option is bold; `s` is
+ * where the line starts, so that the '*' before an option is seen.
+ */
 static void
 starred_marks(GArray *picks, guint from, const GArray *seen, const char *s,
     const char *e)
@@ -954,6 +985,7 @@ static void
 picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
     size_t line)
 {
+	const char		*ls = line_at(r, line)->s;
 	GArray			*seen = options_in(r->form->fields[id], s, e);
 	struct seen_option	*o;
 	struct pick		 p;
@@ -979,7 +1011,7 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
 			    o[k + 1].start : e, 0);
 		g_array_append_val(r->picks[id], p);
 	}
-	starred_marks(r->picks[id], from, seen, s, e);
+	starred_marks(r->picks[id], from, seen, ls, e);
 	r->found[id] = 1;
 	g_array_free(seen, TRUE);
 }

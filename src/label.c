@@ -196,7 +196,7 @@ label_match(const char *pat, const struct msg_text *t, size_t line,
 
 const struct label *
 label_at(const struct label_index *idx, const struct msg_text *t,
-    size_t line, size_t off, size_t *eline, size_t *eoff)
+    size_t line, size_t off, size_t *eline, size_t *eoff, int nth)
 {
 	const struct line	*l = &t->lines[line];
 	GPtrArray		*bucket;
@@ -209,7 +209,8 @@ label_at(const struct label_index *idx, const struct msg_text *t,
 	    char_fold(char_at(l->s + off))));
 	for (i = 0; bucket != NULL && i < bucket->len; i++) {
 		lab = bucket->pdata[i];
-		if (label_match(lab->text, t, line, off, eline, eoff))
+		if (label_match(lab->text, t, line, off, eline, eoff) &&
+		    nth-- == 0)
 			return lab;
 	}
 	return NULL;

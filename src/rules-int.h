@@ -207,10 +207,13 @@ void	label_index_free(struct label_index *);
 size_t	text_match(const char *pat, const char *s, const char *end);
 /* Where a line's first word is, past bullets and numbering. */
 size_t	line_start(const struct line *);
-/* The longest label at a place, and where it ends (it may wrap), or NULL. */
+/*
+ * The longest label at a place (the nth longest, counting from 0), and
+ * where it ends (it may wrap), or NULL.
+ */
 const struct label *label_at(const struct label_index *,
 	    const struct msg_text *, size_t line, size_t off, size_t *eline,
-	    size_t *eoff);
+	    size_t *eoff, int nth);
 /* The next place after `off` where another label may start. */
 size_t	next_candidate(const struct line *, size_t off);
 /*

@@ -66,6 +66,25 @@ own_text(const struct msg_text *t, const guint8 *used)
 	return g_string_free(s, FALSE);
 }
 
+/*
+ * Questions blanked out of `text`, in place: "do I need my own membership
+ * to sign up as a mentor?" asks, and says no role.
+ */
+static char *
+statements(char *text)
+{
+	char	*p, *start = text;
+
+	for (p = text; *p != '\0'; p++) {
+		if (*p == '?')
+			memset(start, ' ', (size_t)(p + 1 - start));
+		if (*p == '?' || ((*p == '.' || *p == '!') &&
+		    g_ascii_isspace(p[1])) || *p == '\n')
+			start = p + 1;
+	}
+	return text;
+}
+
 /* The phrases of `fr` found in `text`, a bit each. */
 static guint32
 phrases_in(const struct field_rule *fr, const char *text)
@@ -200,7 +219,7 @@ settle_choice(const struct rules *rules, const struct form *form, int id,
 
 	if (fr == NULL || (fr->phrases->len == 0 && fr->implied->len == 0))
 		return;
-	own = own_text(t, used);
+	own = statements(own_text(t, used));
 	bits = phrases_in(fr, in->subject) | phrases_in(fr, own);
 	g_free(own);
 	said = phrase_value(fr, bits);
@@ -423,36 +442,46 @@ letter_prose(const struct rules *rules, const struct form *form,
 	return n;
 }
 
+/* Most lines a signature block has: more is a letter's last paragraph. */
+#define SIGN_LINES	6
+
 /*
- * The signature block under the letter: the lines after its sign-off
- * (or "-- "), up to a blank line.  Caller frees.
+ * The signature block under the letter: of the paragraphs after its
+ * sign-off ("Thanks, / Rosa", then "-- " and the block), the one of the
+ * most lines; with no sign-off, the letter's last paragraph when it is
+ * short.  Caller frees.
  */
 static GPtrArray *
 sign_block(const struct msg_text *t)
 {
-	GPtrArray		*lines = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray		*best = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray		*para = g_ptr_array_new_with_free_func(g_free);
 	const struct line	*l;
 	size_t			 i;
-	int			 in = 0;
+	int			 after = 0;
 
-	for (i = 0; i < t->n && lines->len < 6; i++) {
-		l = &t->lines[i];
-		if (l->flags & (LINE_QUOTED | LINE_SEP | LINE_REPLY))
-			break;
-		if (l->flags & LINE_SIGNOFF) {
-			in = 1;
-			continue;
-		}
-		if (!in)
-			continue;
-		if (l->flags & LINE_BLANK) {
-			if (lines->len > 0)
+	for (i = 0; i <= t->n; i++) {
+		l = i < t->n ? &t->lines[i] : NULL;
+		if (l == NULL || (l->flags & (LINE_BLANK | LINE_QUOTED |
+		    LINE_SEP | LINE_REPLY | LINE_SIGNOFF))) {
+			if (para->len > 0 && para->len <= SIGN_LINES &&
+			    (para->len > best->len || !after)) {
+				g_ptr_array_free(best, TRUE);
+				best = para;
+				para = g_ptr_array_new_with_free_func(g_free);
+			}
+			g_ptr_array_set_size(para, 0);
+			if (l != NULL && (l->flags & LINE_SIGNOFF))
+				after = 1;
+			if (l == NULL || (l->flags & (LINE_QUOTED | LINE_SEP |
+			    LINE_REPLY)))
 				break;
 			continue;
 		}
-		g_ptr_array_add(lines, g_strstrip(g_strdup(l->s)));
+		g_ptr_array_add(para, g_strstrip(g_strdup(l->s)));
 	}
-	return lines;
+	g_ptr_array_free(para, TRUE);
+	return best;
 }
 
 /* A signature line cut at '|', ',' and dashes between spaces.  Caller frees. */
@@ -538,30 +567,87 @@ letter_sign(const struct rules *rules, const struct form *form,
 	return n;
 }
 
+/*
+ * A letter that never names a role, but offers only what a mentor offers
+ * or asks only what a mentee asks: the role its passages imply, not sure.
+ * Returns 1 when it implies one.
+ */
+static int
+letter_implied(const struct rules *rules, const struct form *form,
+    const char *own, struct form_result *res)
+{
+	const struct field_rule	*rr = form->fields[field_id("role")];
+	const struct implied	*im;
+	const char		*value = NULL;
+	char			*p;
+	guint			 k, j;
+	int			 id;
+
+	for (k = 0; rr != NULL && k < rr->implied->len; k++) {
+		im = &g_array_index(rr->implied, struct implied, k);
+		for (j = 0; j < im->ids->len; j++) {
+			id = g_array_index(im->ids, int, j);
+			if (rules->letter.prose[id] == NULL ||
+			    !form->fields[id]->multiline ||
+			    (p = passage(rules->letter.prose[id],
+			    rules->letter.apply, own)) == NULL)
+				continue;
+			g_free(p);
+			if (value != NULL && strcmp(value, im->value) != 0)
+				return 0;
+			value = im->value;
+		}
+	}
+	if (value == NULL)
+		return 0;
+	res->values[rr->id] = g_strdup(value);
+	res->unsure[rr->id] = g_strdup_printf("role: your letter reads as a "
+	    "%s's; please confirm", value);
+	return 1;
+}
+
+/* Whether the letter applies: in its words, its Subject, or a role. */
+static int
+letter_applies(const struct letter_rules *lr, const char *own,
+    const struct extract_input *in, const struct form_result *res)
+{
+	return re_in_span(lr->apply, own, own + strlen(own)) ||
+	    (in->subject != NULL && re_in_span(lr->apply, in->subject,
+	    in->subject + strlen(in->subject))) ||
+	    res->values[field_id("role")] != NULL;
+}
+
 int
 letter_read(const struct rules *rules, const struct form *form,
     const struct msg_text *t, const guint8 *used,
     const struct extract_input *in, struct form_result *res)
 {
 	const struct letter_rules	*lr = &rules->letter;
-	char				*own;
-	int				 n = 0, role = field_id("role");
+	char				*own, *said, *all;
+	int				 n = 0, id, asks;
 
 	if (lr->apply == NULL)
 		return 0;
+	all = own_text(t, NULL);
+	asks = re_in_span(lr->ask, all, all + strlen(all));
+	g_free(all);
 	own = own_text(t, used);
-	if ((!re_in_span(lr->apply, own, own + strlen(own)) &&
-	    (in->subject == NULL || !re_in_span(lr->apply, in->subject,
-	    in->subject + strlen(in->subject))) && res->values[role] == NULL) ||
-	    re_in_span(lr->ask, own, own + strlen(own))) {
+	said = statements(g_strdup(own));
+	if (asks ||
+	    (!letter_applies(lr, said, in, res) &&
+	    !letter_implied(rules, form, own, res))) {
 		g_free(own);
+		g_free(said);
 		return 0;
 	}
+	g_free(said);
 	g_ptr_array_add(res->trace, g_strdup_printf("%s:%d [letter] read as "
 	    "a letter", lr->loc.file, lr->loc.line));
-	n += res->values[role] != NULL;
-	n += letter_prose(rules, form, own, res);
-	n += letter_sign(rules, form, t, res);
+	letter_prose(rules, form, own, res);
+	letter_sign(rules, form, t, res);
 	g_free(own);
-	return n;
+	/* what it gives, the sender's name and address included */
+	for (id = 0; id < FIELD_MAX; id++)
+		n += res->values[id] != NULL;
+	return MAX(n - res->nfound, 0);
 }

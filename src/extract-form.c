@@ -1326,7 +1326,8 @@ lone_label(const struct reader *r, size_t i, struct hit *h)
 	const struct line	*l = line_at(r, i);
 	int			 id;
 
-	if ((l->flags & LINE_BLANK) || r->used[i] || stop_at(r, i) ||
+	if (i >= r->t->n || (l->flags & LINE_BLANK) || r->used[i] ||
+	    stop_at(r, i) ||
 	    !start_hit(r, i, h) || h->vline != i || !is_empty_answer(r, h) ||
 	    h->label->fields == 0)
 		return 0;

@@ -45,6 +45,13 @@ struct pick {
 	int		 listed;	/* options seen on that line */
 };
 
+/* The question a line starts with, if any: it does not change. */
+struct line_question {
+	int			 known;		/* looked for yet */
+	const struct label	*label;		/* NULL: none */
+	struct asked		 asked;
+};
+
 struct reader {
 	const struct rules	*rules;
 	const struct form	*form;
@@ -53,6 +60,7 @@ struct reader {
 	struct form_result	*res;
 	guint8			*used;		/* lines already read */
 	guint8			*open;		/* sign-off lines read anyway */
+	struct line_question	*questions;	/* each line's, once found */
 	int			 found[FIELD_MAX];
 	GArray			*picks[FIELD_MAX];
 	const struct label	*via[FIELD_MAX];	/* for the trace */
@@ -447,20 +455,15 @@ title_line(const struct reader *r, size_t i, size_t pos)
  * cell of its own, is a question still: nothing keeps its answer, but it
  * ends the answer before it.
  */
-static int
-start_hit(const struct reader *r, size_t i, struct hit *h)
+/* The question of no label at the start of line i, or NULL. */
+static const struct label *
+find_question(const struct reader *r, size_t i, size_t pos,
+    const struct asked *a, int n, int *which)
 {
 	const struct line	*l = line_at(r, i);
 	const struct label	*lab;
-	struct asked		 a[QUESTION_ENDS];
-	size_t			 pos = line_start(l);
-	int			 n, k;
+	int			 k;
 
-	n = question_ends(l, pos, a, QUESTION_ENDS);
-	if (hit_at(r, i, pos, HIT_START, h)) {
-		extend_hit(r, h, a, n);
-		return 1;
-	}
 	for (k = 0; k < n; k++) {
 		/* "Mentor: Yes" is an option answered, not a question */
 		if (option_length(r->form, l->s + pos, l->s + l->len) >=
@@ -469,19 +472,44 @@ start_hit(const struct reader *r, size_t i, struct hit *h)
 		if (a[k].mark == 0 && !title_line(r, i, pos))
 			continue;
 		if ((lab = question_at(r, l, pos, &a[k])) != NULL) {
-			question_hit(r, i, pos, lab, &a[k], h);
-			return 1;
+			*which = k;
+			return lab;
 		}
 	}
 	for (k = 0; k < n; k++) {
 		if (a[k].mark == '?' && (a[k].answer == l->len ||
 		    a[k].answer > a[k].end + 1) &&
 		    word_count(l->s + pos, l->s + a[k].end) >= 3) {
-			question_hit(r, i, pos, &unknown_question, &a[k], h);
-			return 1;
+			*which = k;
+			return &unknown_question;
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+static int
+start_hit(const struct reader *r, size_t i, struct hit *h)
+{
+	const struct line	*l = line_at(r, i);
+	struct line_question	*q = &r->questions[i];
+	struct asked		 a[QUESTION_ENDS];
+	size_t			 pos = line_start(l);
+	int			 n, k = 0;
+
+	n = question_ends(l, pos, a, QUESTION_ENDS);
+	if (hit_at(r, i, pos, HIT_START, h)) {
+		extend_hit(r, h, a, n);
+		return 1;
+	}
+	if (!q->known) {
+		q->known = 1;
+		if ((q->label = find_question(r, i, pos, a, n, &k)) != NULL)
+			q->asked = a[k];
+	}
+	if (q->label == NULL)
+		return 0;
+	question_hit(r, i, pos, q->label, &q->asked, h);
+	return 1;
 }
 
 /*
@@ -1621,6 +1649,7 @@ form_read(const struct rules *rules, const struct form *form,
 	r.res->trace = g_ptr_array_new_with_free_func(g_free);
 	r.used = g_new0(guint8, t->n + 1);
 	r.open = g_new0(guint8, t->n + 1);
+	r.questions = g_new0(struct line_question, t->n + 1);
 	reopen_forms(&r);
 	mark_column_answers(&r);
 	read_label_runs(&r);
@@ -1644,6 +1673,7 @@ form_read(const struct rules *rules, const struct form *form,
 		r.res->nfound += letter_read(rules, form, t, r.used, in, r.res);
 	g_free(r.used);
 	g_free(r.open);
+	g_free(r.questions);
 	return r.res;
 }
 

@@ -388,6 +388,20 @@ first_person(const char *s, const char *e)
 	return 0;
 }
 
+/* Whether a label asks for one of a check-box question's options. */
+static int
+asks_choice(const struct reader *r, const struct label *lab)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((lab->fields & ((field_mask)1 << id)) &&
+		    r->form->fields[id]->choices->len > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Bytes of [s, e) outside parentheses: what a question says itself. */
 static size_t
 unhinted(const char *s, const char *e)
@@ -420,11 +434,15 @@ question_at(const struct reader *r, const struct line *l, size_t pos,
 	const struct label	*lab;
 	size_t			 matched;
 
-	/* "I can help with: ...", "My goals:" are answers, in the first person */
-	if (first_person(l->s + pos, l->s + a->end))
-		return NULL;
 	lab = question_label(r->form->index, l->s + pos, l->s + a->end,
 	    &matched);
+	/*
+	 * "I can help with: ...", "My goals:" are answers, in the first
+	 * person; "I would like to be a: Mentee" asks for a choice.
+	 */
+	if (lab != NULL && first_person(l->s + pos, l->s + a->end) &&
+	    !asks_choice(r, lab))
+		return NULL;
 	if (lab == NULL || a->mark == '?')
 		return lab;
 	return matched * 3 >= unhinted(l->s + pos, l->s + a->end) ? lab : NULL;

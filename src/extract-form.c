@@ -445,6 +445,10 @@ question_at(const struct reader *r, const struct line *l, size_t pos,
 		return NULL;
 	if (lab == NULL || a->mark == '?')
 		return lab;
+	/* a dash is in answers too: "Library Assistant II - Reference" */
+	if (a->mark == '-')
+		return matched * 2 >= unhinted(l->s + pos, l->s + a->end) ?
+		    lab : NULL;
 	return matched * 3 >= unhinted(l->s + pos, l->s + a->end) ? lab : NULL;
 }
 

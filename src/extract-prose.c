@@ -449,36 +449,41 @@ letter_prose(const struct rules *rules, const struct form *form,
  * The signature block under the letter: of the paragraphs after its
  * sign-off ("Thanks, / Rosa", then "-- " and the block), the one of the
  * most lines; with no sign-off, the letter's last paragraph when it is
- * short.  Caller frees.
+ * short (*signed is 0 then).  Caller frees.
  */
 static GPtrArray *
-sign_block(const struct msg_text *t)
+sign_block(const struct msg_text *t, int *signed_off)
 {
 	GPtrArray		*best = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray		*para = g_ptr_array_new_with_free_func(g_free);
 	const struct line	*l;
 	size_t			 i;
-	int			 after = 0;
 
+	*signed_off = 0;
 	for (i = 0; i <= t->n; i++) {
 		l = i < t->n ? &t->lines[i] : NULL;
-		if (l == NULL || (l->flags & (LINE_BLANK | LINE_QUOTED |
-		    LINE_SEP | LINE_REPLY | LINE_SIGNOFF))) {
-			if (para->len > 0 && para->len <= SIGN_LINES &&
-			    (para->len > best->len || !after)) {
-				g_ptr_array_free(best, TRUE);
-				best = para;
-				para = g_ptr_array_new_with_free_func(g_free);
-			}
+		if (l != NULL && (l->flags & LINE_SIGNOFF) && !*signed_off) {
+			/* what came before was the letter */
 			g_ptr_array_set_size(para, 0);
-			if (l != NULL && (l->flags & LINE_SIGNOFF))
-				after = 1;
-			if (l == NULL || (l->flags & (LINE_QUOTED | LINE_SEP |
-			    LINE_REPLY)))
-				break;
+			g_ptr_array_set_size(best, 0);
+			*signed_off = 1;
 			continue;
 		}
-		g_ptr_array_add(para, g_strstrip(g_strdup(l->s)));
+		if (l != NULL && !(l->flags & (LINE_BLANK | LINE_QUOTED |
+		    LINE_SEP | LINE_REPLY | LINE_SIGNOFF))) {
+			g_ptr_array_add(para, g_strstrip(g_strdup(l->s)));
+			continue;
+		}
+		if (para->len > 0 && para->len <= SIGN_LINES &&
+		    (para->len > best->len || !*signed_off)) {
+			g_ptr_array_free(best, TRUE);
+			best = para;
+			para = g_ptr_array_new_with_free_func(g_free);
+		}
+		g_ptr_array_set_size(para, 0);
+		if (l == NULL || (l->flags & (LINE_QUOTED | LINE_SEP |
+		    LINE_REPLY)))
+			break;
 	}
 	g_ptr_array_free(para, TRUE);
 	return best;
@@ -540,13 +545,17 @@ letter_sign(const struct rules *rules, const struct form *form,
     const struct msg_text *t, struct form_result *res)
 {
 	const struct letter_rules	*lr = &rules->letter;
-	GPtrArray			*block = sign_block(t);
-	char				**pieces;
+	GPtrArray			*block;
+	char				**pieces, *who;
 	guint				 i, k;
-	int				 n = 0, id, name = field_id("name");
+	int				 n = 0, id, name = field_id("name"), sig;
 
-	char				*who;
-
+	block = sign_block(t, &sig);
+	/* a last paragraph is a signature only when it starts with a name */
+	if (!sig && (block->len == 0 || lr->sign[name] == NULL ||
+	    !re_match(lr->sign[name], block->pdata[0],
+	    strlen(block->pdata[0]), 0, NULL, NULL)))
+		g_ptr_array_set_size(block, 0);
 	for (i = 0; i < block->len; i++) {
 		if (i == 0 && (who = prose_match(lr->sign[name],
 		    block->pdata[0])) != NULL) {
@@ -643,8 +652,9 @@ letter_read(const struct rules *rules, const struct form *form,
 	g_free(said);
 	g_ptr_array_add(res->trace, g_strdup_printf("%s:%d [letter] read as "
 	    "a letter", lr->loc.file, lr->loc.line));
-	letter_prose(rules, form, own, res);
+	/* the signature says a title as the applicant writes it */
 	letter_sign(rules, form, t, res);
+	letter_prose(rules, form, own, res);
 	g_free(own);
 	/* what it gives, the sender's name and address included */
 	for (id = 0; id < FIELD_MAX; id++)

@@ -67,6 +67,20 @@ gap_at(const struct line *l, size_t q)
 	return 0;
 }
 
+/* "NAME - René", "Name – René": a dash between a question and its answer. */
+static size_t
+dash_gap(const char *s, size_t q, size_t len)
+{
+	if (s[q] != ' ' || q + 3 > len)
+		return 0;
+	if (s[q + 1] == '-' && s[q + 2] == ' ')
+		return 3;
+	if (q + 5 <= len && (strncmp(s + q + 1, "\xe2\x80\x93 ", 4) == 0 ||
+	    strncmp(s + q + 1, "\xe2\x80\x94 ", 4) == 0))
+		return 5;
+	return 0;
+}
+
 /* A sentence ends at q and another starts: ". The", "! I". */
 static int
 sentence_break(const char *s, size_t q, size_t len)
@@ -121,6 +135,9 @@ question_ends(const struct line *l, size_t start, struct asked *a, int max)
 		    strchr(" \t*", s[q + 1]) != NULL))
 			n = add_end(a, n, start, trim_end(s, start, q),
 			    after_question(l, q + 1), ':');
+		else if ((g = dash_gap(s, q, l->len)) > 0)
+			n = add_end(a, n, start, trim_end(s, start, q), q + g,
+			    '-');
 		else if ((g = gap_at(l, q)) > 0) {
 			n = add_end(a, n, start, trim_end(s, start, q), q + g,
 			    '\t');

@@ -229,15 +229,16 @@ int	label_words_only(const struct label_index *, const char *s,
 
 /*
  * layout.c: where a question at the start of a line may end.  Each
- * candidate end, left to right: a '?', a ':', a gap before more text,
- * and the line's end (mark 0); the answer starts at `answer` (the line's
+ * candidate end, left to right: a '?', a ':', a dash between spaces
+ * ("NAME - René", mark '-'), a gap before more text, and the line's end
+ * (mark 0); the answer starts at `answer` (the line's
  * length: on the lines below).  Prose (a sentence ending before another
  * starts) ends the search.  Returns how many were found, at most `max`.
  */
 struct asked {
 	size_t		 end;		/* one past the question's text */
 	size_t		 answer;	/* where its answer starts */
-	int		 mark;		/* '?', ':', '\t' or 0 */
+	int		 mark;		/* '?', ':', '-', '\t' or 0 */
 };
 int	question_ends(const struct line *, size_t start, struct asked *,
 	    int max);

@@ -540,9 +540,10 @@ sign_field(const struct rules *rules, const struct form *form,
 	return best;
 }
 
+/* The signature's pieces, for the fields of `only`. */
 static int
 letter_sign(const struct rules *rules, const struct form *form,
-    const struct msg_text *t, struct form_result *res)
+    const struct msg_text *t, field_mask only, struct form_result *res)
 {
 	const struct letter_rules	*lr = &rules->letter;
 	GPtrArray			*block;
@@ -559,14 +560,16 @@ letter_sign(const struct rules *rules, const struct form *form,
 	for (i = 0; i < block->len; i++) {
 		if (i == 0 && (who = prose_match(lr->sign[name],
 		    block->pdata[0])) != NULL) {
-			n += letter_offer(rules, form, name, who,
-			    lr->sign_line[name], "signature", res);
+			if (only & ((field_mask)1 << name))
+				n += letter_offer(rules, form, name, who,
+				    lr->sign_line[name], "signature", res);
 			g_free(who);
 			continue;
 		}
 		pieces = sign_pieces(block->pdata[i]);
 		for (k = 0; pieces[k] != NULL; k++) {
-			if ((id = sign_field(rules, form, res, pieces[k])) >= 0)
+			if ((id = sign_field(rules, form, res, pieces[k])) >= 0 &&
+			    (only & ((field_mask)1 << id)))
 				n += letter_offer(rules, form, id, pieces[k],
 				    lr->sign_line[id], "signature", res);
 		}
@@ -652,9 +655,9 @@ letter_read(const struct rules *rules, const struct form *form,
 	g_free(said);
 	g_ptr_array_add(res->trace, g_strdup_printf("%s:%d [letter] read as "
 	    "a letter", lr->loc.file, lr->loc.line));
-	/* the signature says a title as the applicant writes it */
-	letter_sign(rules, form, t, res);
+	letter_sign(rules, form, t, lr->signed_first, res);
 	letter_prose(rules, form, own, res);
+	letter_sign(rules, form, t, ~(field_mask)0, res);
 	g_free(own);
 	/* what it gives, the sender's name and address included */
 	for (id = 0; id < FIELD_MAX; id++)

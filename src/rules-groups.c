@@ -810,8 +810,25 @@ le_field(struct loader *l, const char *group, const char *key,
 	    value, cause);
 }
 
+static int
+le_signed(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	GArray			*ids;
+	guint			 i;
+
+	if ((ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	for (i = 0; i < ids->len; i++)
+		lr->signed_first |= (field_mask)1 << g_array_index(ids, int, i);
+	g_array_free(ids, TRUE);
+	return 0;
+}
+
 static const struct key_rule letter_keys[] = {
 	{ "fields", le_fields },
+	{ "signed", le_signed },
 	{ "apply", le_pattern },
 	{ "ask", le_pattern },
 	{ "prose.", le_field },

@@ -157,6 +157,7 @@ struct letter_rules {
 	struct re	*ask;		/* it asks about the program instead */
 	struct re	*prose[FIELD_MAX];	/* an answer in its sentences */
 	struct re	*sign[FIELD_MAX];	/* one in the signature block */
+	field_mask	 signed_first;	/* fields the signature says best */
 	int		 prose_line[FIELD_MAX];
 	int		 sign_line[FIELD_MAX];
 };

@@ -196,6 +196,23 @@ after_label(const struct line *l, size_t off, int *strong, int *sep)
 	return (size_t)-1;
 }
 
+/*
+ * A label run on with more words of labels up to a ':' or '?'
+ * ("Goals/problems/topics:"): where its answer starts, or (size_t)-1.
+ */
+static size_t
+label_tail(const struct reader *r, const struct line *l, size_t off)
+{
+	const char	*p = l->s + off, *end;
+
+	end = memchr(p, ':', MIN(l->len - off, HINT_MAX));
+	if (end == NULL)
+		end = memchr(p, '?', MIN(l->len - off, HINT_MAX));
+	if (end == NULL || !label_words_only(r->form->index, p, end, 1))
+		return (size_t)-1;
+	return (size_t)(end + 1 - l->s);
+}
+
 /* Whether `raw` makes an answer for some field of `fields` not yet found. */
 static int
 weak_fits(const struct reader *r, field_mask fields, const char *raw)
@@ -259,6 +276,11 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 		if ((v = after_label(line_at(r, eline), eoff, &strong,
 		    &sep)) != (size_t)-1)
 			break;
+		if ((v = label_tail(r, line_at(r, eline), eoff)) !=
+		    (size_t)-1) {
+			strong = sep = 1;
+			break;
+		}
 	}
 	if (lab == NULL)
 		return 0;
@@ -898,7 +920,8 @@ is_signoff(const struct reader *r, const char *line)
 	size_t	  i, n = 0;
 	int	  all = 1;
 
-	words = g_strsplit_set(line, " ,.", -1);
+	/* "-Derek", "~ Dana": a dash or tilde before the name */
+	words = g_strsplit_set(line, " ,.-~", -1);
 	for (i = 0; words[i] != NULL && all; i++) {
 		if (*words[i] == '\0')
 			continue;
@@ -956,6 +979,35 @@ text_line(const struct line *l)
 	return t;
 }
 
+/*
+ * The rest of a long question on the label's line is not the answer:
+ * "...: goals, problems, or topics", or up to its own ':' ("goals,
+ * problems, or topics: Learn how ..."), or a whole question ending in
+ * ':' ("strengths, ..., and/or anything else (attach a page):").
+ * Returns what is left of `first`, which it frees.
+ */
+static char *
+question_rest(const struct reader *r, char *first)
+{
+	const struct label_index	*idx = r->form->index;
+	char				*colon, *rest;
+	size_t				 n = strlen(first);
+
+	if (label_words_only(idx, first, first + n, 2) || (n > 0 &&
+	    first[n - 1] == ':' && label_words_share(idx, first, first + n) >=
+	    50)) {
+		*first = '\0';
+		return first;
+	}
+	if ((colon = strchr(first, ':')) != NULL &&
+	    label_words_only(idx, first, colon, 2)) {
+		rest = g_strdup(g_strchug(colon + 1));
+		g_free(first);
+		return rest;
+	}
+	return first;
+}
+
 static void
 read_text(struct reader *r, const struct hit *h, int id, int last)
 {
@@ -963,18 +1015,20 @@ read_text(struct reader *r, const struct hit *h, int id, int last)
 	GPtrArray		*lines = g_ptr_array_new_with_free_func(g_free);
 	struct span		 sp;
 	char			*first, *raw;
-	size_t			 j;
+	size_t			 j, from, kept;
 
 	first = trim_form(l->s + h->vstart, l->s + h->vend);
-	/* the rest of a long question: "...: goals, problems, or topics" */
-	if (label_words_only(r->form->index, first, first + strlen(first), 2))
-		*first = '\0';
+	kept = strlen(first);
+	first = question_rest(r, first);
+	/* what is left starts that much further into the answer */
+	from = h->vstart + strspn(l->s + h->vstart, " \t_") + kept -
+	    strlen(first);
 	text_span(r, h, *first != '\0', &sp);
 	if (!last)
 		sp.end = sp.first;	/* another label follows on its line */
 	if (*first != '\0')
 		g_ptr_array_add(lines, text_line(&(struct line){
-		    l->s + h->vstart, h->vend - h->vstart, 0 }));
+		    l->s + from, h->vend - from, 0 }));
 	g_free(first);
 	for (j = sp.first; j < sp.end; j++) {
 		g_ptr_array_add(lines, text_line(line_at(r, j)));

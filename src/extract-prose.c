@@ -307,6 +307,19 @@ trimmed(const char *s, const char *e)
 	return g_strndup(s, (gsize)(e - s));
 }
 
+/* Whether [s, e) holds a line ending in ':' with more lines under it. */
+static int
+lead_in(const char *s, const char *e)
+{
+	const char	*q;
+
+	for (q = s; q != NULL && q < e; q = strchr(q + 1, ':')) {
+		if (*q == ':' && q + 1 < e && q[1] == '\n')
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The passage of a letter a free-text field's cue points to: the
  * paragraph with the most sentences the cue matches, from the first such
@@ -323,7 +336,11 @@ passage(const struct re *cue, const struct re *not, const char *text)
 
 	for (p = text; *p != '\0'; p = *e != '\0' ? e + 2 : e) {
 		e = para_end(p);
-		if ((score = cue_score(cue, not, p, e, &from)) > most) {
+		score = cue_score(cue, not, p, e, &from);
+		/* a lead-in to a list ("I could help with:") counts its list */
+		if (score > 0 && (lead_in(from, e) || (e > p && e[-1] == ':')))
+			score += 2;
+		if (score > most) {
 			most = score;
 			best = from;
 			best_end = e;

@@ -533,12 +533,33 @@ next_word(const char **pp, const char *e)
 {
 	const char	*p = *pp, *w;
 
-	while (p < e && !uni_alnum(char_at(p)))
-		p = g_utf8_next_char(p);
-	for (w = p; p < e && uni_alnum(char_at(p)); p = g_utf8_next_char(p))
-		;
+	int		 letters;
+
+	do {
+		while (p < e && !uni_alnum(char_at(p)))
+			p = g_utf8_next_char(p);
+		letters = 0;
+		for (w = p; p < e && uni_alnum(char_at(p));
+		    p = g_utf8_next_char(p))
+			letters |= !g_ascii_isdigit(*p);
+	} while (p > w && !letters);	/* "(1) goals": numbers are no words */
 	*pp = p;
 	return p > w ? g_utf8_casefold(w, p - w) : NULL;
+}
+
+int
+label_words_share(const struct label_index *idx, const char *s,
+    const char *e)
+{
+	char	*w;
+	int	 n = 0, in = 0;
+
+	while ((w = next_word(&s, e)) != NULL) {
+		in += g_hash_table_contains(idx->words, w);
+		n++;
+		g_free(w);
+	}
+	return n > 0 ? 100 * in / n : 0;
 }
 
 static void

@@ -227,6 +227,9 @@ const struct label *question_label(const struct label_index *,
 /* Whether [s, e) holds at least `min` words, each a word of some label. */
 int	label_words_only(const struct label_index *, const char *s,
 	    const char *e, int min);
+/* The share of the words of [s, e) that are words of labels, in percent. */
+int	label_words_share(const struct label_index *, const char *s,
+	    const char *e);
 
 /*
  * layout.c: where a question at the start of a line may end.  Each

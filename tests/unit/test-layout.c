@@ -89,7 +89,7 @@ static const char test_rules[] =
     "normalise = years\n"
     "\n"
     "[field goals]\n"
-    "labels = Goals\n"
+    "labels = Goals | What do you hope to learn and need help with\n"
     "question = \\b(hope to learn|help with)\\b\n"
     "text = multiline\n"
     "\n"
@@ -583,6 +583,69 @@ test_free_text_edges(void **state)
 	    "Dana\n");
 	assert_field(x, "strengths", NULL);
 	extraction_free(x);
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentor\n"
+	    "Strengths:\nBudgets.\n\n-Dana\n");
+	assert_field(x, "strengths", "Budgets.");
+	extraction_free(x);
+	/* the rest of the question on the label's line is not the answer */
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentee\n"
+	    "Goals: (1) what you hope, (2) need help with:\nGrants.\n");
+	assert_field(x, "goals", "Grants.");
+	extraction_free(x);
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentee\n"
+	    "Goals: hope to learn: Grants.\n");
+	assert_field(x, "goals", "Grants.");
+	extraction_free(x);
+	/* a label run on with more label words: "Library/Employer:" */
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentee\n"
+	    "Library/Employer/Name: Teton County Library\n");
+	assert_field(x, "library", "Teton County Library");
+	extraction_free(x);
+}
+
+static void
+test_dash_questions(void **state)
+{
+	struct extraction	*x;
+
+	/* "NAME - René": retyped from memory, a dash between spaces */
+	x = extract(state,
+	    "NAME - Dana Whitfield\n"
+	    "APPLYING AS - Mentor\n"
+	    "LIBRARY - Teton County Library\n"
+	    "HOW I IMAGINE SUPPORTING A MENTEE - Budgets and boards.\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "role", "mentor");
+	assert_field(x, "strengths", "Budgets and boards.");
+	extraction_free(x);
+	/* but a dash inside an answer is no question */
+	x = extract(state,
+	    "Name: Dana Whitfield\n"
+	    "Applying as: Mentee\n"
+	    "Library:\n"
+	    "Teton County Library - Reference\n");
+	assert_field(x, "library", "Teton County Library - Reference");
+	extraction_free(x);
+}
+
+static void
+test_letter_lead_in(void **state)
+{
+	struct extraction	*x;
+
+	/* a lead-in ending in ':' takes its list, and beats a lone sentence */
+	x = extract_from(state, "Mentoring", "Rob Heikkinen",
+	    "rob@example.org",
+	    "Please sign me up as a mentor. I know a few people.\n"
+	    "\n"
+	    "I can help with:\n"
+	    "- boards\n"
+	    "- budgets\n"
+	    "\n"
+	    "Thanks,\n"
+	    "Rob\n");
+	assert_field(x, "strengths", "I can help with:\n- boards\n- budgets");
+	extraction_free(x);
 }
 
 static void
@@ -633,6 +696,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_free_text_edges,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_table_read,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dash_questions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_letter_lead_in,
 		    setup, teardown),
 	};
 

@@ -613,6 +613,11 @@ find_hits(const struct reader *r, size_t i)
 			mode = HIT_GAP;
 			continue;
 		}
+		/* "Library / Employer" in a cell: all of it the label */
+		if (mode != HIT_START && h.weak && h.vline == i &&
+		    label_words_only(r->form->index, l->s + h.vstart, l->s +
+		    next_candidate(l, h.vstart), 1))
+			h.vstart = next_candidate(l, h.vstart);
 		if (hits->len > 0) {
 			prev = &g_array_index(hits, struct hit, hits->len - 1);
 			prev->vend = h.start;
@@ -621,6 +626,9 @@ find_hits(const struct reader *r, size_t i)
 		if (h.vline != i)
 			break;
 		pos = answer_words(l, h.vstart, &mode);
+		/* a bare label in a cell: the next cell may be a label too */
+		if (!h.sep && memchr(l->s + h.vstart, '\t', pos - h.vstart))
+			mode = HIT_GAP;
 	}
 	return hits;
 }

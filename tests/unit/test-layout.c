@@ -341,6 +341,15 @@ test_rows_of_labels(void **state)
 	assert_field(x, "phone", NULL);
 	assert_field(x, "library", "Teton County Library");
 	extraction_free(x);
+	/* bare labels in cells, one of several label words */
+	x = extract(state,
+	    "Name\tPhone\tLibrary / Employer\tPosition\n"
+	    "Dana Whitfield\t307-555-0101\tClark College\tLibrarian\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "phone", "307-555-0101");
+	assert_field(x, "library", "Clark College");
+	assert_field(x, "position", "Librarian");
+	extraction_free(x);
 	/* a PDF's column pasted in reading order: labels, then answers */
 	x = extract(state,
 	    "Name\n"

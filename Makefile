@@ -4,6 +4,7 @@
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the demo
 #   make bench      benchmarks (bench/)
+#   make accuracy   how well the rules read the corpora (not a test)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -37,7 +38,8 @@ LIBOBJS	:= $(filter-out $(BUILD)/mentormail.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNITS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit e2e demo bench install uninstall clean valgrind
+.PHONY: all deps check unit e2e demo bench install uninstall clean valgrind \
+	accuracy
 
 all: $(BUILD)/mentormail
 
@@ -86,6 +88,20 @@ bench:
 	@tools/deps build test bench
 	$(MAKE) all
 	@bench/run $(abspath $(BUILD)/mentormail)
+
+# Field accuracy per program and per field (tools/accuracy), for each
+# first-sight batch and the tuning corpus; CORPUS=DIR for one corpus only,
+# V=1 to list every miss.
+accuracy: $(BUILD)/mentormail
+ifdef CORPUS
+	@tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail $(CORPUS)
+else
+	@for d in tests/corpus/first-sight/batch*/; do \
+	    tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail $${d%/} || exit; \
+	done
+	@tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail -t "tuning corpus" \
+	    tests/corpus/applications tests/corpus/other
+endif
 
 install: $(BUILD)/mentormail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \

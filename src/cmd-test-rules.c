@@ -33,6 +33,23 @@ print_escaped(const char *key, const char *value)
 	putchar('\n');
 }
 
+/* "unsure: role, goals": the values kept but asked again. */
+static void
+print_unsure(const struct extraction *x)
+{
+	const struct extract_field	*f;
+	guint				 i;
+	int				 n = 0;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = x->fields->pdata[i];
+		if (f->confidence == EXTRACT_UNSURE)
+			printf("%s%s", n++ == 0 ? "unsure: " : ", ", f->name);
+	}
+	if (n > 0)
+		putchar('\n');
+}
+
 static void
 print_extraction(const struct extraction *x)
 {
@@ -54,6 +71,7 @@ print_extraction(const struct extraction *x)
 		    (char *)x->missing->pdata[i]);
 	if (x->missing->len > 0)
 		putchar('\n');
+	print_unsure(x);
 	for (i = 0; i < x->unclear->len; i++)
 		print_escaped("unclear", x->unclear->pdata[i]);
 	for (i = 0; i < x->trace->len; i++)
@@ -90,7 +108,8 @@ print_goals(const char *text)
 
 static int
 test_message(const struct config *cfg, const struct rules *rules,
-    const char *path, const char *raw, size_t len, const char *replied)
+    const char *path, const char *raw, size_t len, const char *replied,
+    int paired)
 {
 	struct mime_msg		*m;
 	struct extraction	*x;
@@ -107,8 +126,11 @@ test_message(const struct config *cfg, const struct rules *rules,
 	in.text = m->text;
 	/* As a run reads it: the address an answer goes to (mime.h). */
 	in.from_addr = m->reply_addr;
+	in.from_name = m->from_name;
+	in.reply_to = m->reply_to_addr;
 	in.from_coordinator = is_coordinator(cfg, m->from_addr);
 	in.date = m->date_local;
+	in.from_paired = paired;
 	/* As run reads a reply to our mail: the kind, and the own words. */
 	if (replied != NULL) {
 		in.replied = replied;
@@ -133,11 +155,17 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	GError			*error = NULL;
 	char			*raw, *cause = NULL;
 	gsize			 len;
-	int			 rc;
-
+	int			 rc, paired = 0;
 	const char		*replied = NULL;
 
-	if (argc == 4 && strcmp(argv[1], "--reply-to") == 0) {
+	while (argc >= 3 && (strcmp(argv[1], "--reply-to") == 0 ||
+	    strcmp(argv[1], "--paired") == 0)) {
+		if (strcmp(argv[1], "--paired") == 0) {
+			paired = 1;
+			argv++;
+			argc--;
+			continue;
+		}
 		replied = argv[2];
 		argv += 2;
 		argc -= 2;
@@ -160,7 +188,8 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		g_free(cause);
 		rc = EX_CONFIG;
 	} else {
-		rc = test_message(cfg, rules, argv[1], raw, len, replied);
+		rc = test_message(cfg, rules, argv[1], raw, len, replied,
+		    paired);
 		rules_free(rules);
 	}
 	config_free(cfg);
@@ -170,7 +199,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_test_rules_entry = {
 	.name = "test-rules",
-	.usage = "[--reply-to KIND] MESSAGE.eml",
+	.usage = "[--reply-to KIND] [--paired] MESSAGE.eml",
 	.help = "show what the rules make of a message",
 	.exec = test_rules_exec,
 };

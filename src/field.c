@@ -141,7 +141,7 @@ apply_pattern(const struct field_rule *fr, char *v)
 static char *
 shape(const struct field_rule *fr, const char *v, const char **why)
 {
-	char	*n, *out;
+	char	*n, *out, *ticked;
 
 	if (fr->choices->len > 0) {
 		*why = "names no option";
@@ -151,6 +151,16 @@ shape(const struct field_rule *fr, const char *v, const char **why)
 	n = fr->norm != NULL ? fr->norm->fn(v) : g_strdup(v);
 	if (n == NULL || fr->maps->len == 0)
 		return n;
+	/* the listed options with one ticked: "☐ Public ☒ Academic" */
+	if ((ticked = ticked_text(n, n + strlen(n))) != NULL) {
+		g_free(n);
+		n = ticked;
+		*why = "has no option ticked";
+		if (*n == '\0') {
+			g_free(n);
+			return NULL;
+		}
+	}
 	*why = "matches no map";
 	out = map_value(fr, n);
 	g_free(n);
@@ -219,4 +229,29 @@ field_search(const struct rules *rules, const struct field_rule *fr,
 	if (v == NULL && (fr->search_in & SEARCH_BODY))
 		v = search_in(rules, fr, in->text, in->date);
 	return v;
+}
+
+char *
+field_derive(const struct rules *rules, const struct field_rule *fr,
+    int source, const char *raw, int *line)
+{
+	const struct derive	*d;
+	size_t			 so, eo;
+	char			*part, *v;
+	guint			 k;
+
+	for (k = 0; k < fr->derives->len; k++) {
+		d = &g_array_index(fr->derives, struct derive, k);
+		if (d->source != source ||
+		    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
+			continue;
+		part = g_strndup(raw + so, eo - so);
+		v = field_value(rules, fr, part, NULL);
+		g_free(part);
+		if (v != NULL) {
+			*line = d->line;
+			return v;
+		}
+	}
+	return NULL;
 }

@@ -16,6 +16,7 @@
 #include "process.h"
 #include "program.h"
 #include "rules.h"
+#include "state-calendar.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "state-participant.h"
@@ -126,6 +127,22 @@ understand(struct inbound *in, const struct extract_input *ein,
 	return 0;
 }
 
+/* Whether the sender is in a running mentorship. */
+static int
+sender_paired(struct inbound *in)
+{
+	int64_t	pid, match;
+	char	*status = NULL;
+
+	pid = participant_by_email(in->prog->db, in->reply_addr, &status,
+	    NULL);
+	g_free(status);
+	if (pid <= 0)
+		return 0;
+	match = state_calendar_match_of(in->prog->db, pid, NULL);
+	return match > 0 || match == -2;
+}
+
 static int
 handle(struct inbound *in, char **cause)
 {
@@ -140,9 +157,11 @@ handle(struct inbound *in, char **cause)
 		return -1;
 	ein = (struct extract_input){ .subject = in->msg->subject,
 	    .text = in->msg->text, .from_addr = in->reply_addr,
+	    .from_name = in->msg->from_name, .reply_to = in->msg->reply_to_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
 	    in->r->from_addr), .replied = in->thread.kind,
-	    .date = in->msg->date_local };
+	    .date = in->msg->date_local,
+	    .from_paired = sender_paired(in) };
 	/*
 	 * In the thread of our own mail, what it quotes is ours: only the
 	 * sender's own words are read (a receipt's correction unquotes on

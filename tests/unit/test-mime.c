@@ -165,9 +165,38 @@ test_html_lists(void **state)
 static void
 test_html_tables(void **state)
 {
+	/* a row is a line, its cells apart by tabs */
 	assert_html("<table><tr><td>Name:</td><td>Jo Vang</td></tr>"
 	    "<tr><th>Library</th><th>Wausau</th></tr></table>",
-	    "Name: Jo Vang\nLibrary Wausau");
+	    "Name:\tJo Vang\nLibrary\tWausau");
+	/* a row of labels over a row of answers, empty cells kept */
+	assert_html("<table><tr><td>Name</td><td>Phone</td><td>City</td></tr>"
+	    "<tr><td>Jo</td><td></td><td>Wausau</td></tr></table>",
+	    "Name\tPhone\tCity\nJo\t\tWausau");
+	/* a cell of several lines gets lines of its own */
+	assert_html("<table><tr><td>1.</td><td>Goals?</td>"
+	    "<td><p>Grants.</p><p>Teens.</p></td><td>x</td></tr></table>",
+	    "1.\tGoals?\nGrants.\n\nTeens.\nx");
+	/* rows without </tr>, a table in a cell, a cell outside a row */
+	assert_html("<table><tr><td>a<td>b<tr><td>c<td>d</table>",
+	    "a\tb\nc\td");
+	assert_html("<table><tr><td><table><tr><td>x</td><td>y</td></tr>"
+	    "<tr><td>z</td></tr></table></td><td>w</td></tr></table>",
+	    "x\ty\nz\nw");
+	assert_html("<td>a</td><td>b</td>", "a b");
+	/* a cell's mark in the text itself is nothing */
+	assert_html("<table><tr><td>a\x01" "b</td></tr></table>", "ab");
+}
+
+static void
+test_html_outlook_lines(void **state)
+{
+	/* <p class=MsoNormal> is a line; an empty one, a blank line */
+	assert_html("<p class=MsoNormal>Hello,<o:p></o:p></p>"
+	    "<p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+	    "<p class=\"MsoNormal\">Name: Jo</p>"
+	    "<p class='MsoListParagraph'>Phone: 1</p><p>Thanks</p>",
+	    "Hello,\n\nName: Jo\nPhone: 1\n\nThanks");
 }
 
 static void
@@ -1277,6 +1306,7 @@ main(void)
 		cmocka_unit_test(test_html_blocks),
 		cmocka_unit_test(test_html_lists),
 		cmocka_unit_test(test_html_tables),
+		cmocka_unit_test(test_html_outlook_lines),
 		cmocka_unit_test(test_html_entities),
 		cmocka_unit_test(test_html_entities_bad),
 		cmocka_unit_test(test_html_dropped),

@@ -4,6 +4,7 @@
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the demo
 #   make bench      benchmarks (bench/)
+#   make accuracy   how well the rules read the corpora (not a test)
 #   make install    PREFIX=/usr/local DESTDIR= (SYSCONFDIR, STATEDIR, ...)
 
 VERSION	= 0.9
@@ -48,7 +49,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNITS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit e2e demo bench install uninstall clean valgrind \
-	FORCE
+	accuracy FORCE
 
 all: $(BUILD)/mentormail
 
@@ -101,6 +102,20 @@ bench:
 	@tools/deps build test bench
 	$(MAKE) all
 	@bench/run $(abspath $(BUILD)/mentormail)
+
+# Field accuracy per program and per field (tools/accuracy), for each
+# first-sight batch and the tuning corpus; CORPUS=DIR for one corpus only,
+# V=1 to list every miss.
+accuracy: $(BUILD)/mentormail
+ifdef CORPUS
+	@tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail $(CORPUS)
+else
+	@for d in tests/corpus/first-sight/batch*/; do \
+	    tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail $${d%/} || exit; \
+	done
+	@tools/accuracy $(if $(V),-v) -m $(BUILD)/mentormail -t "tuning corpus" \
+	    tests/corpus/applications tests/corpus/other
+endif
 
 # The files that name the paths are written with the installed ones: the
 # sources name the defaults (/usr/local, /etc/mentormail, /var/lib).

@@ -321,3 +321,39 @@ mentorship_dates(const struct cohort *c, const struct span *length,
 		date_add(end, length);
 	}
 }
+
+/* "MM-DD" of `year` into `d` (29 February: the 28th in other years). */
+static int
+monthday_in(const char *md, int year, GDate *d)
+{
+	struct cohort	c;
+
+	if (cohort_parse(md, &c, NULL) != 0 || c.kind != COHORT_YEARLY)
+		return -1;
+	cohort_in(&c, year, d);
+	return 0;
+}
+
+int
+intake_closed(const char *opens, const char *closes, const GDate *today,
+    GDate *next_open)
+{
+	GDate	o, c;
+	int	y = g_date_get_year(today);
+
+	if (opens == NULL || closes == NULL || monthday_in(opens, y, &o) != 0 ||
+	    monthday_in(closes, y, &c) != 0)
+		return 0;
+	if (g_date_compare(&o, &c) <= 0) {
+		/* Within one year: open from `opens` to `closes`. */
+		if (g_date_compare(today, &o) >= 0 &&
+		    g_date_compare(today, &c) <= 0)
+			return 0;
+		if (g_date_compare(today, &c) > 0)
+			monthday_in(opens, y + 1, &o);
+	} else if (g_date_compare(today, &o) >= 0 ||
+	    g_date_compare(today, &c) <= 0)
+		return 0;	/* across the new year, and open */
+	*next_open = o;
+	return 1;
+}

@@ -96,4 +96,13 @@ int	cohort_parse(const char *text, struct cohort *out, char **cause);
 void	mentorship_dates(const struct cohort *, const struct span *length,
 	    const GDate *approved, GDate *start, GDate *end);
 
+/*
+ * Whether applications are closed on `today` with the yearly window
+ * `opens` to `closes` ("MM-DD" each, both days open; a window may cross
+ * the new year); then *next_open is when they open again.  Without both
+ * ends there is no window: 0.
+ */
+int	intake_closed(const char *opens, const char *closes,
+	    const GDate *today, GDate *next_open);
+
 #endif

@@ -25,6 +25,7 @@ struct look {
 	GDate			 start, end, ended;
 	int			 has_ended;
 	int			 running;	/* approved, not ended */
+	int			 waiting;	/* for confirmations, not started */
 };
 
 /* A family of obligations with a due date and reminders around it. */
@@ -471,6 +472,51 @@ pair_step(struct look *l, char **cause)
 	return 0;
 }
 
+/* Who has not answered a request to confirm the pairing: "mentor, ...". */
+static char *
+not_answered(const struct pair *p)
+{
+	GHashTableIter	 it;
+	gpointer	 who, answer;
+	GString		*s = g_string_new(NULL);
+
+	g_hash_table_iter_init(&it, p->answers);
+	while (g_hash_table_iter_next(&it, &who, &answer)) {
+		if (*(const char *)answer == '\0')
+			g_string_append_printf(s, "%s%s", s->len > 0 ? ", " : "",
+			    (const char *)who);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* A pairing still waiting for confirmations past confirm_within. */
+static int
+confirm_step(struct look *l, char **cause)
+{
+	GDateTime	*asked;
+	GDate		 due;
+	char		*who, *text;
+	int		 error;
+
+	if (g_strcmp0(l->p->confirm, "waiting") != 0 || done(l, "confirm.late") ||
+	    l->p->decided_at == NULL ||
+	    (asked = g_date_time_new_from_iso8601(l->p->decided_at,
+	    NULL)) == NULL)
+		return 0;
+	date_of(asked, l->prog->cfg->tz, &due);
+	g_date_time_unref(asked);
+	date_add(&due, &l->c->confirm_within);
+	if (!reached(l, &due))
+		return 0;
+	who = not_answered(l->p);
+	text = g_strdup_printf("the pairing is still waiting for a "
+	    "confirmation from: %s", *who != '\0' ? who : "nobody");
+	error = tell(l, "confirm", text, cause);
+	g_free(text);
+	g_free(who);
+	return error == 0 ? record(l, "confirm.late", &due, "told", cause) : -1;
+}
+
 /* One pair in a savepoint: its failure is its own. */
 static int
 pair_run(struct program *prog, struct pair *p, char **cause)
@@ -479,13 +525,13 @@ pair_run(struct program *prog, struct pair *p, char **cause)
 	unsigned	 gone = db_gone_count(prog->db);
 	char		*why = NULL;
 
-	/* Not introduced yet (waiting for confirmations): nothing due. */
+	/* Not introduced yet: only the confirmations can be late. */
 	if (pair_days(p, &l.start, &l.end, &l.ended, &l.has_ended) != 0)
-		return 0;
+		l.waiting = 1;
 	l.running = strcmp(p->status, "approved") == 0;
 	if (db_savepoint(prog->db, cause) != 0)
 		return EX_IOERR;
-	if (pair_step(&l, &why) == 0)
+	if ((l.waiting ? confirm_step(&l, &why) : pair_step(&l, &why)) == 0)
 		return db_release(prog->db, cause) == 0 ? 0 : EX_IOERR;
 	if (db_gone_count(prog->db) != gone) {
 		*cause = why;

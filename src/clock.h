@@ -8,10 +8,13 @@
 #include <glib.h>
 
 /*
- * Fix the clock at an ISO 8601 time; a time without a zone is taken in
- * `tz`.  Returns 0, or -1 with *cause set.
+ * Fix the clock at a time written as people write it: "2026-09-01"
+ * (midnight), "2026-09-01T08:00" or "2026-09-01 08:00", seconds and a
+ * fraction optional, then a zone ("Z", "+02:00", "+0200", "-07") or none:
+ * a time without a zone is taken in `tz` (NULL: this machine's).  Returns
+ * 0, or -1 with *cause set, leaving the clock as it was.
  */
-int	clock_set(const char *iso, GTimeZone *tz, char **cause);
+int	clock_set(const char *text, GTimeZone *tz, char **cause);
 
 /* The current time (real or fixed): a new reference, caller unrefs. */
 GDateTime *clock_now(void);

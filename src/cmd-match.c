@@ -1,7 +1,8 @@
 /*
  * cmd-match.c -- "mentormail match": propose matches and print them, or
- * act on them: approve, reject, pin, exclude.  The actions are match.c's,
- * shared with the coordinator's e-mail commands.
+ * act on them: approve, reject, pin, exclude, withdraw, end.  The actions
+ * are action.c's table, shared with the coordinator's commands by mail,
+ * and logged in the audit log as theirs are.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include <glib.h>
 
+#include "action.h"
 #include "clock.h"
 #include "cmd.h"
 #include "config.h"
@@ -20,6 +22,7 @@
 #include "program.h"
 #include "reply.h"
 #include "rules.h"
+#include "state-audit.h"
 
 static void
 print_report(const struct match_report *r)
@@ -55,74 +58,6 @@ do_propose(struct match_ctx *m, int argc, char **argv, char **cause)
 	return 0;
 }
 
-/* approve ID... or reject ID... */
-static int
-do_ids(struct match_ctx *m, int argc, char **argv, char **cause)
-{
-	int	(*act)(struct match_ctx *, int64_t, char **);
-	char	*end;
-	int64_t	 id;
-	int	 i;
-
-	act = strcmp(argv[0], "approve") == 0 ? match_approve : match_reject;
-	for (i = 1; i < argc; i++) {
-		id = g_ascii_strtoll(argv[i], &end, 10);
-		if (*end != '\0' || id <= 0)
-			return cause_set(cause, "\"%s\" is not a match number",
-			    argv[i]);
-		if (act(m, id, cause) != 0)
-			return -1;
-		printf("match %lld %s\n", (long long)id, act == match_approve ?
-		    "approved: introductions queued" : "rejected");
-	}
-	return 0;
-}
-
-/* pin or exclude, and what it means now. */
-static int
-do_rule(struct match_ctx *m, int argc, char **argv, char **cause)
-{
-	char	*outlook;
-
-	if (strcmp(argv[0], "pin") == 0 ? match_pin(m, argv[1], argv[2],
-	    cause) : match_exclude(m, argv[1], argv[2], cause))
-		return -1;
-	if (match_rule_outlook(m, argv[1], argv[2], &outlook, cause) != 0)
-		return -1;
-	printf("%s: %s and %s\n%s", argv[0], argv[1], argv[2], outlook);
-	g_free(outlook);
-	return 0;
-}
-
-/* The subcommands: name, arguments (-1: one or more), handler. */
-static const struct {
-	const char	*name;
-	int		 args;
-	int		(*fn)(struct match_ctx *, int, char **, char **);
-} match_cmds[] = {
-	{ "approve", -1, do_ids },
-	{ "reject", -1, do_ids },
-	{ "pin", 2, do_rule },
-	{ "exclude", 2, do_rule },
-};
-
-static int
-match_run(struct match_ctx *m, int argc, char **argv, char **cause)
-{
-	size_t	i;
-
-	if (argc == 0)
-		return do_propose(m, argc, argv, cause);
-	for (i = 0; i < G_N_ELEMENTS(match_cmds); i++) {
-		if (strcmp(argv[0], match_cmds[i].name) == 0)
-			break;
-	}
-	if (i == G_N_ELEMENTS(match_cmds) || (match_cmds[i].args < 0 ?
-	    argc < 2 : argc != match_cmds[i].args + 1))
-		return 1;
-	return match_cmds[i].fn(m, argc, argv, cause);
-}
-
 /* Load what matching needs; `m` gets the db, rules and replies. */
 static int
 match_load(struct config *cfg, struct match_ctx *m, char **cause)
@@ -151,22 +86,72 @@ match_unload(struct match_ctx *m)
 	db_close(m->db);
 }
 
-/* In one transaction; then send what it queued (introductions). */
+/*
+ * A command refused: its transaction is undone, and the refusal kept in
+ * the audit log in one of its own.
+ */
+static void
+log_refused(struct action *a, const char *command, const char *why)
+{
+	char	*cause = NULL;
+
+	if (db_begin(a->m->db, &cause) != 0 || action_log(a, command,
+	    AUDIT_NOT_DONE, why, &cause) != 0 || db_commit(a->m->db,
+	    &cause) != 0) {
+		db_rollback(a->m->db);
+		log_warn("the audit log could not keep this: %s", cause);
+	}
+	g_free(cause);
+}
+
+/* One action, as action.c has it, in one transaction. */
+static int
+match_act(struct match_ctx *m, int argc, char **argv, char **cause)
+{
+	struct action	 a = { .m = m, .via = "command line" };
+	char		*actor, *command = g_strjoinv(" ", argv);
+	int		 r;
+
+	a.actor = actor = g_strdup_printf("user %s", g_get_user_name());
+	a.said = g_string_new(NULL);
+	r = action_run(&a, ACTION_CLI, argc, argv, cause);
+	if (r == ACTION_DONE && action_log(&a, command, AUDIT_DONE,
+	    a.said->str, cause) != 0)
+		r = ACTION_FAILED;
+	if (r == ACTION_DONE && db_commit(m->db, cause) == 0)
+		fputs(a.said->str, stdout);
+	else if (r == ACTION_DONE)
+		r = EX_IOERR;
+	else {
+		db_rollback(m->db);
+		if (r == ACTION_FAILED)
+			log_refused(&a, command, *cause);
+	}
+	g_string_free(a.said, TRUE);
+	g_free(command);
+	g_free(actor);
+	return r == ACTION_DONE ? 0 : r == ACTION_FAILED ? EX_DATAERR :
+	    r == EX_IOERR ? EX_IOERR : EX_USAGE;
+}
+
+/* Propose, or act; then send what it queued (introductions). */
 static int
 match_exec_loaded(struct match_ctx *m, int argc, char **argv, char **cause)
 {
 	struct outbox_counts	c = { 0 };
-	int			r;
+	int			error;
 
 	if (db_begin(m->db, cause) != 0)
 		return EX_IOERR;
-	r = match_run(m, argc, argv, cause);
-	if (r != 0) {
+	if (argc > 0)
+		error = match_act(m, argc, argv, cause);
+	else if (do_propose(m, argc, argv, cause) != 0) {
 		db_rollback(m->db);
-		return r == 1 ? EX_USAGE : EX_DATAERR;
-	}
-	if (db_commit(m->db, cause) != 0)
-		return EX_IOERR;
+		error = EX_DATAERR;
+	} else
+		error = db_commit(m->db, cause) == 0 ? 0 : EX_IOERR;
+	if (error != 0)
+		return error;
 	if (outbox_flush(m->cfg, m->db, NULL, &c, cause) != 0) {
 		log_warn("not sent yet, the next run retries: %s", *cause);
 		g_clear_pointer(cause, g_free);
@@ -199,8 +184,10 @@ match_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_match_entry = {
 	.name = "match",
+	/* action.c's ACTION_CLI commands. */
 	.usage = "[approve ID... | reject ID... | pin MENTEE MENTOR | "
-	    "exclude MENTEE MENTOR]",
+	    "exclude MENTEE MENTOR | withdraw EMAIL [REASON] | "
+	    "end MATCH REASON]",
 	.help = "propose matches, or act on them",
 	.exec = match_exec,
 };

@@ -1,20 +1,18 @@
 /*
  * cmd-status.c -- "mentormail status": stable "key: value" lines for
- * people and scripts (the keys are documented in README.md).
+ * people and scripts (the keys are documented in README.md; the mail
+ * command "status" prints the same, from action.c).
  */
 #include <stdio.h>
 #include <sysexits.h>
 
 #include <glib.h>
 
+#include "action.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
-#include "state-calendar.h"
-#include "state-message.h"
-#include "state-outbox.h"
-#include "state-participant.h"
 
 static void
 status_print(const char *key, const char *value, void *arg)
@@ -36,13 +34,7 @@ status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return error;
 	error = db_open(cfg->database, &db, &cause) == 0 ? 0 : EX_IOERR;
 	if (error == 0) {
-		printf("program.name: %s\n", cfg->name);
-		printf("database.schema: %d\n", db_schema_version(db));
-		if (state_status(db, cfg->mailbox, status_print, NULL,
-		    &cause) != 0 || state_outbox_status(db, status_print,
-		    NULL, &cause) != 0 || state_participant_status(db,
-		    status_print, NULL, &cause) != 0 ||
-		    state_calendar_status(db, status_print, NULL, &cause) != 0)
+		if (action_status(cfg, db, status_print, NULL, &cause) != 0)
 			error = EX_IOERR;
 		db_close(db);
 	}

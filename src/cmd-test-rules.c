@@ -1,10 +1,10 @@
 /*
- * cmd-test-rules.c -- "mentormail test-rules [--db FILE] MESSAGE.eml":
- * what the rules make of one message, and which rule said so, read as a
- * run would read it now: a reply in the thread of one of our mails (a
- * receipt, say) is read as that thread asks, from the database as it is.
- * Changes nothing: for a coordinator editing rules/, and for the corpus
- * tests.
+ * cmd-test-rules.c -- "mentormail test-rules MESSAGE.eml": what the rules
+ * make of one message, and which rule said so, read as a run would read
+ * it now: a reply in the thread of one of our mails (a receipt, say) is
+ * read as that thread asks, from the database as it is (--db FILE, or
+ * --reply-to KIND and --paired to say it without one).  Changes nothing:
+ * for a coordinator editing rules/, and for the corpus tests.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
+#include "kind.h"
 #include "mime.h"
 #include "process.h"
 #include "program.h"
@@ -40,6 +41,23 @@ print_escaped(const char *key, const char *value)
 	putchar('\n');
 }
 
+/* "unsure: role, goals": the values kept but asked again. */
+static void
+print_unsure(const struct extraction *x)
+{
+	const struct extract_field	*f;
+	guint				 i;
+	int				 n = 0;
+
+	for (i = 0; i < x->fields->len; i++) {
+		f = x->fields->pdata[i];
+		if (f->confidence == EXTRACT_UNSURE)
+			printf("%s%s", n++ == 0 ? "unsure: " : ", ", f->name);
+	}
+	if (n > 0)
+		putchar('\n');
+}
+
 static void
 print_extraction(const struct extraction *x)
 {
@@ -61,6 +79,7 @@ print_extraction(const struct extraction *x)
 		    (char *)x->missing->pdata[i]);
 	if (x->missing->len > 0)
 		putchar('\n');
+	print_unsure(x);
 	for (i = 0; i < x->unclear->len; i++)
 		print_escaped("unclear", x->unclear->pdata[i]);
 	for (i = 0; i < x->trace->len; i++)
@@ -77,10 +96,24 @@ print_thread(const struct process_reading *r)
 		printf("corrects: the application of %s\n", r->answered);
 }
 
+/* Goals as kind-goals.c reads them, one line each. */
+static void
+print_goals(const char *text)
+{
+	GPtrArray	*items;
+	guint		 i;
+	int		 listed;
+
+	items = goals_items(text, &listed);
+	for (i = 0; i < items->len; i++)
+		print_escaped("goal", items->pdata[i]);
+	g_ptr_array_unref(items);
+}
+
 /* Decode and read as a run would; the message is already read. */
 static int
-test_message(struct program *prog, const char *path, const char *raw,
-    size_t len)
+test_message(struct program *prog, const struct process_pretend *pretend,
+    const char *path, const char *raw, size_t len)
 {
 	struct process_reading	 r;
 	struct mime_msg		*m;
@@ -92,13 +125,15 @@ test_message(struct program *prog, const char *path, const char *raw,
 		g_free(cause);
 		return EX_DATAERR;
 	}
-	if (process_read(prog, m, &r, &cause) != 0) {
+	if (process_read(prog, m, pretend, &r, &cause) != 0) {
 		fprintf(stderr, "mentormail: %s\n", cause);
 		g_free(cause);
 		error = EX_IOERR;
 	} else {
 		print_thread(&r);
 		print_extraction(r.x);
+		if (strcmp(r.x->kind, "goals") == 0)
+			print_goals(r.text);
 		process_reading_clear(&r);
 	}
 	mime_msg_free(m);
@@ -111,7 +146,8 @@ test_message(struct program *prog, const char *path, const char *raw,
  * reply is read in its thread and nothing is ever changed.
  */
 static int
-test_program(struct config *cfg, const char *db_path, const char *path,
+test_program(struct config *cfg, const char *db_path,
+    const struct process_pretend *pretend, const char *path,
     const char *raw, size_t len)
 {
 	struct program	*prog;
@@ -132,7 +168,7 @@ test_program(struct config *cfg, const char *db_path, const char *path,
 		g_free(cause);
 		error = EX_CONFIG;
 	} else {
-		error = test_message(prog, path, raw, len);
+		error = test_message(prog, pretend, path, raw, len);
 		program_free(prog);
 	}
 	db_close(db);
@@ -140,12 +176,19 @@ test_program(struct config *cfg, const char *db_path, const char *path,
 	return error;
 }
 
-/* [--db FILE] MESSAGE.eml */
+/*
+ * [--db FILE] [--reply-to KIND] [--paired] MESSAGE.eml: the database, or
+ * what to take it says without one (a reply to our mail of KIND, from
+ * someone in a running mentorship).
+ */
 static int
-test_rules_args(int argc, char **argv, const char **db_path)
+test_rules_args(int argc, char **argv, const char **db_path,
+    struct process_pretend *pretend)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "reply-to", required_argument, NULL, 'r' },
+		{ "paired", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch;
@@ -153,11 +196,16 @@ test_rules_args(int argc, char **argv, const char **db_path)
 	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		if (ch != 'd') {
+		if (ch == 'd')
+			*db_path = optarg;
+		else if (ch == 'r')
+			pretend->replied = optarg;
+		else if (ch == 'p')
+			pretend->paired = 1;
+		else {
 			cmd_bad_option("mentormail test-rules", ch, argv);
 			return -1;
 		}
-		*db_path = optarg;
 	}
 	return optind == argc - 1 ? optind : -1;
 }
@@ -165,6 +213,7 @@ test_rules_args(int argc, char **argv, const char **db_path)
 static int
 test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct process_pretend	 pretend = { NULL, 0 };
 	struct config		*cfg;
 	GError			*error = NULL;
 	const char		*db_path = NULL, *path;
@@ -172,7 +221,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	gsize			 len;
 	int			 rc, i;
 
-	if ((i = test_rules_args(argc, argv, &db_path)) < 0)
+	if ((i = test_rules_args(argc, argv, &db_path, &pretend)) < 0)
 		return cmd_usage(&cmd_test_rules_entry);
 	path = argv[i];
 	if (!g_file_get_contents(path, &raw, &len, &error)) {
@@ -190,7 +239,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		g_free(raw);
 		return rc;
 	}
-	rc = test_program(cfg, db_path, path, raw, len);
+	rc = test_program(cfg, db_path, &pretend, path, raw, len);
 	config_free(cfg);
 	g_free(raw);
 	return rc;
@@ -198,7 +247,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_test_rules_entry = {
 	.name = "test-rules",
-	.usage = "[--db FILE] MESSAGE.eml",
+	.usage = "[--db FILE] [--reply-to KIND] [--paired] MESSAGE.eml",
 	.help = "show what the rules make of a message, as a run would read "
 	    "it with the database as it is",
 	.exec = test_rules_exec,

@@ -29,6 +29,9 @@ extern const struct cmd_entry cmd_test_rules_entry;
 extern const struct cmd_entry cmd_reprocess_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_outbox_entry;
+extern const struct cmd_entry cmd_log_entry;
+extern const struct cmd_entry cmd_person_entry;
+extern const struct cmd_entry cmd_forget_entry;
 
 /*
  * Load the configuration named in `ctx`, reporting a problem on stderr,

@@ -5,6 +5,8 @@
  * a row.  GKeyFile does the parsing; keyfile.c finds the line a problem is
  * on, since GKeyFile knows none.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -162,6 +164,11 @@ static const struct option options[] = {
 	{ "stipend", "mileage_rate", OPTION_AMOUNT, 0, "0",
 	    C(stipend.mileage_rate) },
 	{ "stipend", "currency", OPTION_STRING, 0, "$", C(stipend.currency) },
+
+	{ "coordinator", "trusted_authserv_id", OPTION_HOST, 0, NULL,
+	    C(coordinator.trusted_authserv_id) },
+	{ "coordinator", "token_days", OPTION_COUNT, 0, "14",
+	    C(coordinator.token_days) },
 
 	{ "smtp", "host", OPTION_HOST, 0, NULL, C(smtp.host) },
 	{ "smtp", "port", OPTION_PORT, 0, NULL, C(smtp.port) },
@@ -1019,6 +1026,7 @@ config_free(struct config *c)
 	g_free(c->calendar.intake_closes);
 	g_free(c->stipend.currency);
 	g_free(c->digest.quiet);
+	g_free(c->coordinator.trusted_authserv_id);
 	server_free(&c->smtp);
 	g_free(c);
 }
@@ -1036,6 +1044,34 @@ check_readable(const char *what, const char *path, int dir, char **cause)
 	return 0;
 }
 
+/*
+ * A password file other users can read has leaked already: it is refused,
+ * as ssh refuses such a key, rather than used with a warning that a cron
+ * run would mail to nobody in particular.  So is one its group can read,
+ * when the file is ours: a file owned by someone else (root:mentormail,
+ * 0640) is how a group is meant to be let in.
+ */
+static int
+check_private(const char *what, const char *path, char **cause)
+{
+	struct stat	st;
+	mode_t		open;
+
+	if (path == NULL)
+		return 0;
+	if (stat(path, &st) != 0)
+		return cause_set(cause, "%s %s: %s", what, path,
+		    g_strerror(errno));
+	open = st.st_mode & (st.st_uid == geteuid() ? (S_IRWXG | S_IRWXO) :
+	    S_IRWXO);
+	if (open == 0)
+		return 0;
+	return cause_set(cause, "%s %s is open to %s (mode %03o): refused, "
+	    "since they could read the password; chmod 600 %s", what, path,
+	    (open & S_IRWXO) ? "every user of this machine" : "its group",
+	    (unsigned int)(st.st_mode & 0777), path);
+}
+
 int
 config_check_paths(const struct config *c, char **cause)
 {
@@ -1049,7 +1085,11 @@ config_check_paths(const struct config *c, char **cause)
 	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
 	    check_readable("[smtp] password_file", c->smtp.password_file, 0,
 	    cause) != 0 ||
-	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0)
+	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0 ||
+	    check_private("[imap] password_file", c->imap.password_file,
+	    cause) != 0 ||
+	    check_private("[smtp] password_file", c->smtp.password_file,
+	    cause) != 0)
 		return -1;
 	dbdir = g_path_get_dirname(c->database);
 	error = check_readable("database directory", dbdir, 1, cause);
@@ -1065,6 +1105,8 @@ config_password(const struct server_config *s, char **cause)
 
 	if (s->username == NULL)
 		return g_strdup("");
+	if (check_private("password file", s->password_file, cause) != 0)
+		return NULL;
 	if (!g_file_get_contents(s->password_file, &text, NULL, &error)) {
 		cause_set(cause, "password file: %s", error->message);
 		g_error_free(error);

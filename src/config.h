@@ -129,6 +129,15 @@ struct config {
 	struct calendar_config calendar;
 	struct stipend_config stipend;
 	struct digest_config digest;
+	struct {			/* [coordinator] */
+		/*
+		 * The authserv-id of the program's own receiving server,
+		 * whose Authentication-Results vouch for a sender; NULL:
+		 * only tokens authenticate commands by mail.
+		 */
+		char		*trusted_authserv_id;
+		int		 token_days;	/* how long a token works */
+	} coordinator;
 };
 
 /*
@@ -165,14 +174,17 @@ int	config_field_error(const struct config *, const char *group,
 
 /*
  * Check what loading cannot: that the directories and files named exist and
- * are readable.  Returns 0, or -1 with *cause set as for config_load.
+ * are readable, and that no password file is open to other users (nor to
+ * its group, when the file is ours), which is refused.  Returns 0, or -1
+ * with *cause set as for config_load.
  */
 int	config_check_paths(const struct config *, char **cause);
 
 /*
  * The password of `server`: the first line of its password_file.  Returns a
  * g_malloc'd string (caller frees, after clearing it), or NULL with *cause
- * set.  A server without a username has no password: "" is returned.
+ * set, also when the file is open to others (as config_check_paths says).
+ * A server without a username has no password: "" is returned.
  */
 char	*config_password(const struct server_config *server, char **cause);
 

@@ -30,11 +30,13 @@ struct conn {
 	int		 fd;		/* -1 once closed */
 	int		 timeout;	/* seconds any one wait may take */
 	int		 tls;		/* handshake done and verified */
+	int		 timed_out;	/* the last read or write timed out */
 	char		*host;		/* as dialled: what the cert must name */
 	char		*name;		/* "host:port", for causes */
 	char		*ca_file;	/* NULL: the system trust store */
 	gnutls_certificate_credentials_t creds;
 	gnutls_session_t session;
+	gnutls_typed_vdata_st vdata[2];	/* what the certificate must be for */
 };
 
 /*
@@ -87,6 +89,7 @@ io_wait(struct conn *c, short events, char **cause)
 	case 1:
 		return 0;
 	case 0:
+		c->timed_out = 1;
 		return cause_set(cause, "timed out %s %s (%d s)", what,
 		    c->name, c->timeout);
 	default:
@@ -238,8 +241,18 @@ tls_session(struct conn *c, char **cause)
 	    GNUTLS_NAME_DNS, c->host, strlen(c->host))) < 0)
 		return cause_set(cause, "cannot set up TLS with %s: %s",
 		    c->name, gnutls_strerror(r));
-	/* The handshake then fails unless chain and name both check out. */
-	gnutls_session_set_verify_cert(c->session, c->host, 0);
+	/*
+	 * The handshake then fails unless the chain, the name and the key
+	 * purpose all check out: a certificate a CA issued for TLS clients
+	 * only (its extended key usage) is no server's.
+	 */
+	c->vdata[0] = (gnutls_typed_vdata_st){ .type = GNUTLS_DT_DNS_HOSTNAME,
+	    .data = (unsigned char *)c->host };
+	c->vdata[1] = (gnutls_typed_vdata_st){
+	    .type = GNUTLS_DT_KEY_PURPOSE_OID,
+	    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER };
+	gnutls_session_set_verify_cert2(c->session, c->vdata,
+	    G_N_ELEMENTS(c->vdata), 0);
 	gnutls_handshake_set_timeout(c->session,
 	    (unsigned int)c->timeout * 1000U);
 	gnutls_transport_set_int(c->session, c->fd);
@@ -468,6 +481,7 @@ tls_read(struct conn *c, void *buf, size_t len, char **cause)
 ssize_t
 conn_read(struct conn *c, void *buf, size_t len, char **cause)
 {
+	c->timed_out = 0;
 	if (c->fd == -1)
 		return cause_set(cause, "connection to %s is closed", c->name);
 	if (c->tls)
@@ -516,6 +530,7 @@ conn_write(struct conn *c, const void *buf, size_t len, char **cause)
 	const char	*p = buf;
 	ssize_t		 n;
 
+	c->timed_out = 0;
 	if (c->fd == -1)
 		return cause_set(cause, "connection to %s is closed", c->name);
 	while (len > 0) {
@@ -529,6 +544,12 @@ conn_write(struct conn *c, const void *buf, size_t len, char **cause)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int
+conn_timed_out(struct conn *c)
+{
+	return c->timed_out;
 }
 
 int

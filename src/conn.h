@@ -3,9 +3,11 @@
  * (the only user of GnuTLS).
  *
  * TLS fails closed: the server's certificate chain is verified against the
- * system trust store, or only against `ca_file` when one is given, and its
- * name against the host we dialled.  A self-signed, expired, untrusted or
- * wrong-host certificate ends the connection with a cause saying which.
+ * system trust store, or only against `ca_file` when one is given, its
+ * name against the host we dialled, and its key purpose (the extended key
+ * usage, when it has one) must include TLS server authentication.  A
+ * self-signed, expired, untrusted, wrong-host or client-only certificate
+ * ends the connection with a cause saying which.
  * Every read and write has a timeout, so a silent server cannot hang a
  * cron run.
  */
@@ -50,6 +52,13 @@ ssize_t	conn_read(struct conn *, void *buf, size_t len, char **cause);
 
 /* Write all `len` bytes.  Returns 0, or -1 on error or timeout. */
 int	conn_write(struct conn *, const void *buf, size_t len, char **cause);
+
+/*
+ * Whether the last conn_read() or conn_write() failed because the server
+ * said nothing (or took nothing) for the whole timeout, rather than
+ * because the connection broke.
+ */
+int	conn_timed_out(struct conn *);
 
 /* The socket, for poll(); -1 once closed. */
 int	conn_fd(struct conn *);

@@ -52,7 +52,9 @@ void	db_rollback(struct db *);
  * A savepoint inside the current transaction, for one item of a batch (a
  * message, an event): db_release keeps what was done since
  * db_savepoint, db_rollback_savepoint undoes it and keeps the rest of the
- * transaction.  They do not nest.  Each returns 0 or -1 with *cause set.
+ * transaction.  They nest (a line of a command mail inside its message):
+ * each release or rollback acts on the innermost savepoint still open.
+ * Each returns 0 or -1 with *cause set.
  */
 int	db_savepoint(struct db *, char **cause);
 int	db_release(struct db *, char **cause);

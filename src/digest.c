@@ -19,6 +19,7 @@
 #include "reply.h"
 #include "state-digest.h"
 #include "template.h"
+#include "token.h"
 
 /* The sections of lines, in the order the digest shows them. */
 static const char *const sections[] = {
@@ -162,37 +163,16 @@ digest_vars(struct program *prog, const char *from, int *quiet,
 	return v;
 }
 
-/* Render both parts and queue one digest to each coordinator. */
+/* Both parts, to each coordinator with a token of their own. */
 static int
 digest_queue(struct program *prog, struct tvars *v, int64_t *first,
     char **cause)
 {
-	struct outmail	 o;
-	char		*subject = NULL, *body = NULL, *hs = NULL, *html = NULL;
-	int64_t		 id;
-	size_t		 i;
-	int		 error;
+	struct token_mail	m = { .kind = "digest", .vars = v,
+				    .html_kind = "digest-html", .first = first };
 
-	error = reply_render(prog->replies, "digest", v, &subject, &body,
-	    cause);
-	if (error == 0)
-		error = reply_render(prog->replies, "digest-html", v, &hs,
-		    &html, cause);
-	for (i = 0; error == 0 && prog->cfg->coordinators[i] != NULL; i++) {
-		o = (struct outmail){ .to_addr = prog->cfg->coordinators[i],
-		    .subject = subject, .body = body, .html = html,
-		    .kind = "digest", .date = prog->now,
-		    .auto_submitted = COMPOSE_AUTO_GENERATED };
-		if (outbox_queue(prog->db, prog->cfg, &o, &id, cause) != 0)
-			error = -1;
-		else if (i == 0)
-			*first = id;
-	}
-	g_free(subject);
-	g_free(body);
-	g_free(hs);
-	g_free(html);
-	return error;
+	return token_mail_queue(prog->db, prog->cfg, prog->replies, prog->now,
+	    &m, cause);
 }
 
 /* Today's digest, inside the transaction. */

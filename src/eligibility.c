@@ -9,7 +9,7 @@
 #include "config.h"
 #include "eligibility.h"
 
-/* A whole number in `s`, as the rules normalise them. */
+/* A number in `s` ("2", "0.5"), as the rules normalise them. */
 static int
 as_number(const char *s, double *out)
 {

@@ -20,8 +20,8 @@
 #define ETPAN_STREAM_BUFFER	8192
 
 struct etpan_low {
-	struct conn	*conn;		/* NULL once closed */
-	char		*error;		/* why the last read or write failed */
+	struct conn		*conn;		/* NULL once closed */
+	struct etpan_failure	*failure;	/* the caller's; may be NULL */
 };
 
 static ssize_t	etpan_low_read(mailstream_low *, void *, size_t);
@@ -38,11 +38,24 @@ static mailstream_low_driver etpan_driver = {
 	.mailstream_free = etpan_low_free,
 };
 
-static void
-etpan_low_failed(struct etpan_low *el, char *cause)
+void
+etpan_failure_clear(struct etpan_failure *f)
 {
-	g_free(el->error);
-	el->error = cause;
+	g_free(f->why);
+	f->why = NULL;
+	f->timed_out = 0;
+}
+
+static void
+etpan_low_failed(struct etpan_low *el, char *cause, int timed_out)
+{
+	if (el->failure == NULL) {
+		g_free(cause);
+		return;
+	}
+	g_free(el->failure->why);
+	el->failure->why = cause;
+	el->failure->timed_out = timed_out;
 }
 
 static ssize_t
@@ -51,6 +64,7 @@ etpan_low_read(mailstream_low *low, void *buf, size_t len)
 	struct etpan_low	*el = low->data;
 	char			*cause = NULL;
 	ssize_t			 n;
+	int			 timed_out = 0;
 
 	if (el->conn == NULL)
 		return -1;
@@ -62,9 +76,10 @@ etpan_low_read(mailstream_low *low, void *buf, size_t len)
 	if (n == 0 && len > 0) {
 		cause = g_strdup("the server closed the connection");
 		n = -1;
-	}
+	} else if (n == -1 && conn_timed_out(el->conn))
+		timed_out = 1;
 	if (n == -1)
-		etpan_low_failed(el, cause);
+		etpan_low_failed(el, cause, timed_out);
 	return n;
 }
 
@@ -77,7 +92,7 @@ etpan_low_write(mailstream_low *low, const void *buf, size_t len)
 	if (el->conn == NULL)
 		return -1;
 	if (conn_write(el->conn, buf, len, &cause) == -1) {
-		etpan_low_failed(el, cause);
+		etpan_low_failed(el, cause, conn_timed_out(el->conn));
 		return -1;
 	}
 	return (ssize_t)len;
@@ -108,7 +123,6 @@ etpan_low_free(mailstream_low *low)
 
 	/* mailstream_low_free() alone does not close first. */
 	conn_close(el->conn);
-	g_free(el->error);
 	g_free(el);
 	free(low);
 }
@@ -122,7 +136,7 @@ etpan_low_of(mailstream *s)
 }
 
 mailstream *
-etpan_stream_new(struct conn *conn)
+etpan_stream_new(struct conn *conn, struct etpan_failure *failure)
 {
 	struct etpan_low	*el;
 	mailstream_low		*low;
@@ -130,6 +144,7 @@ etpan_stream_new(struct conn *conn)
 
 	el = g_new0(struct etpan_low, 1);
 	el->conn = conn;
+	el->failure = failure;
 	if ((low = mailstream_low_new(el, &etpan_driver)) == NULL) {
 		g_free(el);
 		return NULL;
@@ -147,14 +162,6 @@ etpan_stream_conn(mailstream *s)
 	struct etpan_low	*el = etpan_low_of(s);
 
 	return el != NULL ? el->conn : NULL;
-}
-
-const char *
-etpan_stream_error(mailstream *s)
-{
-	struct etpan_low	*el = etpan_low_of(s);
-
-	return el != NULL ? el->error : NULL;
 }
 
 int

@@ -17,25 +17,34 @@
 #include "conn.h"
 
 /*
- * A mailstream reading and writing through `conn`.  The stream owns the
- * connection from now on: mailstream_close() closes and frees both.  Returns
- * NULL only if libetpan cannot allocate; the caller then still owns `conn`.
+ * Why a stream failed: libetpan reports only "stream error"; this says
+ * which (a timeout, a reset, a TLS error).  The caller keeps it, so that it
+ * outlives the stream: libetpan closes a stream itself when a greeting
+ * fails.  Each failure replaces the last; free `why` with
+ * etpan_failure_clear().
  */
-mailstream *etpan_stream_new(struct conn *conn);
+struct etpan_failure {
+	char	*why;		/* NULL while no read or write has failed */
+	int	 timed_out;	/* the last failure was a timeout */
+};
+
+void	etpan_failure_clear(struct etpan_failure *);
+
+/*
+ * A mailstream reading and writing through `conn`, noting its failures in
+ * `*failure` (which must outlive the stream; may be NULL).  The stream owns
+ * the connection from now on: mailstream_close() closes and frees both.
+ * Returns NULL only if libetpan cannot allocate; the caller then still
+ * owns `conn`.
+ */
+mailstream *etpan_stream_new(struct conn *conn,
+	    struct etpan_failure *failure);
 
 /*
  * The connection under a stream made by etpan_stream_new(); NULL for any
  * other stream, or once the stream is closed.
  */
 struct conn *etpan_stream_conn(mailstream *);
-
-/*
- * Why the last read or write on the stream failed (a timeout, a reset, a
- * TLS error), or NULL if none has.  libetpan reports only "stream error";
- * this says which.  The stream owns the string; it lasts until the next
- * failure or mailstream_close().
- */
-const char *etpan_stream_error(mailstream *);
 
 /*
  * Start TLS under the stream after the server accepted the protocol's

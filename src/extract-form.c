@@ -32,6 +32,8 @@ struct hit {
 	size_t		 vline;		/* where its answer starts */
 	size_t		 vstart;
 	size_t		 vend;
+	int		 sep;		/* ':', '?' ... between it and its answer */
+	int		 weak;		/* only a space between them */
 };
 
 /* A check-box option seen: which, how marked, and whether quoted. */
@@ -39,6 +41,15 @@ struct pick {
 	int		 choice;
 	enum mark	 mark;
 	int		 quoted;
+	int		 line;		/* the line it was seen on */
+	int		 listed;	/* options seen on that line */
+};
+
+/* The question a line starts with, if any: it does not change. */
+struct line_question {
+	int			 known;		/* looked for yet */
+	const struct label	*label;		/* NULL: none */
+	struct asked		 asked;
 };
 
 struct reader {
@@ -49,6 +60,7 @@ struct reader {
 	struct form_result	*res;
 	guint8			*used;		/* lines already read */
 	guint8			*open;		/* sign-off lines read anyway */
+	struct line_question	*questions;	/* each line's, once found */
 	int			 found[FIELD_MAX];
 	GArray			*picks[FIELD_MAX];
 	const struct label	*via[FIELD_MAX];	/* for the trace */
@@ -130,7 +142,10 @@ skip_hint(const struct line *l, size_t off)
 		return off;
 	for (q = (size_t)(close - s) + 1; q < l->len && s[q] == ' '; q++)
 		;
-	return q == l->len || s[q] == ':' || s[q] == '?' ? q : off;
+	if (q == l->len || s[q] == ':' || s[q] == '?' || s[q] == '\t' ||
+	    q >= (size_t)(close - s) + 3)
+		return q;
+	return off;
 }
 
 /* A dash between a label and its answer: "name - Jessica". */
@@ -152,7 +167,7 @@ dash_at(const char *p)
  * ("Names").
  */
 static size_t
-after_label(const struct line *l, size_t off, int *strong)
+after_label(const struct line *l, size_t off, int *strong, int *sep)
 {
 	const char	*s = l->s;
 	size_t		 q = skip_hint(l, off), n;
@@ -161,7 +176,7 @@ after_label(const struct line *l, size_t off, int *strong)
 	for (;;) {
 		while (q < l->len && s[q] == ' ')
 			q++;
-		if (q < l->len && strchr(":?#=", s[q]) != NULL)
+		if (q < l->len && strchr(":?#=*", s[q]) != NULL)
 			q++;
 		else if (q < l->len && (n = dash_at(s + q)) > 0)
 			q += n;
@@ -169,6 +184,7 @@ after_label(const struct line *l, size_t off, int *strong)
 			break;
 		punct = 1;
 	}
+	*sep = punct;
 	*strong = 1;
 	if (q == l->len || punct || q - off >= 2 || s[q] == '_' ||
 	    s[q] == '\t')
@@ -178,6 +194,23 @@ after_label(const struct line *l, size_t off, int *strong)
 		return q;
 	}
 	return (size_t)-1;
+}
+
+/*
+ * A label run on with more words of labels up to a ':' or '?'
+ * ("Goals/problems/topics:"): where its answer starts, or (size_t)-1.
+ */
+static size_t
+label_tail(const struct reader *r, const struct line *l, size_t off)
+{
+	const char	*p = l->s + off, *end;
+
+	end = memchr(p, ':', MIN(l->len - off, HINT_MAX));
+	if (end == NULL)
+		end = memchr(p, '?', MIN(l->len - off, HINT_MAX));
+	if (end == NULL || !label_words_only(r->form->index, p, end, 1))
+		return (size_t)-1;
+	return (size_t)(end + 1 - l->s);
 }
 
 /* Whether `raw` makes an answer for some field of `fields` not yet found. */
@@ -230,16 +263,26 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 {
 	const struct label	*lab;
 	struct hit		 next;
-	size_t			 eline, eoff, v;
-	int			 strong;
+	size_t			 eline, eoff, v = 0;
+	int			 strong = 0, sep = 0, nth;
 
-	lab = label_at(r->form->index, r->t, line, off, &eline, &eoff);
-	if (lab == NULL || (eline == line && option_length(r->form,
-	    line_at(r, line)->s + off, line_at(r, line)->s +
-	    line_at(r, line)->len) > eoff - off))
-		return 0;
-	v = after_label(line_at(r, eline), eoff, &strong);
-	if (v == (size_t)-1)
+	/* the longest label there, or a shorter one the longest only begins */
+	for (nth = 0; (lab = label_at(r->form->index, r->t, line, off, &eline,
+	    &eoff, nth)) != NULL; nth++) {
+		if (eline == line && option_length(r->form, line_at(r,
+		    line)->s + off, line_at(r, line)->s + line_at(r,
+		    line)->len) > eoff - off)
+			return 0;
+		if ((v = after_label(line_at(r, eline), eoff, &strong,
+		    &sep)) != (size_t)-1)
+			break;
+		if ((v = label_tail(r, line_at(r, eline), eoff)) !=
+		    (size_t)-1) {
+			strong = sep = 1;
+			break;
+		}
+	}
+	if (lab == NULL)
 		return 0;
 	/* "State Zip Code": a label right before another has no answer */
 	if (!strong && !lab->strong && mode != HIT_NEXT &&
@@ -253,6 +296,263 @@ hit_at(const struct reader *r, size_t line, size_t off, enum hit_mode mode,
 	h->vline = eline;
 	h->vstart = v;
 	h->vend = line_at(r, eline)->len;
+	h->sep = sep;
+	h->weak = !strong && !lab->strong;
+	return 1;
+}
+
+/* Candidate ends of a question looked at on one line. */
+#define QUESTION_ENDS	8
+
+/* What a question no rule knows gives: nothing, but it ends an answer. */
+static const struct label unknown_question = { "(a question)", 0, 1, NULL };
+
+/* Words of a question, not of an answer: no digits, no address. */
+static int
+question_words(const char *s, const char *e)
+{
+	for (; s < e; s++) {
+		if (g_ascii_isdigit(*s) || *s == '@')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+word_count(const char *s, const char *e)
+{
+	int	n = 0, in = 0;
+
+	for (; s < e; s++) {
+		if (g_ascii_isalpha(*s) || (unsigned char)*s >= 0x80) {
+			n += !in;
+			in = 1;
+		} else if (*s != '\'' && *s != '-')
+			in = 0;
+	}
+	return n;
+}
+
+static const struct label *question_at(const struct reader *,
+    const struct line *, size_t, const struct asked *);
+
+/*
+ * A label without ':' or '?' after it that only begins a longer question
+ * ("Library, school or organization where you work<TAB>Mead ...", or
+ * "Library / Employer" with the answer below): the question is all of
+ * it, and the answer after it.
+ */
+static void
+extend_hit(const struct reader *r, struct hit *h, const struct asked *a,
+    int n)
+{
+	const struct line	*l = line_at(r, h->line);
+	const struct label	*lab;
+	size_t			 e = next_candidate(l, h->vstart);
+	int			 k;
+
+	if (!h->weak || h->vline != h->line)
+		return;
+	/* its wording may say it asks another field: "Supervisor support?" */
+	for (k = 0; k < n; k++) {
+		if (a[k].mark != 0 && a[k].end > h->vstart &&
+		    (lab = question_at(r, l, h->start, &a[k])) != NULL &&
+		    lab != h->label) {
+			h->label = lab;
+			h->vstart = a[k].answer;
+			h->sep = 1;
+			h->weak = 0;
+			return;
+		}
+	}
+	if (label_words_only(r->form->index, l->s + h->vstart, l->s + e, 1)) {
+		h->vstart = e;
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		if (a[k].mark != 0 && a[k].end > h->vstart &&
+		    question_words(l->s + h->vstart, l->s + a[k].end)) {
+			h->vstart = a[k].answer;
+			h->sep = 1;
+			h->weak = 0;
+			return;
+		}
+		if (a[k].end > h->vstart)
+			return;
+	}
+}
+
+static void
+question_hit(const struct reader *r, size_t i, size_t pos,
+    const struct label *lab, const struct asked *a, struct hit *h)
+{
+	h->label = lab;
+	h->line = h->vline = i;
+	h->start = pos;
+	h->vstart = a->answer;
+	h->vend = line_at(r, i)->len;
+	h->sep = 1;
+	h->weak = 0;
+}
+
+static int
+first_person(const char *s, const char *e)
+{
+	static const char *const words[] = { "I ", "I'", "I\xe2\x80\x99",
+	    "My ", "We ", "Our " };
+	size_t	i;
+
+	for (i = 0; i < G_N_ELEMENTS(words); i++) {
+		if ((size_t)(e - s) > strlen(words[i]) &&
+		    strncmp(s, words[i], strlen(words[i])) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a label asks for one of a check-box question's options. */
+static int
+asks_choice(const struct reader *r, const struct label *lab)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((lab->fields & ((field_mask)1 << id)) &&
+		    r->form->fields[id]->choices->len > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Bytes of [s, e) outside parentheses: what a question says itself. */
+static size_t
+unhinted(const char *s, const char *e)
+{
+	size_t	n = 0;
+	int	depth = 0;
+
+	for (; s < e; s++) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')' && depth > 0)
+			depth--;
+		else if (depth == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Which question a candidate end makes, if any.  Ended by a '?', a
+ * question is one whatever its length; ended by a ':', a gap or the
+ * line's end, its wording must be much of it, for prose says "Eleven
+ * years in a large county system: youth services ...", and a row of
+ * answers "Janet Marchetti / Library Director    jmarchetti@...".
+ */
+static const struct label *
+question_at(const struct reader *r, const struct line *l, size_t pos,
+    const struct asked *a)
+{
+	const struct label	*lab;
+	size_t			 matched;
+
+	lab = question_label(r->form->index, l->s + pos, l->s + a->end,
+	    &matched);
+	/*
+	 * "I can help with: ...", "My goals:" are answers, in the first
+	 * person; "I would like to be a: Mentee" asks for a choice.
+	 */
+	if (lab != NULL && first_person(l->s + pos, l->s + a->end) &&
+	    !asks_choice(r, lab))
+		return NULL;
+	if (lab == NULL || a->mark == '?')
+		return lab;
+	/* a dash is in answers too: "Library Assistant II - Reference" */
+	if (a->mark == '-')
+		return matched * 2 >= unhinted(l->s + pos, l->s + a->end) ?
+		    lab : NULL;
+	return matched * 3 >= unhinted(l->s + pos, l->s + a->end) ? lab : NULL;
+}
+
+/*
+ * A question without a '?' or ':' is a line of its own, as a form's table
+ * turned into text gives them: it starts a paragraph, is short, and is
+ * no sentence and no check-box option.
+ */
+static int
+title_line(const struct reader *r, size_t i, size_t pos)
+{
+	const struct line	*l = line_at(r, i);
+
+	if (i > 0 && !(line_at(r, i - 1)->flags & (LINE_BLANK | LINE_RULE)))
+		return 0;
+	if (l->s[l->len - 1] == '.' || strchr("[(_", l->s[pos]) != NULL ||
+	    word_count(l->s + pos, l->s + l->len) > 12)
+		return 0;
+	return mark_scan(l->s + pos, l->s + l->len, 0) == MARK_NONE;
+}
+
+/*
+ * The label or question at the start of line i.  A question of no label
+ * is known by its wording (a field's `question`), or read past (the
+ * form's `skip`); one of a few words ending in '?', on a line or in a
+ * cell of its own, is a question still: nothing keeps its answer, but it
+ * ends the answer before it.
+ */
+/* The question of no label at the start of line i, or NULL. */
+static const struct label *
+find_question(const struct reader *r, size_t i, size_t pos,
+    const struct asked *a, int n, int *which)
+{
+	const struct line	*l = line_at(r, i);
+	const struct label	*lab;
+	int			 k;
+
+	for (k = 0; k < n; k++) {
+		/* "Mentor: Yes" is an option answered, not a question */
+		if (option_length(r->form, l->s + pos, l->s + l->len) >=
+		    a[k].end - pos)
+			continue;
+		if (a[k].mark == 0 && !title_line(r, i, pos))
+			continue;
+		if ((lab = question_at(r, l, pos, &a[k])) != NULL) {
+			*which = k;
+			return lab;
+		}
+	}
+	for (k = 0; k < n; k++) {
+		if (a[k].mark == '?' && (a[k].answer == l->len ||
+		    a[k].answer > a[k].end + 1) &&
+		    word_count(l->s + pos, l->s + a[k].end) >= 3) {
+			*which = k;
+			return &unknown_question;
+		}
+	}
+	return NULL;
+}
+
+static int
+start_hit(const struct reader *r, size_t i, struct hit *h)
+{
+	const struct line	*l = line_at(r, i);
+	struct line_question	*q = &r->questions[i];
+	struct asked		 a[QUESTION_ENDS];
+	size_t			 pos = line_start(l);
+	int			 n, k = 0;
+
+	n = question_ends(l, pos, a, QUESTION_ENDS);
+	if (hit_at(r, i, pos, HIT_START, h)) {
+		extend_hit(r, h, a, n);
+		return 1;
+	}
+	if (!q->known) {
+		q->known = 1;
+		if ((q->label = find_question(r, i, pos, a, n, &k)) != NULL)
+			q->asked = a[k];
+	}
+	if (q->label == NULL)
+		return 0;
+	question_hit(r, i, pos, q->label, &q->asked, h);
 	return 1;
 }
 
@@ -307,11 +607,17 @@ find_hits(const struct reader *r, size_t i)
 
 	hits = g_array_new(FALSE, FALSE, sizeof(struct hit));
 	while (pos < l->len) {
-		if (!hit_at(r, i, pos, mode, &h)) {
+		if (mode == HIT_START ? !start_hit(r, i, &h) :
+		    !hit_at(r, i, pos, mode, &h)) {
 			pos = next_candidate(l, pos);
 			mode = HIT_GAP;
 			continue;
 		}
+		/* "Library / Employer" in a cell: all of it the label */
+		if (mode != HIT_START && h.weak && h.vline == i &&
+		    label_words_only(r->form->index, l->s + h.vstart, l->s +
+		    next_candidate(l, h.vstart), 1))
+			h.vstart = next_candidate(l, h.vstart);
 		if (hits->len > 0) {
 			prev = &g_array_index(hits, struct hit, hits->len - 1);
 			prev->vend = h.start;
@@ -320,6 +626,9 @@ find_hits(const struct reader *r, size_t i)
 		if (h.vline != i)
 			break;
 		pos = answer_words(l, h.vstart, &mode);
+		/* a bare label in a cell: the next cell may be a label too */
+		if (!h.sep && memchr(l->s + h.vstart, '\t', pos - h.vstart))
+			mode = HIT_GAP;
 	}
 	return hits;
 }
@@ -330,7 +639,7 @@ label_line(const struct reader *r, size_t i)
 {
 	struct hit	h;
 
-	return hit_at(r, i, line_start(line_at(r, i)), HIT_START, &h);
+	return start_hit(r, i, &h);
 }
 
 static int
@@ -350,32 +659,52 @@ static void
 derive(struct reader *r, int source, const char *raw)
 {
 	const struct field_rule	*fr;
-	const struct derive	*d;
-	size_t			 so, eo;
-	char			*part;
-	int			 id;
-	guint			 k;
+	int			 id, line;
 
 	for (id = 0; id < FIELD_MAX; id++) {
-		if ((fr = r->form->fields[id]) == NULL || r->found[id])
+		if ((fr = r->form->fields[id]) == NULL || r->found[id] ||
+		    (r->res->values[id] = field_derive(r->rules, fr, source, raw,
+		    &line)) == NULL)
 			continue;
-		for (k = 0; k < fr->derives->len; k++) {
-			d = &g_array_index(fr->derives, struct derive, k);
-			if (d->source != source ||
-			    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
-				continue;
-			part = g_strndup(raw + so, eo - so);
-			r->res->values[id] = field_value(r->rules, fr, part,
-			    NULL);
-			g_free(part);
-			if (r->res->values[id] == NULL)
-				continue;
-			r->found[id] = 1;
-			trace(r, fr, d->line, "from %s -> %s",
-			    field_name(source), r->res->values[id]);
-			break;
-		}
+		r->found[id] = 1;
+		trace(r, fr, line, "from %s -> %s", field_name(source),
+		    r->res->values[id]);
 	}
+}
+
+/*
+ * Why answer `s` cannot be taken as it is, or NULL: it holds a control
+ * picture (U+2400 to U+2421), which mime.c puts for a NUL or another
+ * control character, or U+FFFD, put for a byte that is not text in the
+ * message's charset (an IMAP server may hand a NUL on as 0x80).  What is
+ * left around such a character may be another value altogether.
+ */
+static const char *
+unreadable(const char *s)
+{
+	const char	*p;
+
+	for (p = s; (p = strstr(p, "\xe2\x90")) != NULL; p += 2) {
+		if ((unsigned char)p[2] >= 0x80 && (unsigned char)p[2] <= 0xa1)
+			return "holds a character that is not text";
+	}
+	if (strstr(s, "\xef\xbf\xbd") != NULL)
+		return "holds a character that could not be read";
+	return NULL;
+}
+
+/* Such an answer makes the field unclear. */
+static void
+refuse_unreadable(struct reader *r, int id, const struct label *lab,
+    const char *why)
+{
+	const struct field_rule	*fr = r->form->fields[id];
+
+	g_ptr_array_add(r->res->unclear, g_strdup_printf("%s: the answer %s",
+	    field_name(id), why));
+	trace(r, fr, fr->labels_line, "label \"%s\": the answer %s: unclear",
+	    lab->text, why);
+	r->found[id] = -1;	/* unclear: nothing else may answer it */
 }
 
 /* Offer `raw` as the answer to field `id`: the first good one stays. */
@@ -383,11 +712,15 @@ static void
 offer(struct reader *r, int id, const struct label *lab, const char *raw)
 {
 	const struct field_rule	*fr = r->form->fields[id];
-	const char		*why = NULL;
+	const char		*why = NULL, *bad;
 	char			*v;
 
 	if (r->found[id] || raw == NULL)
 		return;
+	if ((bad = unreadable(raw)) != NULL) {
+		refuse_unreadable(r, id, lab, bad);
+		return;
+	}
 	derive(r, id, raw);
 	if ((v = field_value(r->rules, fr, raw, &why)) == NULL) {
 		if (*raw != '\0')
@@ -419,13 +752,90 @@ next_answer_line(const struct reader *r, size_t i)
 	return i;
 }
 
+/* Whether some field of the label maps its answer to values. */
+static int
+has_maps(const struct reader *r, const struct label *lab)
+{
+	int	id;
+
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((lab->fields & ((field_mask)1 << id)) &&
+		    r->form->fields[id]->maps->len > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The options listed one a line under a question, one of them ticked
+ * ("In person ✔", "Virtual", "Either"): the lines after line j up to a
+ * blank, a stop or a label, when the list holds a check-box mark.
+ * Returns the list, or `raw` as it was.  Caller frees.
+ */
+static char *
+option_lines(struct reader *r, size_t j, char *raw)
+{
+	GString	*s = g_string_new(raw);
+	char	*t;
+	size_t	 k;
+
+	for (k = j + 1; k < r->t->n && !(line_at(r, k)->flags & LINE_BLANK) &&
+	    !r->used[k] && !stop_at(r, k) && !label_line(r, k); k++) {
+		t = trim_form(line_at(r, k)->s, line_at(r, k)->s +
+		    line_at(r, k)->len);
+		g_string_append_printf(s, "\n%s", t);
+		g_free(t);
+	}
+	if (k == j + 1 || (t = ticked_text(s->str, s->str + s->len)) == NULL) {
+		g_string_free(s, TRUE);
+		return raw;
+	}
+	g_free(t);
+	memset(r->used + j + 1, 1, k - j - 1);
+	g_free(raw);
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * An answer going on on the line under it, as its field's `continued`
+ * says ("110 W. Polk St." and then "Crandon, WI 54520"): joined with ", ".
+ * Caller frees.
+ */
+static char *
+continued(struct reader *r, const struct label *lab, size_t j, char *raw)
+{
+	const struct field_rule	*fr;
+	const struct line	*l;
+	char			*more, *joined;
+	int			 id;
+
+	if (j + 1 >= r->t->n || *raw == '\0')
+		return raw;
+	l = line_at(r, j + 1);
+	if ((l->flags & LINE_BLANK) || r->used[j + 1] || stop_at(r, j + 1))
+		return raw;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(lab->fields & ((field_mask)1 << id)) ||
+		    (fr = r->form->fields[id])->continued == NULL ||
+		    !re_match(fr->continued, l->s, l->len, 0, NULL, NULL))
+			continue;
+		more = trim_form(l->s, l->s + l->len);
+		joined = g_strconcat(raw, ", ", more, NULL);
+		g_free(more);
+		g_free(raw);
+		r->used[j + 1] = 1;
+		return joined;
+	}
+	return raw;
+}
+
 /* The rest of the label's line, else the next line.  Caller frees. */
 static char *
 single_answer(struct reader *r, const struct hit *h, int last)
 {
 	const struct line	*l = line_at(r, h->vline);
 	char			*raw;
-	size_t			 j;
+	size_t			 j = h->vline;
 
 	raw = trim_form(l->s + h->vstart, l->s + h->vend);
 	if (*raw == '\0' && last &&
@@ -434,8 +844,10 @@ single_answer(struct reader *r, const struct hit *h, int last)
 		l = line_at(r, j);
 		raw = trim_form(l->s, l->s + l->len);
 		r->used[j] = 1;
+		if (has_maps(r, h->label))
+			raw = option_lines(r, j, raw);
 	}
-	return raw;
+	return last && j != SIZE_MAX ? continued(r, h->label, j, raw) : raw;
 }
 
 /* Free text and check-box lists: where the lines under a label end. */
@@ -443,14 +855,56 @@ struct span {
 	size_t		 first;		/* first line after the label's */
 	size_t		 end;		/* one past the last */
 	unsigned	 quoted;	/* the quoting the answer is in */
+	field_mask	 fields;	/* the fields it answers */
 };
+
+/*
+ * Whether a label without ':' at the start of line j can only be prose:
+ * its fields take any words ("county commissioners, and ..." in the
+ * middle of an answer is not the County label).
+ */
+static int
+free_words(const struct reader *r, const struct hit *h)
+{
+	const struct field_rule	*fr;
+	int			 id;
+
+	if (!h->weak)
+		return 0;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (!(h->label->fields & ((field_mask)1 << id)))
+			continue;
+		fr = r->form->fields[id];
+		if (fr->pattern != NULL || fr->choices->len > 0 ||
+		    fr->maps->len > 0 || (fr->norm != NULL &&
+		    strcmp(fr->norm->name, "text") != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether line j starts a new answer, ending the free text above it.  A
+ * label or question of the text's own field is part of it: "I'd like
+ * help with:" in the answer to "What would you like help with?",
+ * "Strengths: ..." in the answer about strengths.
+ */
+static int
+text_stop(const struct reader *r, size_t j, field_mask fields)
+{
+	struct hit	h;
+
+	if (!start_hit(r, j, &h) || free_words(r, &h))
+		return 0;
+	return h.label->fields == 0 || (h.label->fields & ~fields) != 0;
+}
 
 static int
 ends_span(const struct reader *r, size_t j, const struct span *sp)
 {
 	const struct line	*l = line_at(r, j);
 
-	return r->used[j] || stop_at(r, j) || label_line(r, j) ||
+	return r->used[j] || stop_at(r, j) || text_stop(r, j, sp->fields) ||
 	    (!(l->flags & LINE_BLANK) && (l->flags & LINE_QUOTED) !=
 	    sp->quoted);
 }
@@ -468,6 +922,7 @@ text_span(const struct reader *r, const struct hit *h, int same_line,
 	while (!same_line && j < r->t->n && (line_at(r, j)->flags & LINE_BLANK))
 		j++;
 	sp->first = j;
+	sp->fields = h->label->fields;
 	sp->quoted = same_line || j >= r->t->n ?
 	    line_at(r, h->vline)->flags & LINE_QUOTED :
 	    line_at(r, j)->flags & LINE_QUOTED;
@@ -512,7 +967,8 @@ is_signoff(const struct reader *r, const char *line)
 	size_t	  i, n = 0;
 	int	  all = 1;
 
-	words = g_strsplit_set(line, " ,.", -1);
+	/* "-Derek", "~ Dana": a dash or tilde before the name */
+	words = g_strsplit_set(line, " ,.-~", -1);
 	for (i = 0; words[i] != NULL && all; i++) {
 		if (*words[i] == '\0')
 			continue;
@@ -531,6 +987,8 @@ drop_signoff(const struct reader *r, GPtrArray *lines)
 	if (n >= 3 && *(char *)lines->pdata[n - 2] == '\0' &&
 	    is_signoff(r, lines->pdata[n - 1]))
 		g_ptr_array_set_size(lines, n - 2);
+	else if (n == 1 && is_signoff(r, lines->pdata[0]))
+		g_ptr_array_set_size(lines, 0);
 }
 
 /* Join lines; a line ending in a space was wrapped (format=flowed). */
@@ -568,6 +1026,35 @@ text_line(const struct line *l)
 	return t;
 }
 
+/*
+ * The rest of a long question on the label's line is not the answer:
+ * "...: goals, problems, or topics", or up to its own ':' ("goals,
+ * problems, or topics: Learn how ..."), or a whole question ending in
+ * ':' ("strengths, ..., and/or anything else (attach a page):").
+ * Returns what is left of `first`, which it frees.
+ */
+static char *
+question_rest(const struct reader *r, char *first)
+{
+	const struct label_index	*idx = r->form->index;
+	char				*colon, *rest;
+	size_t				 n = strlen(first);
+
+	if (label_words_only(idx, first, first + n, 2) || (n > 0 &&
+	    first[n - 1] == ':' && label_words_share(idx, first, first + n) >=
+	    50)) {
+		*first = '\0';
+		return first;
+	}
+	if ((colon = strchr(first, ':')) != NULL &&
+	    label_words_only(idx, first, colon, 2)) {
+		rest = g_strdup(g_strchug(colon + 1));
+		g_free(first);
+		return rest;
+	}
+	return first;
+}
+
 static void
 read_text(struct reader *r, const struct hit *h, int id, int last)
 {
@@ -575,15 +1062,20 @@ read_text(struct reader *r, const struct hit *h, int id, int last)
 	GPtrArray		*lines = g_ptr_array_new_with_free_func(g_free);
 	struct span		 sp;
 	char			*first, *raw;
-	size_t			 j;
+	size_t			 j, from, kept;
 
 	first = trim_form(l->s + h->vstart, l->s + h->vend);
+	kept = strlen(first);
+	first = question_rest(r, first);
+	/* what is left starts that much further into the answer */
+	from = h->vstart + strspn(l->s + h->vstart, " \t_") + kept -
+	    strlen(first);
 	text_span(r, h, *first != '\0', &sp);
 	if (!last)
 		sp.end = sp.first;	/* another label follows on its line */
 	if (*first != '\0')
 		g_ptr_array_add(lines, text_line(&(struct line){
-		    l->s + h->vstart, h->vend - h->vstart, 0 }));
+		    l->s + from, h->vend - from, 0 }));
 	g_free(first);
 	for (j = sp.first; j < sp.end; j++) {
 		g_ptr_array_add(lines, text_line(line_at(r, j)));
@@ -599,17 +1091,56 @@ read_text(struct reader *r, const struct hit *h, int id, int last)
 }
 
 /*
+ * An option in bold, as a mail program writes it in plain text: "*Mentor*",
+ * "*Experienced library staff, regardless of position*".
+ */
+static int
+starred(const char *s, const struct seen_option *o, const char *next)
+{
+	return o->start > s && o->start[-1] == '*' &&
+	    memchr(o->end, '*', (size_t)(next - o->end)) != NULL;
+}
+
+/*
+ * The bold options mark the line, unless every option is bold; `s` is
+ * where the line starts, so that the '*' before an option is seen.
+ */
+static void
+starred_marks(GArray *picks, guint from, const GArray *seen, const char *s,
+    const char *e)
+{
+	const struct seen_option	*o;
+	guint				 k, n = 0;
+
+	for (k = 0; k < seen->len; k++) {
+		o = &g_array_index(seen, struct seen_option, k);
+		n += starred(s, o, k + 1 < seen->len ? o[1].start : e);
+	}
+	if (n == 0 || n == seen->len)
+		return;
+	for (k = 0; k < seen->len; k++) {
+		o = &g_array_index(seen, struct seen_option, k);
+		if (g_array_index(picks, struct pick, from + k).mark == MARK_NONE)
+			g_array_index(picks, struct pick, from + k).mark =
+			    starred(s, o, k + 1 < seen->len ? o[1].start : e) ?
+			    MARK_TICKED : MARK_EMPTY;
+	}
+}
+
+/*
  * The marks of the options in one line: a mark before the first option
  * means each option's mark is before it ("[x] Mentor"), else after it
  * ("Mentor _X_", "Protégé: Yes").
  */
 static void
-picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
+picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
+    size_t line)
 {
+	const char		*ls = line_at(r, line)->s;
 	GArray			*seen = options_in(r->form->fields[id], s, e);
 	struct seen_option	*o;
 	struct pick		 p;
-	guint			 k;
+	guint			 k, from = r->picks[id]->len;
 	int			 before;
 
 	if (seen->len == 0) {
@@ -621,6 +1152,8 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
 	for (k = 0; k < seen->len; k++) {
 		p.choice = o[k].choice;
 		p.quoted = quoted;
+		p.line = (int)line;
+		p.listed = (int)seen->len;
 		if (before)
 			p.mark = mark_scan(k == 0 ? s : o[k - 1].end,
 			    o[k].start, 1);
@@ -629,6 +1162,7 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted)
 			    o[k + 1].start : e, 0);
 		g_array_append_val(r->picks[id], p);
 	}
+	starred_marks(r->picks[id], from, seen, ls, e);
 	r->found[id] = 1;
 	g_array_free(seen, TRUE);
 }
@@ -654,7 +1188,8 @@ read_choice(struct reader *r, const struct hit *h, int id, int last)
 	if (r->picks[id] == NULL)
 		r->picks[id] = g_array_new(FALSE, FALSE, sizeof(struct pick));
 	r->via[id] = h->label;
-	picks_in(r, id, l->s + h->vstart, l->s + h->vend, quoted_in_reply(l));
+	picks_in(r, id, l->s + h->vstart, l->s + h->vend, quoted_in_reply(l),
+	    h->vline);
 	content = h->vend > h->vstart && !is_empty_answer(r, h);
 	for (; j < r->t->n; j++) {
 		l = line_at(r, j);
@@ -665,7 +1200,7 @@ read_choice(struct reader *r, const struct hit *h, int id, int last)
 		}
 		if (r->used[j] || stop_at(r, j) || label_line(r, j))
 			break;
-		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l));
+		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l), j);
 		r->used[j] = 1;
 		content = 1;
 	}
@@ -774,19 +1309,15 @@ column_answers(const struct reader *r, size_t i)
 	return v;
 }
 
-static void
-read_columns(struct reader *r, size_t i, GArray *hits)
+/* The pieces of answer line v in the columns of the labels' hits. */
+static GPtrArray *
+column_pieces(const struct reader *r, GArray *hits, const struct line *v)
 {
-	const struct line	*v;
-	GPtrArray		*answers;
-	const struct hit	*h;
-	char			*piece, *joined;
-	size_t			 pos, end;
-	guint			 k;
-	int			 id;
+	GPtrArray	*answers;
+	char		*piece, *joined;
+	size_t		 pos, end;
+	guint		 k;
 
-	if ((v = column_answers(r, i)) == NULL)
-		return;
 	answers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(answers, hits->len);
 	for (pos = line_start(v); pos < v->len; pos = end) {
@@ -799,6 +1330,56 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 		g_free(piece);
 		answers->pdata[k] = g_strstrip(joined);
 	}
+	return answers;
+}
+
+/* How many cells (tabs) stand before byte `off` of a line. */
+static guint
+cell_index(const struct line *l, size_t off)
+{
+	guint	n = 0;
+	size_t	q;
+
+	for (q = 0; q < off && q < l->len; q++) {
+		if (l->s[q] == '\t' && (q == 0 || l->s[q - 1] != '\t'))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * The cells of answer line v under the labels' cells, by their place in
+ * the row: a table's row of answers under its row of labels.
+ */
+static GPtrArray *
+cell_pieces(const struct reader *r, GArray *hits, const struct line *v)
+{
+	GPtrArray		*answers;
+	const struct hit	*h;
+	char			**cells;
+	guint			 k, c, n;
+
+	answers = g_ptr_array_new_with_free_func(g_free);
+	cells = g_strsplit(v->s, "\t", -1);
+	n = g_strv_length(cells);
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		c = cell_index(line_at(r, h->line), h->start);
+		g_ptr_array_add(answers, c < n ? trim_form(cells[c], cells[c] +
+		    strlen(cells[c])) : NULL);
+	}
+	g_strfreev(cells);
+	return answers;
+}
+
+/* Offer each column's answer to its label's one-line fields. */
+static void
+offer_columns(struct reader *r, GArray *hits, GPtrArray *answers)
+{
+	const struct hit	*h;
+	guint			 k;
+	int			 id;
+
 	for (k = 0; k < hits->len; k++) {
 		h = &g_array_index(hits, struct hit, k);
 		for (id = 0; id < FIELD_MAX; id++) {
@@ -811,16 +1392,71 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 }
 
 static void
+read_columns(struct reader *r, size_t i, GArray *hits)
+{
+	const struct line	*v;
+
+	if ((v = column_answers(r, i)) != NULL)
+		offer_columns(r, hits, column_pieces(r, hits, v));
+}
+
+/*
+ * A row of labels over the row of their answers, as a table or a PDF
+ * pasted as text gives them: labels of one-line answers only, none
+ * answered on its line, and under them a line of more than one cell
+ * that starts with no label.  Returns the answers' line, or SIZE_MAX.
+ */
+static size_t
+row_below(const struct reader *r, size_t i, GArray *hits)
+{
+	const struct line	*v;
+	const struct hit	*h;
+	guint			 k;
+
+	if (hits->len < 2 || i + 1 >= r->t->n)
+		return SIZE_MAX;
+	for (k = 0; k < hits->len; k++) {
+		h = &g_array_index(hits, struct hit, k);
+		if (!has_single(r, h->label) || !is_empty_answer(r, h) ||
+		    h->vline != i)
+			return SIZE_MAX;
+	}
+	v = line_at(r, i + 1);
+	if ((v->flags & (LINE_BLANK | LINE_RULE)) || r->used[i + 1] ||
+	    stop_at(r, i + 1) || label_line(r, i + 1) ||
+	    next_candidate(v, line_start(v)) == v->len)
+		return SIZE_MAX;
+	return i + 1;
+}
+
+static void
+read_row_below(struct reader *r, size_t i, GArray *hits, size_t j)
+{
+	const struct line	*v = line_at(r, j);
+
+	if (strchr(line_at(r, i)->s, '\t') != NULL && strchr(v->s, '\t'))
+		offer_columns(r, hits, cell_pieces(r, hits, v));
+	else
+		offer_columns(r, hits, column_pieces(r, hits, v));
+	r->used[j] = 1;
+}
+
+static void
 read_line(struct reader *r, size_t i)
 {
 	GArray		*hits = find_hits(r, i);
 	struct hit	*h;
+	size_t		 below;
 	guint		 k;
 	int		 columns;
 
 	columns = hits->len > 0 && is_column_row(r, i, hits);
 	if (columns)
 		read_columns(r, i, hits);
+	else if ((below = row_below(r, i, hits)) != SIZE_MAX) {
+		read_row_below(r, i, hits, below);
+		columns = 1;
+	}
 	for (k = 0; k < hits->len; k++)
 		read_fields(r, &g_array_index(hits, struct hit, k),
 		    k + 1 == hits->len, !columns);
@@ -829,6 +1465,81 @@ read_line(struct reader *r, size_t i)
 		memset(r->used + h->line, 1, h->vline - h->line + 1);
 	}
 	g_array_free(hits, TRUE);
+}
+
+/* Labels in a run before their answers: at most this many are paired. */
+#define RUN_MAX		12
+
+/* Line i holds only a label of one-line answers, unanswered. */
+static int
+lone_label(const struct reader *r, size_t i, struct hit *h)
+{
+	const struct line	*l = line_at(r, i);
+	int			 id;
+
+	if (i >= r->t->n || (l->flags & LINE_BLANK) || r->used[i] ||
+	    stop_at(r, i) ||
+	    !start_hit(r, i, h) || h->vline != i || !is_empty_answer(r, h) ||
+	    h->label->fields == 0)
+		return 0;
+	for (id = 0; id < FIELD_MAX; id++) {
+		if ((h->label->fields & ((field_mask)1 << id)) &&
+		    !is_single(r->form->fields[id]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Lines j.. hold `n` answers: no blank, no stop, and no label but one
+ * that only begins the answer's words ("Library Technical Assistant").
+ */
+static int
+answers_follow(const struct reader *r, size_t j, size_t n)
+{
+	struct hit	h;
+	size_t		k;
+
+	for (k = j; k < j + n; k++) {
+		if (k >= r->t->n || (line_at(r, k)->flags & LINE_BLANK) ||
+		    r->used[k] || stop_at(r, k) ||
+		    (start_hit(r, k, &h) && !h.weak))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Three or more labels on lines of their own, one under another, then as
+ * many lines of answers: a PDF's column pasted in reading order, each
+ * answer belonging to the label in the same place.
+ */
+static void
+read_label_runs(struct reader *r)
+{
+	struct hit	hits[RUN_MAX];
+	size_t		i, j, n, k;
+	char		*raw;
+	int		id;
+
+	for (i = 0; i < r->t->n; i = j + 1) {
+		for (j = i, n = 0; n < RUN_MAX && lone_label(r, j, &hits[n]);
+		    j++)
+			n++;
+		if (n < 3 || !answers_follow(r, j, n))
+			continue;
+		for (k = 0; k < n; k++) {
+			raw = trim_form(line_at(r, j + k)->s,
+			    line_at(r, j + k)->s + line_at(r, j + k)->len);
+			for (id = 0; id < FIELD_MAX; id++) {
+				if (hits[k].label->fields & ((field_mask)1 << id))
+					offer(r, id, hits[k].label, raw);
+			}
+			g_free(raw);
+		}
+		memset(r->used + i, 1, 2 * n);
+		j += n - 1;
+	}
 }
 
 /*
@@ -882,6 +1593,33 @@ reopen_forms(struct reader *r)
 	}
 }
 
+/*
+ * With no mark anywhere, a line listing three or more options is the
+ * printed list, and a line naming fewer is the answer written under it
+ * ("Career Stage (circle one): Student / New Professional / ..." and
+ * then "New Professional"): the line of the most options is dropped.
+ */
+static int
+printed_list(const GArray *picks, int quoted)
+{
+	const struct pick	*p;
+	guint			 k;
+	int			 most = 0, fewer = 0, line = -1;
+
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		if (p->quoted == quoted && p->listed > most) {
+			most = p->listed;
+			line = p->line;
+		}
+	}
+	for (k = 0; k < picks->len; k++) {
+		p = &g_array_index(picks, struct pick, k);
+		fewer |= p->quoted == quoted && p->line != line;
+	}
+	return most >= 3 && fewer ? line : -1;
+}
+
 /* The choices a set of picks selects: the ticked ones if any is marked. */
 static guint32
 picks_select(const GArray *picks, int quoted, int *marked)
@@ -889,16 +1627,18 @@ picks_select(const GArray *picks, int quoted, int *marked)
 	const struct pick	*p;
 	guint32			 sel = 0;
 	guint			 k;
-	int			 any = 0;
+	int			 any = 0, printed;
 
 	for (k = 0; k < picks->len; k++) {
 		p = &g_array_index(picks, struct pick, k);
 		if (p->quoted == quoted && p->mark != MARK_NONE)
 			any = 1;
 	}
+	printed = any ? -1 : printed_list(picks, quoted);
 	for (k = 0; k < picks->len; k++) {
 		p = &g_array_index(picks, struct pick, k);
-		if (p->quoted == quoted && (!any || p->mark == MARK_TICKED))
+		if (p->quoted == quoted && p->line != printed &&
+		    (!any || p->mark == MARK_TICKED))
 			sel |= (guint32)1 << p->choice;
 	}
 	*marked |= any;
@@ -920,6 +1660,11 @@ resolve_choice(struct reader *r, int id)
 
 	if (r->picks[id] == NULL)
 		return;
+	/* the question left blank, no option even written: it says nothing */
+	if (r->picks[id]->len == 0) {
+		r->found[id] = 0;
+		return;
+	}
 	if ((sel = picks_select(r->picks[id], 0, &marked)) == 0)
 		sel = picks_select(r->picks[id], 1, &marked);
 	v = choice_values(fr, sel);
@@ -939,11 +1684,60 @@ resolve_choice(struct reader *r, int id)
 	r->found[id] = -1;	/* unclear: nothing else may answer it */
 }
 
+/* Whether `s` is a sender no one reads: "noreply@...", "Google Forms". */
+static int
+no_reader(const struct reader *r, const char *s)
+{
+	const struct re	*re = r->rules->text.noreply;
+
+	return re != NULL && s != NULL && re_match(re, s, strlen(s), 0, NULL,
+	    NULL);
+}
+
+/* Who sent it: the Reply-To of a sender no one reads, else the From. */
+static const char *
+sender_addr(const struct reader *r)
+{
+	if (r->in->reply_to != NULL && no_reader(r, r->in->from_addr))
+		return r->in->reply_to;
+	return r->in->from_addr;
+}
+
+/*
+ * The sender's name as people write it: "Brandvold, Kurt" is Kurt
+ * Brandvold; a sender no one reads, or one word, is no one's name.
+ * Caller frees.
+ */
+static char *
+sender_name(const struct reader *r)
+{
+	const char	*n = r->in->from_name, *comma;
+	char		*name, *first;
+
+	if (n == NULL || no_reader(r, n) || no_reader(r, r->in->from_addr) ||
+	    strpbrk(n, "@0123456789") != NULL)
+		return NULL;
+	if ((comma = strchr(n, ',')) != NULL && strchr(comma + 1, ',') ==
+	    NULL) {
+		first = g_strstrip(g_strdup(comma + 1));
+		name = g_strdup_printf("%s %.*s", first, (int)(comma - n), n);
+		g_free(first);
+	} else
+		name = g_strdup(n);
+	g_strstrip(name);
+	if (strchr(name, ' ') == NULL) {
+		g_free(name);
+		return NULL;
+	}
+	return name;
+}
+
 /* Fields no label answered: a pattern anywhere, or the From address. */
 static void
 fill_absent(struct reader *r, int id)
 {
 	const struct field_rule	*fr = r->form->fields[id];
+	const char		*addr;
 	char			*v;
 
 	if (fr == NULL || r->res->values[id] != NULL || r->found[id] < 0)
@@ -952,9 +1746,15 @@ fill_absent(struct reader *r, int id)
 	    (v = field_search(r->rules, fr, r->in)) != NULL) {
 		r->res->values[id] = v;
 		trace(r, fr, fr->search_line, "search -> %s", v);
-	} else if (fr->fallback_from && r->in->from_addr != NULL) {
-		r->res->values[id] = g_ascii_strdown(r->in->from_addr, -1);
+	} else if (fr->fallback_from && (addr = sender_addr(r)) != NULL) {
+		r->res->values[id] = g_ascii_strdown(addr, -1);
 		trace(r, fr, 0, "fallback from -> %s", r->res->values[id]);
+	} else if (fr->fallback_sender && (v = sender_name(r)) != NULL) {
+		r->res->values[id] = field_value(r->rules, fr, v, NULL);
+		g_free(v);
+		if (r->res->values[id] != NULL)
+			trace(r, fr, 0, "fallback sender -> %s",
+			    r->res->values[id]);
 	}
 }
 
@@ -972,8 +1772,10 @@ form_read(const struct rules *rules, const struct form *form,
 	r.res->trace = g_ptr_array_new_with_free_func(g_free);
 	r.used = g_new0(guint8, t->n + 1);
 	r.open = g_new0(guint8, t->n + 1);
+	r.questions = g_new0(struct line_question, t->n + 1);
 	reopen_forms(&r);
 	mark_column_answers(&r);
+	read_label_runs(&r);
 	for (i = 0; i < t->n; i++) {
 		if (!r.used[i] && !(t->lines[i].flags & LINE_BLANK) &&
 		    !stop_at(&r, i))
@@ -987,8 +1789,14 @@ form_read(const struct rules *rules, const struct form *form,
 	}
 	for (id = 0; id < FIELD_MAX; id++)
 		fill_absent(&r, id);
+	for (id = 0; id < FIELD_MAX; id++)
+		settle_choice(rules, form, id, t, r.used, in, r.found[id] < 0 ?
+		    -1 : r.res->values[id] != NULL, r.res);
+	if (r.res->nfound <= rules->letter.fields)
+		r.res->nfound += letter_read(rules, form, t, r.used, in, r.res);
 	g_free(r.used);
 	g_free(r.open);
+	g_free(r.questions);
 	return r.res;
 }
 
@@ -999,8 +1807,10 @@ form_result_free(struct form_result *res)
 
 	if (res == NULL)
 		return;
-	for (id = 0; id < FIELD_MAX; id++)
+	for (id = 0; id < FIELD_MAX; id++) {
 		g_free(res->values[id]);
+		g_free(res->unsure[id]);
+	}
 	g_ptr_array_free(res->unclear, TRUE);
 	g_ptr_array_free(res->trace, TRUE);
 	g_free(res);

@@ -50,14 +50,30 @@ form_score(const struct form_result *res, const struct extract_input *in)
 	    FIELD_MAX + 1 : 0);
 }
 
+static int
+form_claims(const struct form *form, const struct extract_input *in)
+{
+	return re_in(form->match, in->subject) || re_in(form->match, in->text);
+}
+
+/*
+ * The form with the best claim.  A form whose `match` holds outscores
+ * every form whose does not, whatever fields they find (FIELD_MAX at
+ * most), so when one holds the others are not read at all.
+ */
 static struct form_result *
 best_form(const struct rules *rules, const struct msg_text *t,
     const struct extract_input *in)
 {
 	struct form_result	*best = NULL, *res;
 	guint			 i;
+	int			 claimed = 0;
 
+	for (i = 0; i < rules->forms->len && !claimed; i++)
+		claimed = form_claims(rules->forms->pdata[i], in);
 	for (i = 0; i < rules->forms->len; i++) {
+		if (claimed && !form_claims(rules->forms->pdata[i], in))
+			continue;
 		res = form_read(rules, rules->forms->pdata[i], t, in);
 		if (best == NULL ||
 		    form_score(res, in) > form_score(best, in)) {
@@ -79,6 +95,8 @@ kind_passes(const struct kind *k, const struct extract_input *in,
 {
 	if (k->coordinator && !in->from_coordinator)
 		return 0;
+	if (k->newcomer && in->from_paired)
+		return 0;
 	if (nfound < k->min_fields)
 		return 0;
 	/* A reply to our mail of its kinds is this kind. */
@@ -97,6 +115,17 @@ decide_kind(const struct rules *rules, const struct extract_input *in,
 	const struct kind	*k;
 	guint			 i;
 
+	/* A reply to our mail of a kind's reply_to is that kind, first. */
+	for (i = 0; in->replied != NULL && i < rules->kinds->len; i++) {
+		k = rules->kinds->pdata[i];
+		if (k->reply_to != NULL && kind_passes(k, in, nfound) &&
+		    g_strv_contains((const char *const *)k->reply_to,
+		    in->replied)) {
+			trace_add(x, &k->loc, "[kind %s] matched: a reply to our "
+			    "%s", k->name, in->replied);
+			return k;
+		}
+	}
 	for (i = 0; i < rules->kinds->len; i++) {
 		k = rules->kinds->pdata[i];
 		if (kind_passes(k, in, nfound)) {
@@ -149,7 +178,7 @@ cap_value(struct extraction *x, int id, char *value, int multiline)
 	return cut;
 }
 
-static void
+static struct extract_field *
 add_field(struct extraction *x, int id, char *value, int multiline)
 {
 	struct extract_field	*f;
@@ -157,12 +186,25 @@ add_field(struct extraction *x, int id, char *value, int multiline)
 	value = cap_value(x, id, value, multiline);
 	if (*value == '\0') {
 		g_free(value);
-		return;
+		return NULL;
 	}
 	f = g_new0(struct extract_field, 1);
 	f->name = g_strdup(field_name(id));
 	f->value = value;
+	f->confidence = EXTRACT_SURE;
 	g_ptr_array_add(x->fields, f);
+	return f;
+}
+
+/* A value kept but not sure: it is asked again, saying why. */
+static void
+add_unsure(struct extraction *x, struct extract_field *f, char **why)
+{
+	if (f == NULL || *why == NULL)
+		return;
+	f->confidence = EXTRACT_UNSURE;
+	g_ptr_array_add(x->unclear, *why);
+	*why = NULL;
 }
 
 static int
@@ -191,8 +233,9 @@ take_application(struct extraction *x, struct form_result *res)
 		    res->values[role]);
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (res->values[id] != NULL) {
-			add_field(x, id, res->values[id],
-			    f->fields[id] != NULL && f->fields[id]->multiline);
+			add_unsure(x, add_field(x, id, res->values[id],
+			    f->fields[id] != NULL && f->fields[id]->multiline),
+			    &res->unsure[id]);
 			res->values[id] = NULL;
 		} else if (ids_contain(f->required, id) ||
 		    ids_contain(by_role, id))

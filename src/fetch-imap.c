@@ -22,6 +22,7 @@ struct fetch {
 	uint32_t	 uidvalidity;
 	int		 has_move;
 	int		 has_uidplus;
+	struct etpan_failure failure;	/* why the stream failed */
 };
 
 /* One round's messages, to hand out in UID order. */
@@ -52,18 +53,21 @@ imap_said(struct fetch *f)
 static const char *
 imap_stream_error(struct fetch *f)
 {
-	if (f->imap == NULL || f->imap->imap_stream == NULL)
-		return NULL;
-	return etpan_stream_error(f->imap->imap_stream);
+	return f->failure.why;
 }
 
+/* The stream failed during `what`: timed out, or the line broke. */
 static int
 imap_lost(struct fetch *f, const char *what, char **cause)
 {
-	const char	*why = imap_stream_error(f);
+	const char	*why = f->failure.why;
 
-	cause_set(cause, "IMAP %s: connection lost during %s%s%s", f->server,
-	    what, why != NULL ? ": " : "", why != NULL ? why : "");
+	if (why != NULL && f->failure.timed_out)
+		cause_set(cause, "IMAP %s: %s during %s", f->server, why, what);
+	else
+		cause_set(cause, "IMAP %s: connection lost during %s%s%s",
+		    f->server, what, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
 	return EX_TEMPFAIL;
 }
 
@@ -129,7 +133,7 @@ fetch_connect(struct fetch *f, const struct config *cfg, char **cause)
 	    s->ca_file, s->timeout, cause, &temporary);
 	if (conn == NULL)
 		return temporary ? EX_TEMPFAIL : EX_PROTOCOL;
-	stream = etpan_stream_new(conn);
+	stream = etpan_stream_new(conn, &f->failure);
 	if (stream == NULL)
 		fatal("IMAP %s: out of memory", f->server);
 	r = mailimap_connect(f->imap, stream);
@@ -243,6 +247,7 @@ fetch_imap_close(struct fetch *f)
 	}
 	if (f->imap != NULL)
 		mailimap_free(f->imap);
+	etpan_failure_clear(&f->failure);
 	g_free(f->server);
 	g_free(f->processed);
 	g_free(f->mailbox);

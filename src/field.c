@@ -112,8 +112,10 @@ map_value(const struct field_rule *fr, const char *v)
 
 	for (k = 0; k < fr->maps->len; k++) {
 		m = &g_array_index(fr->maps, struct mapping, k);
+		/* map.none: an answer that says nothing ("maybe"). */
 		if (re_match(m->re, v, strlen(v), 0, NULL, NULL))
-			return g_strdup(m->value);
+			return strcmp(m->value, "none") == 0 ? NULL :
+			    g_strdup(m->value);
 	}
 	return NULL;
 }
@@ -139,7 +141,7 @@ apply_pattern(const struct field_rule *fr, char *v)
 static char *
 shape(const struct field_rule *fr, const char *v, const char **why)
 {
-	char	*n, *out;
+	char	*n, *out, *ticked;
 
 	if (fr->choices->len > 0) {
 		*why = "names no option";
@@ -149,6 +151,16 @@ shape(const struct field_rule *fr, const char *v, const char **why)
 	n = fr->norm != NULL ? fr->norm->fn(v) : g_strdup(v);
 	if (n == NULL || fr->maps->len == 0)
 		return n;
+	/* the listed options with one ticked: "☐ Public ☒ Academic" */
+	if ((ticked = ticked_text(n, n + strlen(n))) != NULL) {
+		g_free(n);
+		n = ticked;
+		*why = "has no option ticked";
+		if (*n == '\0') {
+			g_free(n);
+			return NULL;
+		}
+	}
 	*why = "matches no map";
 	out = map_value(fr, n);
 	g_free(n);
@@ -189,7 +201,7 @@ field_value(const struct rules *rules, const struct field_rule *fr,
 
 static char *
 search_in(const struct rules *rules, const struct field_rule *fr,
-    const char *s)
+    const char *s, const char *date)
 {
 	size_t	 so, eo;
 	char	*raw, *v;
@@ -197,7 +209,11 @@ search_in(const struct rules *rules, const struct field_rule *fr,
 	if (s == NULL || !re_match(fr->search, s, strlen(s), 0, &so, &eo))
 		return NULL;
 	raw = g_strndup(s + so, eo - so);
-	v = field_value(rules, fr, raw, NULL);
+	/* A date found in a message is read against the day it was sent. */
+	if (date != NULL && fr->norm == normaliser_find("date"))
+		v = norm_date_near(raw, date);
+	else
+		v = field_value(rules, fr, raw, NULL);
 	g_free(raw);
 	return v;
 }
@@ -209,8 +225,33 @@ field_search(const struct rules *rules, const struct field_rule *fr,
 	char	*v = NULL;
 
 	if (fr->search_in & SEARCH_SUBJECT)
-		v = search_in(rules, fr, in->subject);
+		v = search_in(rules, fr, in->subject, in->date);
 	if (v == NULL && (fr->search_in & SEARCH_BODY))
-		v = search_in(rules, fr, in->text);
+		v = search_in(rules, fr, in->text, in->date);
 	return v;
+}
+
+char *
+field_derive(const struct rules *rules, const struct field_rule *fr,
+    int source, const char *raw, int *line)
+{
+	const struct derive	*d;
+	size_t			 so, eo;
+	char			*part, *v;
+	guint			 k;
+
+	for (k = 0; k < fr->derives->len; k++) {
+		d = &g_array_index(fr->derives, struct derive, k);
+		if (d->source != source ||
+		    !re_match(d->re, raw, strlen(raw), 0, &so, &eo))
+			continue;
+		part = g_strndup(raw + so, eo - so);
+		v = field_value(rules, fr, part, NULL);
+		g_free(part);
+		if (v != NULL) {
+			*line = d->line;
+			return v;
+		}
+	}
+	return NULL;
 }

@@ -4,8 +4,16 @@
  * This is a tokenizer, not an HTML parser.  Mail HTML is seldom well formed
  * (Outlook's least of all) and all the rules need is readable text with its
  * line structure: so tags only ever add line breaks, list bullets or a
- * space between table cells, and everything unknown is dropped.  The input
+ * tab between table cells, and everything unknown is dropped.  The input
  * is taken as UTF-8; the output is always valid UTF-8.
+ *
+ * A table row is one line, its cells separated by tabs, so that a form
+ * laid out as a table reads as one (a label cell, then its answer cell;
+ * or a row of labels over a row of answers, cell by cell).  A cell of
+ * several lines (paragraphs, <br>) cannot sit beside another: it gets
+ * lines of its own, after the one-line cells before it.  Outlook and Word
+ * write every line as a <p class=MsoNormal> without margins: those are
+ * lines, not paragraphs.
  */
 #include <string.h>
 
@@ -15,6 +23,10 @@
 
 /* List nesting shown by indenting; deeper lists are not indented more. */
 #define HTML_MAX_INDENT	4
+/* Rows open at once (tables in tables); deeper rows are not laid out. */
+#define HTML_MAX_ROWS	16
+/* Where a cell starts in the text of its row, until the row is laid out. */
+#define HTML_CELL_MARK	'\x01'
 
 /* What a tag does to the text around it. */
 enum html_kind {
@@ -24,7 +36,9 @@ enum html_kind {
 	HTML_BR,		/* a hard line break */
 	HTML_LIST,		/* <ul>, <ol>: a paragraph, one level deeper */
 	HTML_ITEM,		/* <li>: a new line and a bullet */
-	HTML_CELL,		/* <td>, <th>: a space from the previous cell */
+	HTML_CELL,		/* <td>, <th>: a tab from the previous cell */
+	HTML_ROW,		/* <tr>: a line of cells */
+	HTML_TABLE,		/* <table>: a paragraph of rows */
 	HTML_PRE,		/* <pre>: white space kept as written */
 	HTML_SKIP,		/* <script>, <style>: content dropped */
 	HTML_HEAD,		/* <head>: dropped up to </head> or <body> */
@@ -52,10 +66,10 @@ static const struct html_tag {
 	{ "noscript", HTML_LINE },	{ "ol", HTML_LIST },
 	{ "p", HTML_PARA },		{ "pre", HTML_PRE },
 	{ "script", HTML_SKIP },	{ "section", HTML_PARA },
-	{ "style", HTML_SKIP },		{ "table", HTML_PARA },
+	{ "style", HTML_SKIP },		{ "table", HTML_TABLE },
 	{ "td", HTML_CELL },		{ "template", HTML_SKIP },
 	{ "th", HTML_CELL },		{ "title", HTML_SKIP },
-	{ "tr", HTML_LINE },		{ "ul", HTML_LIST },
+	{ "tr", HTML_ROW },		{ "ul", HTML_LIST },
 	{ "xml", HTML_SKIP },
 };
 
@@ -126,6 +140,11 @@ struct html {
 	int		 pre;		/* depth of <pre> */
 	int		 lists;		/* depth of <ul> and <ol> */
 	int		 headless;	/* no </head> or <body> ahead */
+	int		 mso;		/* the open <p> is an Outlook line */
+	int		 tables;	/* depth of <table> */
+	int		 nrows;		/* rows open */
+	gsize		 row_at[HTML_MAX_ROWS];	/* where each one's text starts */
+	int		 row_table[HTML_MAX_ROWS]; /* the depth of its table */
 };
 
 /* Pay the line breaks or the space owed, now that text follows. */
@@ -274,6 +293,108 @@ html_list_item(struct html *h)
 	g_string_append(h->out, "- ");
 }
 
+/* A cell's text without the blanks and line breaks around it. */
+static char *
+cell_text(const char *s, const char *e)
+{
+	while (s < e && g_ascii_isspace(*s))
+		s++;
+	while (e > s && g_ascii_isspace(e[-1]))
+		e--;
+	return g_strndup(s, e - s);
+}
+
+/*
+ * The cells of a row (its text, split at HTML_CELL_MARK) as lines: the
+ * one-line cells in a run joined by tabs, a cell of several lines on
+ * lines of its own.  Caller frees.
+ */
+static char *
+row_layout(const char *text)
+{
+	GString	*out = g_string_new(NULL);
+	char	**cells, *c;
+	size_t	  i;
+	int	  run = 0;
+
+	cells = g_strsplit(text, (char[]){ HTML_CELL_MARK, '\0' }, -1);
+	for (i = 0; cells[i] != NULL; i++) {
+		c = cell_text(cells[i], cells[i] + strlen(cells[i]));
+		if (i == 0 && *c == '\0') {
+			g_free(c);
+			continue;
+		}
+		if (strchr(c, '\n') == NULL) {
+			g_string_append_printf(out, "%s%s", run > 0 ? "\t" : "",
+			    c);
+			run++;
+		} else {
+			g_string_append_printf(out, "%s%s\n", run > 0 ? "\n" :
+			    "", c);
+			run = 0;
+		}
+		g_free(c);
+	}
+	g_strfreev(cells);
+	return g_string_free(out, FALSE);
+}
+
+/* Lay out the innermost open row, which ends here. */
+static void
+row_finish(struct html *h)
+{
+	gsize	 start = h->row_at[--h->nrows];
+	char	*row;
+
+	row = row_layout(h->out->str + start);
+	g_string_truncate(h->out, start);
+	html_break(h, 1);
+	if (*row != '\0')
+		html_emit(h, row, strlen(row));
+	html_break(h, 1);
+	g_free(row);
+}
+
+/* Whether the innermost open row belongs to the innermost table. */
+static int
+in_row(const struct html *h)
+{
+	return h->nrows > 0 && h->row_table[h->nrows - 1] == h->tables;
+}
+
+static void
+row_open(struct html *h)
+{
+	if (in_row(h))
+		row_finish(h);
+	html_break(h, 1);
+	if (h->nrows == HTML_MAX_ROWS)
+		return;
+	h->row_at[h->nrows] = h->out->len;
+	h->row_table[h->nrows++] = h->tables;
+}
+
+static void
+cell_open(struct html *h)
+{
+	if (!in_row(h)) {
+		h->space = 1;
+		return;
+	}
+	g_string_append_c(h->out, HTML_CELL_MARK);
+	h->breaks = h->space = 0;
+}
+
+static void
+table_close(struct html *h)
+{
+	while (in_row(h))
+		row_finish(h);
+	if (h->tables > 0)
+		h->tables--;
+	html_break(h, 2);
+}
+
 static void
 html_open(struct html *h, const struct html_tag *t)
 {
@@ -301,7 +422,14 @@ html_open(struct html *h, const struct html_tag *t)
 		html_list_item(h);
 		break;
 	case HTML_CELL:
-		h->space = 1;
+		cell_open(h);
+		break;
+	case HTML_ROW:
+		row_open(h);
+		break;
+	case HTML_TABLE:
+		h->tables++;
+		html_break(h, 2);
 		break;
 	case HTML_SKIP:
 	case HTML_HEAD:
@@ -324,15 +452,39 @@ html_close(struct html *h, const struct html_tag *t)
 			h->pre--;
 		/* FALLTHROUGH */
 	case HTML_PARA:
-		html_break(h, 2);
+		html_break(h, h->mso && strcmp(t->name, "p") == 0 ? 1 : 2);
 		break;
 	case HTML_LINE:
 	case HTML_ITEM:
 		html_break(h, 1);
 		break;
+	case HTML_ROW:
+		if (in_row(h))
+			row_finish(h);
+		break;
+	case HTML_TABLE:
+		table_close(h);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Whether the attributes in [p, end) hold class="Mso...". */
+static int
+is_mso(const char *p, const char *end)
+{
+	const char	*q;
+
+	for (q = p; end - q > 6; q++) {
+		if (g_ascii_strncasecmp(q, "class=", 6) != 0)
+			continue;
+		q += 6;
+		if (*q == '"' || *q == '\'')
+			q++;
+		return end - q > 3 && g_ascii_strncasecmp(q, "mso", 3) == 0;
+	}
+	return 0;
 }
 
 /* A start or end tag at h->p ("<" already checked); consumes it. */
@@ -362,8 +514,14 @@ html_tag(struct html *h)
 	if ((t->kind == HTML_SKIP || t->kind == HTML_HEAD) &&
 	    h->p - p >= 2 && h->p[-2] == '/')
 		return;
-	if (closing)
+	if (closing) {
 		html_close(h, t);
+		return;
+	}
+	if (strcmp(t->name, "p") == 0)
+		h->mso = is_mso(p, h->p);
+	if (h->mso && strcmp(t->name, "p") == 0)
+		html_break(h, 1);
 	else
 		html_open(h, t);
 }
@@ -493,7 +651,7 @@ html_text(struct html *h)
 		return;
 	}
 	h->p++;
-	if (c == '\0' || (c == '\r' && h->pre > 0))
+	if (c == '\0' || c == HTML_CELL_MARK || (c == '\r' && h->pre > 0))
 		return;
 	if (!g_ascii_isspace(c))
 		html_emit(h, &c, 1);
@@ -552,6 +710,9 @@ html_to_text(const char *html, size_t len)
 		else
 			html_text(&h);
 	}
+	while (h.nrows > 0)
+		row_finish(&h);
+	g_strdelimit(h.out->str, (char[]){ HTML_CELL_MARK, '\0' }, ' ');
 	folded = html_fold(h.out);
 	g_string_free(h.out, TRUE);
 	text = g_utf8_make_valid(folded, -1);

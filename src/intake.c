@@ -30,15 +30,58 @@ struct intake {
 	char			**cause;
 };
 
+/*
+ * Whether `addr` is the program's address, or that address with a +tag
+ * (mentoring+apply@example.org): mail from either is ours.
+ */
+static int
+is_program_address(const char *program, const char *addr)
+{
+	const char	*at = strrchr(program, '@'), *tag;
+	size_t		 local;
+
+	if (addr == NULL || at == NULL)
+		return 0;
+	if (g_ascii_strcasecmp(addr, program) == 0)
+		return 1;
+	local = (size_t)(at - program);
+	if (strlen(addr) <= local || addr[local] != '+' ||
+	    g_ascii_strncasecmp(addr, program, local) != 0)
+		return 0;
+	tag = strrchr(addr, '@');
+	return tag != NULL && g_ascii_strcasecmp(tag, at) == 0;
+}
+
+/* Whether one of the X-Loop values names the program's address. */
+static int
+loop_names(const char *program, const char *x_loop)
+{
+	char	**words;
+	size_t	  i;
+	int	  found = 0;
+
+	if (x_loop == NULL)
+		return 0;
+	words = g_strsplit_set(x_loop, " ,;<>()", -1);
+	for (i = 0; words[i] != NULL && !found; i++)
+		found = is_program_address(program, words[i]);
+	g_strfreev(words);
+	return found;
+}
+
 /* Why a decoded message is automatic, or NULL: mime.c's signs, or us. */
 static const char *
-intake_auto_reason(const struct config *cfg, const struct mime_msg *msg)
+intake_auto_reason(const char *program, const struct mime_msg *msg)
 {
 	if (msg->auto_reason != NULL)
 		return msg->auto_reason;
-	if (msg->from_addr != NULL &&
-	    g_ascii_strcasecmp(msg->from_addr, cfg->address) == 0)
+	if (is_program_address(program, msg->from_addr))
 		return "sent from the program address (our own mail)";
+	/* An answer would go to ourselves. */
+	if (is_program_address(program, msg->reply_addr))
+		return "Reply-To: the program address (our own mail)";
+	if (loop_names(program, msg->x_loop))
+		return "X-Loop: the program address (a mail loop)";
 	return NULL;
 }
 
@@ -52,7 +95,7 @@ intake_describe(const struct config *cfg, struct message_record *r,
 		r->from_name = msg->from_name;
 		r->subject = msg->subject;
 		r->text = msg->text;
-		r->auto_reason = intake_auto_reason(cfg, msg);
+		r->auto_reason = intake_auto_reason(cfg->address, msg);
 		r->cause = msg->warning;
 	}
 	if (msg == NULL) {

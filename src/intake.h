@@ -22,8 +22,12 @@ struct config;
 struct db;
 struct program;
 
-/* Messages recorded per transaction. */
-#define INTAKE_BATCH	100
+/*
+ * Messages recorded per transaction, then moved in one command: each
+ * commit is an fsync and each move a round trip, so not too few; a failed
+ * batch is fetched again whole, so not too many.
+ */
+#define INTAKE_BATCH	500
 
 struct intake_options {
 	/*
@@ -50,8 +54,9 @@ int	intake_run(const struct config *, struct db *,
 /*
  * Fill what `r` says of the message from its decoding `msg` (NULL when it
  * could not be decoded, for `mime_cause`): sender, subject, text, and its
- * outcome, "decoded", "automatic" (mime.c's signs, or our own mail) or
- * "unparseable".  The strings stay msg's and mime_cause's.
+ * outcome, "decoded", "automatic" (mime.c's signs, or our own mail: the
+ * program's address, +tag or not, as the sender or as the Reply-To an
+ * answer would go to, or named in X-Loop) or "unparseable".  The strings stay msg's and mime_cause's.
  */
 struct mime_msg;
 void	intake_describe(const struct config *, struct message_record *r,

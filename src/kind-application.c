@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "calendar-date.h"
 #include "config.h"
 #include "eligibility.h"
 #include "kind.h"
@@ -96,6 +97,22 @@ vars_cut(struct inbound *in, struct tvars *v, const char *form)
 	}
 }
 
+/* Outside the program's yearly intake window: when it opens again. */
+static void
+vars_intake(struct inbound *in, struct tvars *v)
+{
+	const struct calendar_config	*c = &in->prog->cfg->calendar;
+	GDate				 today, next;
+	char				*t;
+
+	date_of(in->prog->now, in->prog->cfg->tz, &today);
+	if (!intake_closed(c->intake_opens, c->intake_closes, &today, &next))
+		return;
+	t = date_text(&next);
+	tvars_set(v, "intake.opens", t);
+	g_free(t);
+}
+
 static void
 vars_list(struct tvars *v, const char *list, GPtrArray *texts)
 {
@@ -179,6 +196,7 @@ reply_application(struct inbound *in, int64_t pid, GHashTable *fields,
 		vars_missing(in, vars, form, v->missing);
 		vars_list(vars, "unclear", in->x->unclear);
 		vars_cut(in, vars, form);
+		vars_intake(in, vars);
 		tvars_set(vars, "resubmission", created ? NULL : "yes");
 		tvars_set(vars, "complete", v->complete ? "yes" : NULL);
 		error = kind_answer(in, "receipt", in->reply_addr, pid, vars,

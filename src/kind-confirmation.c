@@ -36,8 +36,7 @@ static int
 confirm_keep(struct inbound *in, const char *who, int yes, char **cause)
 {
 	struct program	*p = in->prog;
-	struct match_ctx m = { p->cfg, p->db, p->rules, p->replies,
-			    p->now_iso, p };
+	struct match_ctx m = match_ctx_of(p);
 	struct tvars	*v;
 	const char	*outcome;
 	int		 error;
@@ -60,7 +59,8 @@ confirmation_handle(struct inbound *in, char **cause)
 	const char	*answer = extraction_get(in->x, "answer");
 	const char	*kind = in->thread.kind;
 
-	if (answer == NULL || in->thread.match <= 0 || kind == NULL ||
+	if (answer == NULL || (strcmp(answer, "yes") != 0 &&
+	    strcmp(answer, "no") != 0) || in->thread.match <= 0 || kind == NULL ||
 	    !g_str_has_prefix(kind, "confirm-"))
 		return kind_other_entry.handle(in, cause);
 	if (state_message_match(in->prog->db, in->id, in->thread.match,

@@ -25,7 +25,7 @@ yes_no(const struct extraction *x, const char *name)
 
 	if (v == NULL)
 		return -1;
-	return strcmp(v, "yes") == 0;
+	return strcmp(v, "yes") == 0 ? 1 : strcmp(v, "no") == 0 ? 0 : -1;
 }
 
 static int

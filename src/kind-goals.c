@@ -54,15 +54,24 @@ past_marker(const char *s)
 	p = past_goal_word(s);
 	if (*p == '(')
 		p++;
-	if (g_ascii_isdigit(*p))
+	/* A list is numbered in one or two digits: (307) is a phone. */
+	if (g_ascii_isdigit(*p) && strspn(p, "0123456789") <= 2)
 		p += strspn(p, "0123456789");
 	else if (g_ascii_isalpha(*p) && (p[1] == ')' || p[1] == '.'))
 		p++;
 	else
 		return NULL;
+	/* "Goal 4 (long term):": the remark is the label's. */
+	if (p != s && past_goal_word(s) != s && p[strspn(p, " ")] == '(' &&
+	    strchr(p, ')') != NULL)
+		p = strchr(p, ')') + 1;
 	if ((*p == '.' || *p == ')' || *p == ':') &&
 	    (p[1] == ' ' || p[1] == '\t' || p[1] == '\0'))
 		return p + 1;
+	/* "Goal 1 - Strengthen ...", "Goal 2 – ...". */
+	if (past_goal_word(s) != s && (g_str_has_prefix(p, " - ") ||
+	    g_str_has_prefix(p, " \xe2\x80\x93 ")))
+		return p + (p[1] == '-' ? 3 : 5);
 	return NULL;
 }
 
@@ -113,25 +122,81 @@ add_sentences(GPtrArray *items, const char *line)
 	}
 }
 
+/* The items of a list: marked lines, each with the lines wrapped under it. */
+static void
+list_items(GPtrArray *items, char **lines)
+{
+	const char	*rest;
+	char		*joined;
+	size_t		 i;
+	int		 open = 0;
+
+	for (i = 0; lines[i] != NULL; i++) {
+		if ((rest = past_marker(lines[i])) != NULL) {
+			g_ptr_array_add(items, g_strstrip(g_strdup(rest)));
+			open = 1;
+		} else if (open && *lines[i] != '\0' && !is_heading(lines[i])) {
+			joined = g_strconcat(items->pdata[items->len - 1], " ",
+			    lines[i], NULL);
+			g_free(items->pdata[items->len - 1]);
+			items->pdata[items->len - 1] = joined;
+		} else
+			open = 0;
+	}
+}
+
+/* "My goals are: a, b, and c": the list after the colon. */
+static int
+inline_list(GPtrArray *items, const char *line)
+{
+	const char	*colon = strchr(line, ':');
+	char		**parts, *p;
+	size_t		 i;
+
+	if (colon == NULL || strstr(line, "goal") == NULL ||
+	    strstr(colon, ", ") == NULL)
+		return 0;
+	parts = g_strsplit_set(colon + 1, ",;", -1);
+	for (i = 0; parts[i] != NULL; i++) {
+		p = g_strstrip(parts[i]);
+		if (g_str_has_prefix(p, "and "))
+			p += 4;
+		p = g_strdup(p);
+		if (*p != '\0' && (p[strlen(p) - 1] == '.'))
+			p[strlen(p) - 1] = '\0';
+		if (*p != '\0')
+			g_ptr_array_add(items, p);
+		else
+			g_free(p);
+	}
+	g_strfreev(parts);
+	return 1;
+}
+
 GPtrArray *
 goals_items(const char *text, int *listed)
 {
 	GPtrArray	 *items = g_ptr_array_new_with_free_func(g_free);
 	char		**lines = g_strsplit(text != NULL ? text : "", "\n", -1);
-	const char	 *rest;
 	size_t		  i;
 
 	*listed = 0;
 	for (i = 0; lines[i] != NULL; i++) {
 		g_strstrip(lines[i]);
-		if (*lines[i] == '\0' || is_greeting(lines[i]) ||
-		    is_heading(lines[i]))
-			continue;
-		if ((rest = past_marker(lines[i])) != NULL) {
+		if (past_marker(lines[i]) != NULL)
 			(*listed)++;
-			g_ptr_array_add(items, g_strstrip(g_strdup(rest)));
-		} else
-			add_sentences(items, lines[i]);
+	}
+	/* A list is the goals; the prose around it is not. */
+	if (*listed >= 2) {
+		list_items(items, lines);
+		g_strfreev(lines);
+		return items;
+	}
+	for (i = 0; lines[i] != NULL; i++) {
+		if (*lines[i] == '\0' || is_greeting(lines[i]) ||
+		    is_heading(lines[i]) || inline_list(items, lines[i]))
+			continue;
+		add_sentences(items, lines[i]);
 	}
 	g_strfreev(lines);
 	return items;

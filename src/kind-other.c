@@ -3,8 +3,8 @@
  * polite "not understood" saying what the program accepts by mail; a
  * coordinator's is only recorded.
  *
- * A coordinator's command is recognised by kinds.rules and, until its
- * handler exists, recorded as such.
+ * Commands, goals, reports, check-ins, evaluations and confirmations have
+ * their own handlers (kind-*.c).
  */
 #include <glib.h>
 
@@ -35,15 +35,4 @@ other_handle(struct inbound *in, char **cause)
 const struct kind_entry kind_other_entry = {
 	.name = "other",
 	.handle = other_handle,
-};
-
-static int
-recorded_command(struct inbound *in, char **cause)
-{
-	return kind_record(in, "command", 0, cause);
-}
-
-const struct kind_entry kind_command_entry = {
-	.name = "command",
-	.handle = recorded_command,
 };

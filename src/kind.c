@@ -1,6 +1,7 @@
 /*
  * kind.c -- what the handlers of every kind of message share: recording
- * the kind, and answering in the message's thread.
+ * the kind, answering in the message's thread, and reading what the
+ * sender wrote apart from what they quote.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -20,6 +21,7 @@
 #include "state-outbox.h"
 #include "state-participant.h"
 #include "template.h"
+#include "token.h"
 
 int
 kind_record(struct inbound *in, const char *kind, int64_t participant,
@@ -34,7 +36,7 @@ kind_vars(struct inbound *in)
 {
 	struct tvars	*vars = reply_vars(in->prog->cfg);
 
-	tvars_set(vars, "applicant.name", in->msg->from_name);
+	tvars_set(vars, "applicant.name", in->msg->reply_name);
 	tvars_set(vars, "applicant.email", in->reply_addr);
 	return vars;
 }
@@ -59,9 +61,8 @@ within_limit(struct inbound *in, const char *addr, int *ok, char **cause)
 	return 0;
 }
 
-/* "ref1 ref2 msgid": the thread our reply continues. */
-static char *
-thread_of(const struct mime_msg *msg)
+char *
+kind_thread(const struct mime_msg *msg)
 {
 	if (msg->message_id == NULL)
 		return g_strdup(msg->references);
@@ -76,10 +77,10 @@ queue(struct inbound *in, const char *name, const char *to,
     char **cause)
 {
 	struct outmail	 m;
-	char		*refs = thread_of(in->msg);
+	char		*refs = kind_thread(in->msg);
 	int		 error;
 
-	m = (struct outmail){ .to_addr = to, .to_name = in->msg->from_name,
+	m = (struct outmail){ .to_addr = to, .to_name = in->msg->reply_name,
 	    .subject = subject, .body = body,
 	    .in_reply_to = in->msg->message_id, .references = refs,
 	    .kind = name, .message = in->id, .participant = participant,
@@ -87,9 +88,14 @@ queue(struct inbound *in, const char *name, const char *to,
 	error = outbox_queue(in->prog->db, in->prog->cfg, &m, NULL, cause);
 	g_free(refs);
 	if (error == EX_DATAERR || error == EX_NOINPUT) {
-		/* Kept as failed in the outbox; the rest of the work stands. */
+		/*
+		 * Kept as failed in the outbox, with why; the rest of the work
+		 * stands.  An address refused is an answer of the applicant's:
+		 * the log does not repeat it.
+		 */
 		log_warn("message %lld: %s not sent: %s", (long long)in->id,
-		    name, *cause);
+		    name, error == EX_DATAERR ? "the address cannot be sent to "
+		    "(see the outbox)" : *cause);
 		g_clear_pointer(cause, g_free);
 		error = 0;
 	}
@@ -134,12 +140,16 @@ kind_match(struct inbound *in, int64_t *participant, int *several,
 {
 	struct db	*db = in->prog->db;
 	int64_t		 pid, match;
+	char		*status = NULL;
 
 	*several = 0;
 	*participant = 0;
-	pid = participant_by_email(db, in->r->from_addr, cause);
-	if (pid == 0 && in->reply_addr != in->r->from_addr)
-		pid = participant_by_email(db, in->reply_addr, cause);
+	pid = participant_by_email(db, in->r->from_addr, &status, cause);
+	g_free(status);
+	if (pid == 0 && in->reply_addr != in->r->from_addr) {
+		pid = participant_by_email(db, in->reply_addr, &status, cause);
+		g_free(status);
+	}
 	if (pid < 0)
 		return -1;
 	*participant = pid;
@@ -194,4 +204,159 @@ kind_pair_vars(struct inbound *in, const struct pair *p, int64_t pid,
 		return NULL;
 	}
 	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* What the sender wrote. */
+
+/* The words that end a mail's commands, like debbugs' "thanks". */
+static const char *const closings[] = {
+	"thanks", "thank", "thx", "cheers", "regards", "best", "sincerely",
+	"quit", "stop", NULL
+};
+
+/* How quote headers end, in the languages mail programs speak. */
+static const char *const wrote[] = {
+	"wrote:", "writes:", "schrieb:", "a \xc3\xa9" "crit :",
+	"a \xc3\xa9" "crit:", "escribi\xc3\xb3" ":", "scrisse:", "skrev:",
+	NULL
+};
+
+static int
+is_quoted(const char *line)
+{
+	return *line == '>';
+}
+
+static int
+ends_wrote(const char *line)
+{
+	size_t	i;
+
+	for (i = 0; wrote[i] != NULL; i++) {
+		if (g_str_has_suffix(line, wrote[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* A closing word, and at most two words more: "Thanks, Ann", "Best regards". */
+static int
+is_closing(const char *line)
+{
+	char	**words, *first;
+	guint	  n;
+	int	  closing;
+
+	words = g_strsplit_set(line, " \t", 4);
+	n = g_strv_length(words);
+	first = g_ascii_strdown(words[0], strcspn(words[0], ",.!;:"));
+	closing = n <= 3 && g_strv_contains(closings, first);
+	g_free(first);
+	g_strfreev(words);
+	return closing;
+}
+
+/* Lines that end what the sender wrote, whatever follows them. */
+static int
+is_end(const char *line)
+{
+	if (strcmp(line, "--") == 0 || g_str_has_prefix(line, "____") ||
+	    g_str_has_prefix(line, "----- attachment: ") ||
+	    strcmp(line, "----- forwarded message -----") == 0 ||
+	    g_ascii_strcasecmp(line, "Begin forwarded message:") == 0 ||
+	    strstr(line, TOKEN_MARK) != NULL)
+		return 1;
+	if (line[0] == '-' && strstr(line, "Original Message") != NULL)
+		return 1;
+	return is_closing(line);
+}
+
+/* "From: ..." with "Sent:" or "Date:" among the next lines: Outlook's. */
+static int
+is_outlook_header(char **lines, size_t i)
+{
+	size_t	j;
+
+	if (!g_str_has_prefix(g_strstrip(lines[i]), "From:"))
+		return 0;
+	for (j = i + 1; j <= i + 3 && lines[j] != NULL; j++) {
+		g_strstrip(lines[j]);
+		if (g_str_has_prefix(lines[j], "Sent:") ||
+		    g_str_has_prefix(lines[j], "Date:"))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * How many lines, from lines[i], make a quote header ("On ... wrote:",
+ * which a mail program may have wrapped onto a second or third line), or
+ * 0 when there is none.
+ */
+static size_t
+intro_at(char **lines, size_t i)
+{
+	size_t	j;
+
+	if (ends_wrote(g_strstrip(lines[i])))
+		return 1;
+	if (!g_str_has_prefix(lines[i], "On ") &&
+	    !g_str_has_prefix(lines[i], "Le ") &&
+	    !g_str_has_prefix(lines[i], "Am "))
+		return 0;
+	for (j = i + 1; j <= i + 2 && lines[j] != NULL; j++) {
+		if (ends_wrote(g_strstrip(lines[j])))
+			return j - i + 1;
+	}
+	return 0;
+}
+
+/* Whether the first non-blank line from lines[i] is quoted. */
+static int
+quote_follows(char **lines, size_t i)
+{
+	for (; lines[i] != NULL; i++) {
+		g_strstrip(lines[i]);
+		if (*lines[i] != '\0')
+			return is_quoted(lines[i]);
+	}
+	return 0;
+}
+
+GPtrArray *
+kind_own_lines(const char *text, guint max, int *more)
+{
+	GPtrArray	 *out = g_ptr_array_new_with_free_func(g_free);
+	char		**lines;
+	size_t		  i, n;
+
+	if (more != NULL)
+		*more = 0;
+	lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		/* The signature mark keeps its space until it is read. */
+		if (strcmp(lines[i], "-- ") == 0 || strcmp(lines[i],
+		    "-- \r") == 0)
+			break;
+		g_strstrip(lines[i]);
+		if (*lines[i] == '\0' || is_quoted(lines[i]))
+			continue;
+		if ((n = intro_at(lines, i)) > 0) {
+			if (!quote_follows(lines, i + n))
+				break;
+			i += n - 1;
+			continue;
+		}
+		if (is_end(lines[i]) || is_outlook_header(lines, i))
+			break;
+		if (out->len == max) {
+			if (more != NULL)
+				*more = 1;
+			break;
+		}
+		g_ptr_array_add(out, g_strdup(lines[i]));
+	}
+	g_strfreev(lines);
+	return out;
 }

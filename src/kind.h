@@ -43,6 +43,13 @@ struct inbound {
 struct kind_entry {
 	const char	*name;		/* as kinds.rules names it */
 	int		(*handle)(struct inbound *, char **cause);
+	/*
+	 * The kinds of our own mail whose replies this handler takes,
+	 * whatever the rules make of them (NULL-terminated; may be NULL):
+	 * a reply to the proposals mail is commands, one to a request to
+	 * confirm a withdrawal is the answer to it.
+	 */
+	const char *const *answers;
 };
 
 extern const struct kind_entry kind_application_entry;
@@ -54,6 +61,7 @@ extern const struct kind_entry kind_checkin_entry;
 extern const struct kind_entry kind_confirmation_entry;
 extern const struct kind_entry kind_command_entry;
 extern const struct kind_entry kind_form_request_entry;
+extern const struct kind_entry kind_withdrawal_entry;
 
 /*
  * What the handlers share (kind.c).  Each returns 0, or -1 with *cause
@@ -130,5 +138,31 @@ GPtrArray *goals_items(const char *text, int *listed);
 
 /* The subject without its "Re:" prefixes, so ours adds exactly one. */
 const char *kind_bare_subject(const char *subject);
+
+/* "refs... msgid": the thread a reply to this message continues.  Caller
+ * frees; NULL when the message has neither. */
+char	*kind_thread(const struct mime_msg *);
+
+/*
+ * The lines the sender wrote in `text` (may be NULL), trimmed, blank ones
+ * left out, as a new array of strings (caller unrefs).  Not what it
+ * quotes: "> " lines, nor anything after a quote header ("On ... wrote:",
+ * "-----Original Message-----", Outlook's "From: ... Sent: ...") that no
+ * "> " line follows, since an HTML reply quotes without marks.  Not a
+ * signature ("-- " and what follows), nor what follows a closing word
+ * ("Thanks", "Regards", "quit"), a line naming one of our tokens (our own
+ * mail, quoted), or mime.c's attachment and forward separators.  At most
+ * `max` lines; *more (may be NULL) is set when more would have followed.
+ */
+GPtrArray *kind_own_lines(const char *text, guint max, int *more);
+
+/*
+ * The command lines of a coordinator's mail (kind-command.c): its own
+ * lines, after its subject when that is a command itself and the mail is
+ * no `reply` to ours ("Subject: approve 12").  A new array of strings
+ * (caller unrefs); *more is set when lines past the limit were left.
+ */
+GPtrArray *kind_command_lines(const char *subject, const char *text,
+	    int reply, int *more);
 
 #endif

@@ -16,6 +16,8 @@
 struct label_index {
 	GHashTable	*buckets;	/* folded first char -> GPtrArray */
 	GPtrArray	*labels;	/* struct label *, owned */
+	GPtrArray	*questions;	/* struct label *, owned */
+	GHashTable	*words;		/* every label's words, folded */
 };
 
 /* Labels longer than this may wrap: short ones would match by chance. */
@@ -194,7 +196,7 @@ label_match(const char *pat, const struct msg_text *t, size_t line,
 
 const struct label *
 label_at(const struct label_index *idx, const struct msg_text *t,
-    size_t line, size_t off, size_t *eline, size_t *eoff)
+    size_t line, size_t off, size_t *eline, size_t *eoff, int nth)
 {
 	const struct line	*l = &t->lines[line];
 	GPtrArray		*bucket;
@@ -207,7 +209,8 @@ label_at(const struct label_index *idx, const struct msg_text *t,
 	    char_fold(char_at(l->s + off))));
 	for (i = 0; bucket != NULL && i < bucket->len; i++) {
 		lab = bucket->pdata[i];
-		if (label_match(lab->text, t, line, off, eline, eoff))
+		if (label_match(lab->text, t, line, off, eline, eoff) &&
+		    nth-- == 0)
 			return lab;
 	}
 	return NULL;
@@ -321,6 +324,15 @@ mark_other(const char *p, const char *end, const char *start, enum mark *m)
 		*m = MARK_EMPTY;
 		return (size_t)(g_utf8_next_char(p) - p);
 	}
+	/* "Mentee <-- this one", "<--", "←" */
+	if (c == 0x2190 || c == 0x27f5 || (c == '<' && p + 1 < end &&
+	    p[1] == '-')) {
+		*m = MARK_TICKED;
+		for (n = (size_t)(g_utf8_next_char(p) - p); p + n < end &&
+		    p[n] == '-'; n++)
+			;
+		return n;
+	}
 	if (p > start && uni_alnum(char_at(
 	    g_utf8_prev_char(p))))
 		return 0;
@@ -361,6 +373,93 @@ mark_scan(const char *s, const char *end, int last)
 		p += n;
 	}
 	return found;
+}
+
+/* A mark drawn as a box or a sign (not a word such as "No"), or 0. */
+static size_t
+mark_symbol(const char *p, const char *end, enum mark *m)
+{
+	size_t	n;
+
+	if ((n = mark_box(p, end, m)) > 0 || (n = mark_line(p, end, m)) > 0)
+		return n;
+	if (!uni_alnum(char_at(p)) && (n = mark_other(p, end, p, m)) > 0)
+		return n;
+	return 0;
+}
+
+/* "Virtual: Yes", "Protégé – No": a word answering an option, or 0. */
+static size_t
+mark_answer(const char *s, const char *p, const char *end, enum mark *m)
+{
+	const char	*q = p;
+
+	while (q > s && uni_space(char_at(g_utf8_prev_char(q))))
+		q = g_utf8_prev_char(q);
+	if (q == s || q == p)
+		return 0;
+	q = g_utf8_prev_char(q);
+	if (*q != ':' && *q != '-' && char_at(q) != 0x2013 &&
+	    char_at(q) != 0x2014)
+		return 0;
+	return mark_other(p, end, s, m);
+}
+
+/* Where a piece of text between marks starts and ends, trimmed. */
+static void
+piece_add(GString *out, const char *s, const char *e)
+{
+	while (s < e && (is_space(s, e) || strchr("/,|:-", *s) != NULL))
+		s = g_utf8_next_char(s);
+	while (e > s && (uni_space(char_at(g_utf8_prev_char(e))) ||
+	    strchr("/,|:-", e[-1]) != NULL || char_at(g_utf8_prev_char(e)) ==
+	    0x2013))
+		e = g_utf8_prev_char(e);
+	if (e > s)
+		g_string_append_printf(out, "%s%.*s", out->len > 0 ? " / " :
+		    "", (int)(e - s), s);
+}
+
+char *
+ticked_text(const char *s, const char *e)
+{
+	GString		*out;
+	const char	*p, *from = s;
+	enum mark	 m, prev = MARK_NONE;
+	size_t		 n, marks = 0, ticks = 0;
+	int		 before = -1;
+
+	out = g_string_new(NULL);
+	for (p = s; p < e; ) {
+		if ((n = mark_symbol(p, e, &m)) == 0 &&
+		    (n = mark_answer(s, p, e, &m)) == 0) {
+			if (before < 0 && uni_alnum(char_at(p)))
+				before = 0;
+			/* options one a line: a line ends the text of a mark after it */
+			if (*p == '\n' && before == 0)
+				from = p + 1;
+			p = g_utf8_next_char(p);
+			continue;
+		}
+		if (before < 0)
+			before = 1;
+		/* marks before their options own the text after them */
+		if ((before ? prev : m) == MARK_TICKED)
+			piece_add(out, from, p);
+		prev = m;
+		marks++;
+		ticks += m == MARK_TICKED;
+		p += n;
+		from = p;
+	}
+	if (before && prev == MARK_TICKED)
+		piece_add(out, from, e);
+	/* no marks, or a mark alone ("Yes: ☒"): the answer as it is */
+	if (marks == 0 || (ticks > 0 && out->len == 0)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
 }
 
 /* Longest first: the order labels are tried in. */
@@ -428,6 +527,100 @@ label_free(gpointer p)
 	g_free(lab);
 }
 
+/* The next word of [*pp, e) folded, or NULL; *pp moves past it. */
+static char *
+next_word(const char **pp, const char *e)
+{
+	const char	*p = *pp, *w;
+
+	int		 letters;
+
+	do {
+		while (p < e && !uni_alnum(char_at(p)))
+			p = g_utf8_next_char(p);
+		letters = 0;
+		for (w = p; p < e && uni_alnum(char_at(p));
+		    p = g_utf8_next_char(p))
+			letters |= !g_ascii_isdigit(*p);
+	} while (p > w && !letters);	/* "(1) goals": numbers are no words */
+	*pp = p;
+	return p > w ? g_utf8_casefold(w, p - w) : NULL;
+}
+
+int
+label_words_share(const struct label_index *idx, const char *s,
+    const char *e)
+{
+	char	*w;
+	int	 n = 0, in = 0;
+
+	while ((w = next_word(&s, e)) != NULL) {
+		in += g_hash_table_contains(idx->words, w);
+		n++;
+		g_free(w);
+	}
+	return n > 0 ? 100 * in / n : 0;
+}
+
+static void
+words_add(struct label_index *idx, const char *text)
+{
+	const char	*p = text, *e = text + strlen(text);
+	char		*w;
+
+	while ((w = next_word(&p, e)) != NULL)
+		g_hash_table_add(idx->words, w);
+}
+
+int
+label_words_only(const struct label_index *idx, const char *s,
+    const char *e, int min)
+{
+	char	*w;
+	int	 n = 0, all = 1;
+
+	while (all && (w = next_word(&s, e)) != NULL) {
+		all = g_hash_table_contains(idx->words, w);
+		n++;
+		g_free(w);
+	}
+	return all && n >= min;
+}
+
+static void
+question_add(struct label_index *idx, const struct re *re, field_mask fields)
+{
+	struct label	*lab;
+
+	lab = g_new0(struct label, 1);
+	lab->text = g_strdup(re_pattern(re));
+	lab->fields = fields;
+	lab->strong = 1;
+	lab->question = re;
+	g_ptr_array_add(idx->questions, lab);
+}
+
+/* The longest match of a question pattern wins; a skip is a question too. */
+const struct label *
+question_label(const struct label_index *idx, const char *s, const char *e,
+    size_t *matched)
+{
+	const struct label	*lab, *best = NULL;
+	size_t			 so, eo, longest = 0;
+	guint			 i;
+
+	for (i = 0; i < idx->questions->len; i++) {
+		lab = idx->questions->pdata[i];
+		if (re_match(lab->question, s, (size_t)(e - s), 0, &so, &eo) &&
+		    eo - so >= longest && (best == NULL || eo - so > longest)) {
+			best = lab;
+			longest = eo - so;
+		}
+	}
+	*matched = longest;
+	return best;
+}
+
 struct label_index *
 label_index_new(const struct form *form)
 {
@@ -440,15 +633,27 @@ label_index_new(const struct form *form)
 	idx->buckets = g_hash_table_new_full(NULL, NULL, NULL,
 	    (GDestroyNotify)g_ptr_array_unref);
 	idx->labels = g_ptr_array_new_with_free_func(label_free);
+	idx->questions = g_ptr_array_new_with_free_func(label_free);
+	idx->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (form->fields[id] == NULL)
 			continue;
-		for (l = form->fields[id]->labels; *l != NULL; l++)
+		for (l = form->fields[id]->labels; *l != NULL; l++) {
 			index_add(idx, seen, *l, (field_mask)1 << id);
+			words_add(idx, *l);
+		}
+		if (form->fields[id]->question != NULL)
+			question_add(idx, form->fields[id]->question,
+			    (field_mask)1 << id);
 	}
-	for (l = form->ignore; l != NULL && *l != NULL; l++)
+	if (form->skip != NULL)
+		question_add(idx, form->skip, 0);
+	for (l = form->ignore; l != NULL && *l != NULL; l++) {
 		index_add(idx, seen, *l, 0);
+		words_add(idx, *l);
+	}
 	g_hash_table_destroy(seen);
 	g_hash_table_foreach(idx->buckets, sort_bucket, NULL);
 	return idx;
@@ -461,5 +666,7 @@ label_index_free(struct label_index *idx)
 		return;
 	g_hash_table_destroy(idx->buckets);
 	g_ptr_array_free(idx->labels, TRUE);
+	g_ptr_array_free(idx->questions, TRUE);
+	g_hash_table_destroy(idx->words);
 	g_free(idx);
 }

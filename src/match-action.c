@@ -1,6 +1,6 @@
 /*
- * match-action.c -- the coordinator's decisions on matches, and the
- * introductions an approval sends.
+ * match-action.c -- the coordinator's decisions on matches, the
+ * introductions an approval sends, and a participant leaving the program.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,6 @@
 
 #include <glib.h>
 
-#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -23,6 +22,7 @@
 #include "state-outbox.h"
 #include "state-participant.h"
 #include "template.h"
+#include "token.h"
 
 /* A match as read back, with its state. */
 struct proposal {
@@ -549,37 +549,138 @@ notify_vars(struct tvars *v, const struct match_report *r)
 	set_more(v, "more_unmatched", r->unmatched->len - i);
 }
 
+/* Each coordinator's copy carries a token of its own, for replies. */
 int
 match_notify(struct match_ctx *m, const struct match_report *r,
     char **cause)
 {
-	struct tvars	*v;
-	struct outmail	 o;
-	char		*subject = NULL, *body = NULL, *count;
-	size_t		 i;
-	int		 error;
+	struct token_mail	 t = { .kind = "proposals" };
+	char			*count;
+	int			 error;
 
 	if (r->created == 0)
 		return 0;
-	v = reply_vars(m->cfg);
+	t.vars = reply_vars(m->cfg);
 	count = g_strdup_printf("%u", r->proposals->len);
-	tvars_set(v, "count", count);
-	tvars_set(v, "one", r->proposals->len == 1 ? "yes" : NULL);
-	tvars_set(v, "introduced", strcmp(m->cfg->matching.mode, "auto") == 0 ?
-	    "yes" : NULL);
-	notify_vars(v, r);
-	error = reply_render(m->replies, "proposals", v, &subject, &body,
+	tvars_set(t.vars, "count", count);
+	tvars_set(t.vars, "one", r->proposals->len == 1 ? "yes" : NULL);
+	tvars_set(t.vars, "introduced", strcmp(m->cfg->matching.mode,
+	    "auto") == 0 ? "yes" : NULL);
+	notify_vars(t.vars, r);
+	error = token_mail_queue(m->db, m->cfg, m->replies, m->prog->now, &t,
 	    cause);
-	for (i = 0; error == 0 && m->cfg->coordinators[i] != NULL; i++) {
-		o = (struct outmail){ .to_addr = m->cfg->coordinators[i],
-		    .subject = subject, .body = body, .kind = "proposals",
-		    .auto_submitted = COMPOSE_AUTO_GENERATED };
-		if (outbox_queue(m->db, m->cfg, &o, NULL, cause) != 0)
-			error = -1;
-	}
 	g_free(count);
-	g_free(subject);
-	g_free(body);
-	tvars_free(v);
+	tvars_free(t.vars);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Leaving the program. */
+
+/* What withdrawing one participant touches. */
+struct leaving {
+	int64_t	 pid;
+	GArray	*proposals;	/* int64_t: pending proposals of theirs */
+	GArray	*matches;	/* int64_t: approved matches of theirs */
+};
+
+static int
+leaving_row(const struct match_row *row, void *arg)
+{
+	struct leaving	*l = arg;
+
+	if (row->mentee != l->pid && row->mentor != l->pid)
+		return 0;
+	g_array_append_val(strcmp(row->status, "proposed") == 0 ?
+	    l->proposals : l->matches, row->id);
+	return 0;
+}
+
+static int
+withdraw_matches(struct match_ctx *m, struct leaving *l, const char *reason,
+    GString *said, char **cause)
+{
+	char	*why;
+	int64_t	 id;
+	guint	 i;
+	int	 error = 0;
+
+	for (i = 0; i < l->proposals->len && error == 0; i++) {
+		id = g_array_index(l->proposals, int64_t, i);
+		error = state_match_delete_proposal(m->db, id, cause);
+		g_string_append_printf(said, "proposal %lld withdrawn\n",
+		    (long long)id);
+	}
+	why = g_strdup_printf("withdrawn%s%s", reason != NULL ? ": " : "",
+	    reason != NULL ? reason : "");
+	for (i = 0; i < l->matches->len && error == 0; i++) {
+		id = g_array_index(l->matches, int64_t, i);
+		error = state_match_decide(m->db, id, "ended", why, m->now,
+		    cause);
+		g_string_append_printf(said, "match %lld ended (the partner is "
+		    "not told)\n", (long long)id);
+	}
+	g_free(why);
+	return error;
+}
+
+int
+match_withdraw(struct match_ctx *m, const char *email, const char *reason,
+    GString *said, char **cause)
+{
+	struct leaving	 l = { 0 };
+	char		*status = NULL;
+	int		 error;
+
+	if ((l.pid = participant_by_email(m->db, email, &status, cause)) < 0)
+		return -1;
+	if (l.pid == 0)
+		return cause_set(cause, "nobody has the address %s", email);
+	if (strcmp(status, PARTICIPANT_WITHDRAWN) == 0) {
+		g_free(status);
+		return cause_set(cause, "%s has withdrawn already", email);
+	}
+	g_free(status);
+	l.proposals = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	l.matches = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	error = state_match_each(m->db, "proposed", leaving_row, &l, cause);
+	if (error == 0)
+		error = state_match_each(m->db, "approved", leaving_row, &l,
+		    cause);
+	if (error == 0)
+		error = participant_set_status(m->db, l.pid,
+		    PARTICIPANT_WITHDRAWN, reason, m->now, cause);
+	if (error == 0)
+		error = state_unmatched_remove(m->db, l.pid, cause);
+	if (error == 0) {
+		g_string_append_printf(said, "%s withdrawn%s%s\n", email,
+		    reason != NULL ? ": " : "", reason != NULL ? reason : "");
+		error = withdraw_matches(m, &l, reason, said, cause);
+	}
+	g_array_unref(l.proposals);
+	g_array_unref(l.matches);
+	return error;
+}
+
+int
+match_end(struct match_ctx *m, int64_t id, const char *reason, char **cause)
+{
+	struct pair	p;
+	int		found, error;
+
+	memset(&p, 0, sizeof(p));
+	if ((found = state_match_get(m->db, id, pair_row, &p, cause)) < 0)
+		return -1;
+	if (found == 0)
+		return cause_set(cause, "there is no match %lld",
+		    (long long)id);
+	if (strcmp(p.status, "approved") != 0) {
+		cause_set(cause, "match %lld is %s, not approved: only an "
+		    "approved match can end", (long long)id, p.status);
+		g_free(p.status);
+		return -1;
+	}
+	g_free(p.status);
+	error = state_match_decide(m->db, id, "ended", reason, m->now, cause);
 	return error;
 }

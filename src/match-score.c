@@ -115,11 +115,18 @@ static const char *const place_generic[] = {
 };
 static const char *const place_split[] = { "and", "or", NULL };
 
+/*
+ * Folded names are interned (g_intern_string): the same name is the same
+ * pointer, so that comparing two, millions of times a round, is one
+ * instruction.  Interned strings live as long as the process, one copy
+ * each, and a pool has few distinct names.
+ */
 struct place {
-	char		*key;		/* folded */
+	const char	*key;		/* folded, interned */
 	char		*shown;		/* as written */
 };
 
+/* Every field but id and capacity is compared by match_side_alike. */
 struct match_side {
 	int64_t			 id;
 	int			 capacity;
@@ -128,12 +135,13 @@ struct match_side {
 	int			 student;
 	enum preference		 pref;
 	int			 modes;		/* 0: not given */
-	char			*library_type;
-	char			*employer;	/* folded; NULL: not given */
+	const char		*library_type;	/* interned */
+	const char		*employer;	/* folded, interned; NULL: not
+						   given */
 	struct place		 region[PLACES_MAX];
 	int			 nregion;
 	struct place		 city;
-	char			*state;
+	const char		*state;		/* interned */
 	struct match_terms	*needs;		/* goals, categories */
 	struct match_terms	*offers;	/* strengths, position ... */
 	int			 needs_tech;
@@ -209,6 +217,16 @@ read_preference(const char *s)
 	return PREF_NONE;
 }
 
+/* `s` interned (NULL stays NULL); `s` is freed. */
+static const char *
+intern(char *s)
+{
+	const char	*i = s != NULL ? g_intern_string(s) : NULL;
+
+	g_free(s);
+	return i;
+}
+
 static void
 first_chunk(const char *key, const char *shown, void *arg)
 {
@@ -221,13 +239,13 @@ first_chunk(const char *key, const char *shown, void *arg)
 /* "Campbell County Public Library System - Wright Branch": "campbell
  * county".  What follows a dash, a comma or a parenthesis is a branch or
  * a department of the same employer. */
-static char *
+static const char *
 employer_key(const char *library)
 {
 	char	*key = NULL;
 
 	match_text_chunks(library, employer_generic, NULL, first_chunk, &key);
-	return key;
+	return intern(key);
 }
 
 static void
@@ -237,7 +255,7 @@ add_region(const char *key, const char *shown, void *arg)
 
 	if (s->nregion == PLACES_MAX)
 		return;
-	s->region[s->nregion++] = (struct place){ g_strdup(key),
+	s->region[s->nregion++] = (struct place){ g_intern_string(key),
 	    g_strdup(shown) };
 }
 
@@ -249,12 +267,15 @@ read_places(struct match_side *s, GHashTable *fields)
 
 	match_text_chunks(field(fields, "region"), place_generic, place_split,
 	    add_region, s);
+	char		*key = NULL;
+
 	if (city != NULL) {
-		match_text_chunks(city, NULL, NULL, first_chunk, &s->city.key);
+		match_text_chunks(city, NULL, NULL, first_chunk, &key);
+		s->city.key = intern(key);
 		s->city.shown = g_strdup(city);
 	}
 	if (state != NULL)
-		s->state = g_ascii_strup(state, -1);
+		s->state = intern(g_ascii_strup(state, -1));
 }
 
 static const struct category *
@@ -343,7 +364,8 @@ match_side_new(int64_t id, GHashTable *fields)
 	s->years = number(field(fields, "years_experience"), 0, 99, -1);
 	s->pref = read_preference(field(fields, "match_preference"));
 	s->modes = read_modes(field(fields, "meeting_mode"));
-	s->library_type = type != NULL ? g_ascii_strdown(type, -1) : NULL;
+	s->library_type = intern(type != NULL ? g_ascii_strdown(type, -1) :
+	    NULL);
 	s->employer = employer_key(field(fields, "library"));
 	read_places(s, fields);
 	read_text(s, fields);
@@ -357,15 +379,9 @@ match_side_free(struct match_side *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nregion; i++) {
-		g_free(s->region[i].key);
+	for (i = 0; i < s->nregion; i++)
 		g_free(s->region[i].shown);
-	}
-	g_free(s->city.key);
 	g_free(s->city.shown);
-	g_free(s->state);
-	g_free(s->library_type);
-	g_free(s->employer);
 	match_terms_free(s->needs);
 	match_terms_free(s->offers);
 	g_free(s);
@@ -381,6 +397,51 @@ int
 match_side_capacity(const struct match_side *s)
 {
 	return s->capacity;
+}
+
+static int
+places_alike(const struct place *a, const struct place *b)
+{
+	return a->key == b->key && g_strcmp0(a->shown, b->shown) == 0;
+}
+
+static int
+regions_alike(const struct match_side *a, const struct match_side *b)
+{
+	int	i;
+
+	if (a->nregion != b->nregion)
+		return 0;
+	for (i = 0; i < a->nregion; i++) {
+		if (!places_alike(&a->region[i], &b->region[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int
+match_side_alike(const struct match_side *a, const struct match_side *b)
+{
+	return a->years == b->years && a->level == b->level &&
+	    a->student == b->student && a->pref == b->pref &&
+	    a->modes == b->modes && a->needs_tech == b->needs_tech &&
+	    a->offers_tech == b->offers_tech &&
+	    a->library_type == b->library_type && a->employer == b->employer &&
+	    regions_alike(a, b) && places_alike(&a->city, &b->city) &&
+	    a->state == b->state &&
+	    match_terms_equal(a->needs, b->needs) &&
+	    match_terms_equal(a->offers, b->offers);
+}
+
+guint
+match_side_hash(const struct match_side *s)
+{
+	guint	h;
+
+	h = (guint)s->years * 31 + (guint)s->level * 7 + (guint)s->modes;
+	h = h * 31 + g_direct_hash(s->employer);
+	h = h * 31 + match_terms_hash(s->needs);
+	return h * 31 + match_terms_hash(s->offers);
 }
 
 /* -------------------------------------------------------------------- */
@@ -417,8 +478,7 @@ static const char *
 refuse_employer(const struct match_weights *w, const struct match_side *e,
     const struct match_side *r)
 {
-	if (e->employer == NULL || r->employer == NULL ||
-	    strcmp(e->employer, r->employer) != 0)
+	if (e->employer == NULL || e->employer != r->employer)
 		return NULL;
 	return "same employer";
 }
@@ -690,19 +750,16 @@ shared_place(const struct match_side *e, const struct match_side *r,
 		*kind = "region";
 		for (i = 0; i < e->nregion; i++) {
 			for (j = 0; j < r->nregion; j++) {
-				if (strcmp(e->region[i].key,
-				    r->region[j].key) == 0)
+				if (e->region[i].key == r->region[j].key)
 					return e->region[i].shown;
 			}
 		}
 		return NULL;
 	}
 	*kind = "city";
-	if (e->city.key == NULL || r->city.key == NULL ||
-	    strcmp(e->city.key, r->city.key) != 0)
+	if (e->city.key == NULL || e->city.key != r->city.key)
 		return NULL;
-	if (e->state != NULL && r->state != NULL &&
-	    strcmp(e->state, r->state) != 0)
+	if (e->state != NULL && r->state != NULL && e->state != r->state)
 		return NULL;
 	return e->city.shown;
 }
@@ -715,8 +772,8 @@ pair_init(struct pair *p, const struct match_side *e,
 	p->r = r;
 	match_terms_overlap(e->needs, r->offers, &p->ov);
 	p->goals = goals_score(e, r, &p->ov);
-	p->same_type = e->library_type != NULL && r->library_type != NULL &&
-	    strcmp(e->library_type, r->library_type) == 0;
+	p->same_type = e->library_type != NULL &&
+	    e->library_type == r->library_type;
 	p->place = shared_place(e, r, &p->place_kind);
 }
 

@@ -119,6 +119,17 @@ int64_t	match_side_id(const struct match_side *);
 int	match_side_capacity(const struct match_side *);
 
 /*
+ * Whether two sides read alike to everything here, their ids and
+ * capacities aside: any third side is allowed with both or neither, for
+ * the same reason, and scores the same with both (the explanations may
+ * spell things as each wrote them).  Two mentors that are alike may stand
+ * for each other in an assignment.  match_side_hash is the same for sides
+ * that are alike.
+ */
+int	match_side_alike(const struct match_side *, const struct match_side *);
+guint	match_side_hash(const struct match_side *);
+
+/*
  * Whether `mentor` may be proposed to `mentee` at all.  Returns 1 (and
  * *why = NULL), or 0 with *why set to a static phrase ("same employer",
  * "mentor is less experienced and reverse mentoring is off", ...).  `why`

@@ -89,6 +89,15 @@ struct heap {
 	size_t			 size;
 };
 
+/* What pricing needs of a solve: its objective and its dual prices. */
+struct match_prices {
+	int64_t		 mult;
+	int64_t		 add;
+	int64_t		 k;
+	int64_t		*mentee;	/* [n]: pr, or INT64_MAX when fixed */
+	int64_t		*mentor;	/* [m]: pm */
+};
+
 struct solver {
 	int		 n;		/* mentees */
 	int		 m;		/* mentors */
@@ -850,12 +859,33 @@ place(struct solver *s, int r)
 	search_reset(s);
 }
 
+/* The potentials are the dual prices; fixed mentees have none. */
+static struct match_prices *
+prices_new(const struct solver *s, const uint8_t *fixed)
+{
+	struct match_prices	*pc = g_new0(struct match_prices, 1);
+	int			 k;
+
+	pc->mult = s->mult;
+	pc->add = s->add;
+	pc->k = s->k;
+	pc->mentee = g_memdup2(s->pr, (size_t)s->n * sizeof *pc->mentee);
+	pc->mentor = g_memdup2(s->pm, (size_t)s->m * sizeof *pc->mentor);
+	for (k = 0; k < s->n; k++) {
+		if (fixed[k])
+			pc->mentee[k] = INT64_MAX;
+	}
+	return pc;
+}
+
 static void
-result_fill(const struct solver *s, struct match_result *r)
+result_fill(const struct solver *s, const uint8_t *fixed,
+    struct match_result *r)
 {
 	int	k, j;
 
 	r->mentor = g_memdup2(s->mentor_of, (size_t)s->n * sizeof *r->mentor);
+	r->prices = prices_new(s, fixed);
 	r->total = 0;
 	r->matched = 0;
 	for (k = 0; k < s->n; k++) {
@@ -870,8 +900,9 @@ int
 match_solve(const struct match_problem *p, struct match_result *r,
     char **cause)
 {
-	struct solver	s;
-	int		k;
+	struct solver	 s;
+	uint8_t		*fixed;
+	int		 k;
 
 	if (problem_check(p, cause) != 0)
 		return -1;
@@ -881,11 +912,14 @@ match_solve(const struct match_problem *p, struct match_result *r,
 		return -1;
 	}
 	/* Fixed mentees already have their mentor and are never linked. */
+	fixed = g_new0(uint8_t, MAX(s.n, 1));
 	for (k = 0; k < s.n; k++) {
-		if (s.mentor_of[k] == -1)
+		fixed[k] = s.mentor_of[k] != -1;
+		if (!fixed[k])
 			place(&s, k);
 	}
-	result_fill(&s, r);
+	result_fill(&s, fixed, r);
+	g_free(fixed);
 	solver_free(&s);
 	return 0;
 }
@@ -897,4 +931,145 @@ match_result_free(struct match_result *r)
 		return;
 	g_free(r->mentor);
 	r->mentor = NULL;
+	if (r->prices != NULL) {
+		g_free(r->prices->mentee);
+		g_free(r->prices->mentor);
+		g_free(r->prices);
+		r->prices = NULL;
+	}
+}
+
+/*
+ * A pair left out would be the arc k -> j of cost K - w, its reduced cost
+ * (K - w) + pr[k] - pm[j]; the assignment is optimal with it listed too
+ * exactly when that is not negative.  The gain is its opposite.  Mentor
+ * potentials are <= 0, so leaving pm out bounds every mentor's.
+ */
+int64_t
+match_gain_bound(const struct match_result *r, int mentee, int score)
+{
+	const struct match_prices	*pc = r->prices;
+
+	if (pc->mentee[mentee] == INT64_MAX)
+		return 0;
+	return score * pc->mult + pc->add - pc->k - pc->mentee[mentee];
+}
+
+int64_t
+match_gain(const struct match_result *r, int mentee, int mentor, int score)
+{
+	if (r->prices->mentee[mentee] == INT64_MAX)
+		return 0;
+	return match_gain_bound(r, mentee, score) + r->prices->mentor[mentor];
+}
+
+/* ------------------------------------------------------------------ */
+/* The best pairs of one mentee. */
+
+struct match_keep {
+	int		 m;
+	int		 mentee;
+	int		 want;
+	struct edge	*heap;		/* the best want + 1 so far, the worst
+					   on top */
+	size_t		 len;
+	size_t		 size;
+};
+
+struct match_keep *
+match_keep_new(int n_mentors)
+{
+	struct match_keep	*kp = g_new0(struct match_keep, 1);
+
+	kp->m = MAX(n_mentors, 1);
+	return kp;
+}
+
+void
+match_keep_start(struct match_keep *kp, int mentee, int want)
+{
+	if (want < 1)
+		fatal("match_keep_start: want %d", want);
+	kp->mentee = mentee;
+	kp->want = want;
+	kp->len = 0;
+	if (kp->size < (size_t)want + 1) {
+		kp->size = (size_t)want + 1;
+		g_free(kp->heap);
+		kp->heap = g_new(struct edge, kp->size);
+	}
+}
+
+static void
+keep_down(struct match_keep *kp, size_t i)
+{
+	struct edge	*a = kp->heap, t = a[i];
+	size_t		 c;
+
+	for (; (c = 2 * i + 1) < kp->len; i = c) {
+		if (c + 1 < kp->len && edge_before(&a[c], &a[c + 1]))
+			c++;
+		if (!edge_before(&t, &a[c]))
+			break;
+		a[i] = a[c];
+	}
+	a[i] = t;
+}
+
+static void
+keep_up(struct match_keep *kp, size_t i)
+{
+	struct edge	*a = kp->heap, t = a[i];
+	size_t		 up;
+
+	for (; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (!edge_before(&a[up], &t))
+			break;
+		a[i] = a[up];
+	}
+	a[i] = t;
+}
+
+void
+match_keep_offer(struct match_keep *kp, int mentor, int score)
+{
+	struct edge	e;
+	int		t = mentor - kp->mentee % kp->m;
+
+	/* Turned as edge_turn does, without a solver. */
+	e = (struct edge){ t < 0 ? t + kp->m : t, score };
+	if (kp->len < (size_t)kp->want + 1) {
+		kp->heap[kp->len++] = e;
+		keep_up(kp, kp->len - 1);
+	} else if (edge_before(&e, &kp->heap[0])) {
+		kp->heap[0] = e;
+		keep_down(kp, 0);
+	}
+}
+
+size_t
+match_keep_take(struct match_keep *kp, struct match_pair *out, int *next)
+{
+	size_t	i, n = MIN(kp->len, (size_t)kp->want);
+	int	j;
+
+	qsort(kp->heap, kp->len, sizeof *kp->heap, edge_compare);
+	for (i = 0; i < n; i++) {
+		j = kp->heap[i].turned + kp->mentee % kp->m;
+		out[i] = (struct match_pair){ kp->mentee,
+		    j >= kp->m ? j - kp->m : j, kp->heap[i].score };
+	}
+	*next = kp->len > n ? kp->heap[n].score : -1;
+	kp->len = 0;
+	return n;
+}
+
+void
+match_keep_free(struct match_keep *kp)
+{
+	if (kp == NULL)
+		return;
+	g_free(kp->heap);
+	g_free(kp);
 }

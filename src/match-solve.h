@@ -32,9 +32,25 @@
  *	at a few pairs per mentee it passes: on a random 5,000 x 5,000 pool
  *	with every pair allowed, 3 million looks in all for 25 million
  *	pairs.
- *	Memory: 8 bytes per allowed pair, O(n_mentees + n_mentors), and the
+ *	Memory: 8 bytes per pair listed, O(n_mentees + n_mentors), and the
  *	queue of one search (at most two entries per pair it looks at, plus
- *	one per mentee).  Nothing is kept after match_solve returns.
+ *	one per mentee).  Nothing is kept after match_solve returns but the
+ *	result.
+ *
+ * Pools too large to list every pair (column generation).  A search looks
+ * at a mentee's pairs from the best down and no further than they could
+ * still help, so most pairs of a large pool are never looked at.  The
+ * caller may therefore list only some pairs of each mentee (its best:
+ * match_keep below finds them), solve, and then price the pairs left out
+ * with the result's dual prices: match_gain says whether a pair could
+ * have made a better assignment, match_gain_bound whether any pair of a
+ * mentee up to some score could (so that most mentees need no pricing
+ * pair by pair).  When none can, the result is an optimum of the whole
+ * problem, exactly (linear programming duality: the prices are a
+ * certificate); otherwise list those pairs too and solve again.  How many
+ * pairs are listed at first is a matter of speed and memory, never of
+ * the answer's total, though among equally good assignments the one
+ * returned may then depend on what was listed.
  *
  * Determinism: the result depends on the problem alone -- the counts, the
  * capacities, the SET of allowed pairs with their scores, the set of fixed
@@ -90,11 +106,16 @@ struct match_problem {
 	int				 flags;		/* MATCH_* */
 };
 
+struct match_prices;
+
 /* The assignment. */
 struct match_result {
-	int	*mentor;	/* [n_mentees]: mentor index, or -1 */
-	int64_t	 total;		/* sum of the scores of the pairs used */
-	int	 matched;	/* mentees with a mentor */
+	int			*mentor;	/* [n_mentees]: mentor index,
+						   or -1 */
+	int64_t			 total;		/* sum of the scores of the
+						   pairs used */
+	int			 matched;	/* mentees with a mentor */
+	struct match_prices	*prices;	/* for match_gain */
 };
 
 /*
@@ -115,5 +136,42 @@ int	match_solve(const struct match_problem *p, struct match_result *r,
 
 /* Free what match_solve put in *r.  r may be NULL. */
 void	match_result_free(struct match_result *r);
+
+/*
+ * Pricing, after a solve of `r`'s problem.  match_gain: how much the pair
+ * (mentee, mentor) with `score`, had it been listed, could lower the cost
+ * of the assignment (in the solver's own units); > 0 means listing it may
+ * give a better assignment, <= 0 that it cannot.  match_gain_bound: the
+ * most that any pair of `mentee` scoring at most `score` could gain,
+ * whatever the mentor; <= 0 means none of them can.  A fixed mentee's
+ * pairs never gain.  The score must be within the problem's range: at
+ * most its largest listed score (which pricing a larger problem needs
+ * anyway, so that both have the same objective: list each mentee's best
+ * pair).
+ */
+int64_t	match_gain(const struct match_result *r, int mentee, int mentor,
+	    int score);
+int64_t	match_gain_bound(const struct match_result *r, int mentee,
+	    int score);
+
+/*
+ * The best pairs of one mentee at a time, in the order the solver looks
+ * at them: by score, and among equal scores by mentor from the mentee's
+ * index mod n_mentors upwards, round to the start.  match_keep_start
+ * begins a mentee, to keep its best `want` (>= 1) pairs; offer each of its
+ * allowed pairs (each mentor once, any order); match_keep_take writes the
+ * best `want` to `out` (room for `want`), best first, returns how many,
+ * and stores in *next the score of the best pair left out, or -1 when
+ * none was.  Offering costs one comparison for most pairs and memory for
+ * `want` + 1 of them, whatever their number.
+ */
+struct match_keep;
+
+struct match_keep *match_keep_new(int n_mentors);
+void	match_keep_start(struct match_keep *, int mentee, int want);
+void	match_keep_offer(struct match_keep *, int mentor, int score);
+size_t	match_keep_take(struct match_keep *, struct match_pair *out,
+	    int *next);
+void	match_keep_free(struct match_keep *);
 
 #endif

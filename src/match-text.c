@@ -786,6 +786,28 @@ match_terms_add(struct match_terms *set, const char *text)
 }
 
 int
+match_terms_equal(const struct match_terms *a, const struct match_terms *b)
+{
+	size_t	n = a->v->len;
+
+	return n == b->v->len && (n == 0 ||
+	    (memcmp(a->key, b->key, n * sizeof *a->key) == 0 &&
+	    memcmp(a->weight, b->weight, n) == 0 &&
+	    memcmp(a->flags, b->flags, n) == 0));
+}
+
+guint
+match_terms_hash(const struct match_terms *set)
+{
+	guint64	h = set->v->len;
+	guint	i;
+
+	for (i = 0; i < set->v->len; i++)
+		h = h * 1099511628211u ^ set->key[i] ^ set->weight[i];
+	return (guint)(h ^ h >> 32);
+}
+
+int
 match_terms_weight(const struct match_terms *set)
 {
 	return set->total;

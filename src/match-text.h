@@ -76,6 +76,15 @@ int	match_terms_any(const struct match_terms *, int flags);
 /* Whether the set holds `word` once normalised ("Directors": director). */
 int	match_terms_contains(const struct match_terms *, const char *word);
 
+/*
+ * Whether two sets hold the same terms with the same weights and flags,
+ * so that every other set shares alike with both (spellings aside); the
+ * hash is the same for such sets.
+ */
+int	match_terms_equal(const struct match_terms *,
+	    const struct match_terms *);
+guint	match_terms_hash(const struct match_terms *);
+
 /* What `a` and `b` share.  Cheap: a merge, no allocation. */
 void	match_terms_overlap(const struct match_terms *a,
 	    const struct match_terms *b, struct match_overlap *);

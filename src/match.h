@@ -1,11 +1,12 @@
 /*
  * match.h -- proposing matches for the whole pool and acting on them.
  *
- * Every front end (the command line now, the coordinator's e-mail
- * commands later) calls these, so that a decision means the same thing
- * whichever way it is made.  Each function works inside the caller's
- * transaction and returns 0, or -1 with *cause set: a sentence the
- * coordinator can read ("match 12 is already approved").
+ * Every front end (the command line and the coordinator's commands by
+ * mail, both through the table in action.c) calls these, so that a
+ * decision means the same thing whichever way it is made.  Each function
+ * works inside the caller's transaction and returns 0, or -1 with *cause
+ * set: a sentence the coordinator can read ("match 12 is already
+ * approved").
  */
 #ifndef MENTORMAIL_MATCH_H
 #define MENTORMAIL_MATCH_H
@@ -29,6 +30,9 @@ struct match_ctx {
 	const char		*now;	/* ISO time of this run */
 	struct program		*prog;	/* the run context, for the calendar */
 };
+
+/* The context for the run `p`: its configuration, db, rules, clock. */
+struct match_ctx match_ctx_of(struct program *p);
 
 /* One proposal or unmatched mentee, as the coordinator reads it. */
 struct match_line {
@@ -55,10 +59,24 @@ void	match_report_free(struct match_report *);
  * assignment over all eligible pairs, approved matches kept, pins and
  * exclusions honoured.  Pending proposals of the same pair keep their id;
  * ones no longer best are withdrawn.  With [matching] mode = auto every
- * proposal is approved (and introduced) at once.  *out is a new report.
+ * proposal is approved (and introduced) at once.  The round records the
+ * pool's generation as it leaves it (match_pool_changed).  *out is a new
+ * report.
  */
 int	match_propose(struct match_ctx *, struct match_report **out,
 	    char **cause);
+
+/*
+ * Whether a round of proposals could propose anything new: 1 when the
+ * pool changed since the last round (participants new, changed or
+ * withdrawn; a match approved, rejected or ended; a pin or an exclusion;
+ * a capacity) or the [matching] settings did, or no round was ever made;
+ * 0 when the last round's proposals still stand; -1 on error.  Every such
+ * change bumps the pool's generation in the database itself (schema.c),
+ * and match_propose records the generation it saw, so `run` can skip the
+ * round when nothing changed.
+ */
+int	match_pool_changed(struct match_ctx *, char **cause);
 
 /*
  * Approve proposal `id`: the pair is introduced to each other by e-mail
@@ -119,8 +137,26 @@ int	match_rule_outlook(struct match_ctx *, const char *mentee,
 	    const char *mentor, char **out, char **cause);
 
 /*
+ * Take the participant at `email` out of the pool, for `reason` (may be
+ * NULL): their status becomes withdrawn, their pending proposals are
+ * withdrawn and their approved matches ended with the reason (nobody is
+ * mailed).  Appends to `said` what was done, one line each.  Refused when
+ * nobody has the address, or they have withdrawn already.
+ */
+int	match_withdraw(struct match_ctx *, const char *email,
+	    const char *reason, GString *said, char **cause);
+
+/*
+ * End approved match `id` for `reason`: its status becomes ended (the
+ * pair are not mailed).  Refused when it is not an approved match.
+ */
+int	match_end(struct match_ctx *, int64_t id, const char *reason,
+	    char **cause);
+
+/*
  * Queue the coordinators' e-mail listing the report's proposals, when the
- * round created any.
+ * round created any: each coordinator's copy with a token of its own, so
+ * that a reply to it can carry commands (token.h).
  */
 int	match_notify(struct match_ctx *, const struct match_report *,
 	    char **cause);

@@ -26,6 +26,9 @@ static const struct cmd_entry *cmd_table[] = {
 	&cmd_test_rules_entry,
 	&cmd_reprocess_entry,
 	&cmd_report_entry,
+	&cmd_log_entry,
+	&cmd_person_entry,
+	&cmd_forget_entry,
 	&cmd_help_entry,
 };
 

@@ -14,12 +14,17 @@
  *  - A body labelled us-ascii, or not labelled at all, is read as UTF-8 if
  *    it is valid UTF-8 and as windows-1252 otherwise.
  *  - A multipart whose boundary never appears keeps its raw text.
- *  - postmaster is not taken as automatic on its own: a person answers it
- *    at small libraries.  Its bounces carry a report or a null Return-Path.
+ *  - A From of the no-reply kind (noreply@, donotreply@) with a Reply-To
+ *    is a person's mail sent through a service, a web form's: it is
+ *    answered, at the Reply-To.  RFC 3834 section 2 asks responders not
+ *    to answer such senders; the Reply-To is where this one asked to be
+ *    answered.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <glib.h>
@@ -246,7 +251,7 @@ text_section(struct decode *d, const char *separator, const char *text)
 	}
 }
 
-/* Like g_utf8_validate(), but NUL bytes pass: they are dropped later. */
+/* Like g_utf8_validate(), but NUL bytes pass: they are shown later. */
 static int
 utf8_valid(const char *s, gsize len)
 {
@@ -262,8 +267,28 @@ utf8_valid(const char *s, gsize len)
 }
 
 /*
- * Text as the rest of mentormail wants it: no NUL bytes, LF line endings,
- * valid UTF-8.  Caller frees.
+ * A NUL or control character as its Unicode control picture (U+2400 for
+ * NUL, U+2401 ... U+241F, U+2421 for DEL): dropped, it would join or cut
+ * what surrounds it ("pat@evil.example\0@example.net" would read as
+ * pat@evil.example); shown, the rules see it and call the answer unclear.
+ */
+static void
+append_control(GString *out, unsigned char c)
+{
+	g_string_append_c(out, '\xe2');
+	g_string_append_c(out, '\x90');
+	g_string_append_c(out, (char)(c == 0x7f ? 0xa1 : 0x80 + c));
+}
+
+static int
+is_control(unsigned char c)
+{
+	return (c < ' ' && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+/*
+ * Text as the rest of mentormail wants it: LF line endings, valid UTF-8,
+ * control characters but TAB shown as control pictures.  Caller frees.
  */
 static char *
 text_normalize(const char *s, gsize len)
@@ -274,9 +299,9 @@ text_normalize(const char *s, gsize len)
 
 	out = g_string_sized_new(len);
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\0')
-			continue;
-		if (s[i] != '\r')
+		if (is_control((unsigned char)s[i]))
+			append_control(out, (unsigned char)s[i]);
+		else if (s[i] != '\r')
 			g_string_append_c(out, s[i]);
 		else if (i + 1 == len || s[i + 1] != '\n')
 			g_string_append_c(out, '\n');
@@ -838,6 +863,78 @@ date_iso(GDateTime *date)
 	return s;
 }
 
+/* Every X-Loop value, lowercased, space separated; NULL if none. */
+static char *
+read_loops(GMimeMessage *m)
+{
+	GMimeHeaderList	*headers;
+	GMimeHeader	*h;
+	GString		*out = g_string_new(NULL);
+	char		*clean, *low;
+	int		 i, n;
+
+	headers = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	n = g_mime_header_list_get_count(headers);
+	for (i = 0; i < n; i++) {
+		h = g_mime_header_list_get_header_at(headers, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "X-Loop") != 0 ||
+		    (clean = header_clean(g_mime_header_get_value(h))) == NULL)
+			continue;
+		low = g_utf8_strdown(clean, -1);
+		g_string_append_printf(out, "%s%s", out->len > 0 ? " " : "",
+		    low);
+		g_free(low);
+		g_free(clean);
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* The day the sender wrote on, in their own zone: "YYYY-MM-DD". */
+static char *
+date_local(GDateTime *date)
+{
+	return date != NULL ? g_date_time_format(date, "%Y-%m-%d") : NULL;
+}
+
+/*
+ * Every Authentication-Results header, top first: which of them counts is
+ * for the reader to decide (auth.h), so none is left out here.
+ */
+static char **
+read_auth_results(GMimeMessage *m)
+{
+	GMimeHeaderList	*headers;
+	GMimeHeader	*h;
+	GPtrArray	*out = NULL;
+	char		*value;
+	int		 i, n;
+
+	headers = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	n = g_mime_header_list_get_count(headers);
+	for (i = 0; i < n; i++) {
+		h = g_mime_header_list_get_header_at(headers, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h),
+		    "Authentication-Results") != 0 ||
+		    (value = header_clean(g_mime_header_get_raw_value(h))) ==
+		    NULL)
+			continue;
+		if (out == NULL)
+			out = g_ptr_array_new();
+		g_ptr_array_add(out, value);
+		if (out->len == MIME_MAX_AUTH_RESULTS)
+			break;
+	}
+	if (out == NULL)
+		return NULL;
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
 static void
 read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 {
@@ -855,9 +952,127 @@ read_headers(struct mime_msg *msg, GMimeMessage *m, GMimeParserOptions *o)
 	read_address(g_mime_message_get_from(m), &msg->from_addr,
 	    &msg->from_name);
 	read_address(g_mime_message_get_reply_to(m), &msg->reply_to_addr,
-	    NULL);
+	    &msg->reply_to_name);
 	msg->subject = header_clean(g_mime_message_get_subject(m));
 	msg->date = date_iso(g_mime_message_get_date(m));
+	msg->date_local = date_local(g_mime_message_get_date(m));
+	msg->auth_results = read_auth_results(m);
+	msg->x_loop = read_loops(m);
+}
+
+/* The mime_msg fields each header used gives, by offset. */
+#define NO_FIELD	SIZE_MAX
+static const struct used_header {
+	const char	*name;
+	size_t		 field[2];	/* NO_FIELD: none */
+} used_headers[] = {
+	{ "From", { offsetof(struct mime_msg, from_addr),
+	    offsetof(struct mime_msg, from_name) } },
+	{ "Reply-To", { offsetof(struct mime_msg, reply_to_addr),
+	    offsetof(struct mime_msg, reply_to_name) } },
+	{ "Message-ID", { offsetof(struct mime_msg, message_id), NO_FIELD } },
+	{ "In-Reply-To", { offsetof(struct mime_msg, in_reply_to), NO_FIELD } },
+	{ "References", { offsetof(struct mime_msg, references), NO_FIELD } },
+	{ "Subject", { offsetof(struct mime_msg, subject), NO_FIELD } },
+	{ "Date", { offsetof(struct mime_msg, date), NO_FIELD } },
+};
+
+/*
+ * Whether a `name` field of the top-level header block at `raw` holds a
+ * NUL or another control character (folding aside).  GMime's values are
+ * C strings: it cuts them at a NUL, and its address parser stops at a
+ * control character, so what it gives for such a field is only a part.
+ */
+static int
+raw_header_unclear(const char *raw, size_t len, const char *name)
+{
+	const char	*p = raw, *end = raw + len, *eol;
+	size_t		 n = strlen(name);
+	int		 in = 0;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (p == eol || (p + 1 == eol && *p == '\r'))
+			break;			/* the end of the header */
+		if (*p != ' ' && *p != '\t')
+			in = (size_t)(eol - p) > n && p[n] == ':' &&
+			    g_ascii_strncasecmp(p, name, n) == 0;
+		for (; in && p < eol; p++) {
+			if (is_control((unsigned char)*p))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Drop what unclear headers gave: a part of a value is no value. */
+static void
+drop_unclear(struct decode *d, struct mime_msg *msg, const char *raw,
+    size_t len)
+{
+	const struct used_header	*h;
+	char				**slot;
+	size_t				 i, k;
+
+	for (i = 0; i < G_N_ELEMENTS(used_headers); i++) {
+		h = &used_headers[i];
+		if (!raw_header_unclear(raw, len, h->name))
+			continue;
+		for (k = 0; k < G_N_ELEMENTS(h->field) &&
+		    h->field[k] != NO_FIELD; k++) {
+			slot = (char **)(void *)((char *)msg + h->field[k]);
+			g_clear_pointer(slot, g_free);
+		}
+		decode_warn(d, "%s: holds a NUL or control character, not "
+		    "used", h->name);
+	}
+	if (raw_header_unclear(raw, len, "Reply-To"))
+		msg->reply_unclear = 1;
+}
+
+/*
+ * An address header with something in it, but no address GMime can read
+ * (an IMAP server may hand a NUL on as the byte 0x80), says so; a Reply-To
+ * like that is unclear as one with a NUL is.  A group ("undisclosed:;")
+ * is an address.
+ */
+static void
+note_unreadable(struct decode *d, struct mime_msg *msg, GMimeMessage *m)
+{
+	static const char *const names[] = { "From", "Reply-To" };
+	InternetAddressList	*list;
+	const char		*value;
+	size_t			 i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		value = g_mime_object_get_header(GMIME_OBJECT(m), names[i]);
+		list = i == 0 ? g_mime_message_get_from(m) :
+		    g_mime_message_get_reply_to(m);
+		if (value == NULL || is_blank(value) || (list != NULL &&
+		    internet_address_list_length(list) > 0))
+			continue;
+		decode_warn(d, "%s: no address can be read in it", names[i]);
+		if (i == 1)
+			msg->reply_unclear = 1;
+	}
+}
+
+/*
+ * Where an answer to a person goes (RFC 5322, 3.6.2): the Reply-To, else
+ * the From.  A Reply-To that cannot be read clearly leaves no address: the
+ * sender asked for answers elsewhere, not to the From.
+ */
+static void
+reply_address(struct mime_msg *msg)
+{
+	if (msg->reply_to_addr != NULL) {
+		msg->reply_addr = g_strdup(msg->reply_to_addr);
+		msg->reply_name = g_strdup(msg->reply_to_name);
+	} else if (!msg->reply_unclear && msg->from_addr != NULL) {
+		msg->reply_addr = g_strdup(msg->from_addr);
+		msg->reply_name = g_strdup(msg->from_name);
+	}
 }
 
 /*
@@ -1047,6 +1262,99 @@ auto_daemon(GMimeMessage *m)
 	return g_strdup("From: MAILER-DAEMON");
 }
 
+/*
+ * Local parts (before any +tag) of the senders RFC 3834 section 2 says
+ * never to answer, and what each is.  A name ending in '-' is a prefix,
+ * one starting with '-' a suffix.
+ */
+static const struct {
+	const char	*name;
+	const char	*what;
+} auto_senders[] = {
+	{ "mailer-daemon", "a mail system" },
+	{ "postmaster", "a mail system" },
+	{ "listserv", "a list server" },
+	{ "majordomo", "a list server" },
+	{ "owner-", "a list owner" },
+	{ "-owner", "a list owner" },
+	{ "-request", "a list's request address" },
+	{ "bounce", "a bounce address" },
+	{ "bounces", "a bounce address" },
+	{ "bounce-", "a bounce address" },
+	{ "-bounces", "a bounce address" },
+};
+
+/* Those that only ask not to be answered there: a Reply-To may say where. */
+static const char *noreply_names[] = {
+	"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply",
+	"do_not_reply", "noreplies",
+};
+
+static int
+name_matches(const char *local, const char *name)
+{
+	size_t	n = strlen(name), l = strlen(local);
+
+	if (name[n - 1] == '-')
+		return l > n && g_ascii_strncasecmp(local, name, n) == 0;
+	if (name[0] == '-')
+		return l > n && g_ascii_strcasecmp(local + l - n, name) == 0;
+	return g_ascii_strcasecmp(local, name) == 0;
+}
+
+/*
+ * What automatic sender `addr` is, or NULL; the no-reply kind only when
+ * `noreply` is set.
+ */
+static const char *
+sender_kind(const char *addr, int noreply)
+{
+	char		*local;
+	const char	*what = NULL;
+	size_t		 i;
+
+	local = g_strndup(addr, strcspn(addr, "@"));
+	/* bounces+1234-pat=example.org@...: VERP's tag goes. */
+	local[strcspn(local, "+")] = '\0';
+	for (i = 0; i < G_N_ELEMENTS(auto_senders) && what == NULL; i++) {
+		if (name_matches(local, auto_senders[i].name))
+			what = auto_senders[i].what;
+	}
+	if (what == NULL && noreply && name_in(local, noreply_names,
+	    G_N_ELEMENTS(noreply_names)))
+		what = "a no-reply address";
+	g_free(local);
+	return what;
+}
+
+/* The addr-spec of the first mailbox of `list`, or NULL. */
+static const char *
+first_addr(InternetAddressList *list)
+{
+	InternetAddressMailbox	*mb = first_mailbox(list, 0);
+
+	return mb != NULL ? internet_address_mailbox_get_addr(mb) : NULL;
+}
+
+/*
+ * A sender RFC 3834 says not to answer, in From or Reply-To.  A web form
+ * service sends from noreply@ with the applicant in Reply-To: the answer
+ * goes to the Reply-To, so a no-reply From counts only without one.
+ */
+static char *
+auto_sender(GMimeMessage *m)
+{
+	const char	*from = first_addr(g_mime_message_get_from(m));
+	const char	*reply = first_addr(g_mime_message_get_reply_to(m));
+	const char	*what;
+
+	if (from != NULL && (what = sender_kind(from, reply == NULL)) != NULL)
+		return g_strdup_printf("From <%s>: %s", from, what);
+	if (reply != NULL && (what = sender_kind(reply, 1)) != NULL)
+		return g_strdup_printf("Reply-To <%s>: %s", reply, what);
+	return NULL;
+}
+
 /* Each returns why the message is automatic, or NULL. */
 static char	*(*const auto_checks[])(GMimeMessage *) = {
 	auto_submitted,
@@ -1057,6 +1365,7 @@ static char	*(*const auto_checks[])(GMimeMessage *) = {
 	auto_suppress,
 	auto_autoreply,
 	auto_daemon,
+	auto_sender,
 };
 
 static char *
@@ -1110,7 +1419,7 @@ has_envelope(GMimeMessage *m)
 }
 
 static struct mime_msg *
-msg_build(struct decode *d, GMimeMessage *m)
+msg_build(struct decode *d, GMimeMessage *m, const char *raw, size_t len)
 {
 	struct mime_msg	*msg;
 	GMimeObject	*top;
@@ -1118,6 +1427,9 @@ msg_build(struct decode *d, GMimeMessage *m)
 
 	msg = g_new0(struct mime_msg, 1);
 	read_headers(msg, m, d->options);
+	drop_unclear(d, msg, raw, len);
+	note_unreadable(d, msg, m);
+	reply_address(msg);
 	msg->auto_reason = auto_reason(m);
 	if ((top = g_mime_message_get_mime_part(m)) != NULL)
 		walk_object(d, top, 0, &body);
@@ -1144,7 +1456,7 @@ mime_parse(const char *raw, size_t len, struct mime_msg **out, char **cause)
 		return cause_set(cause, "not a message: no header block");
 	}
 	if ((envelope = has_envelope(m)))
-		*out = msg_build(&d, m);
+		*out = msg_build(&d, m, raw, len);
 	g_object_unref(m);
 	decode_clear(&d);
 	if (!envelope)
@@ -1164,8 +1476,14 @@ mime_msg_free(struct mime_msg *msg)
 	g_free(msg->from_addr);
 	g_free(msg->from_name);
 	g_free(msg->reply_to_addr);
+	g_free(msg->reply_to_name);
+	g_free(msg->reply_addr);
+	g_free(msg->reply_name);
+	g_free(msg->x_loop);
 	g_free(msg->subject);
 	g_free(msg->date);
+	g_free(msg->date_local);
+	g_strfreev(msg->auth_results);
 	g_free(msg->text);
 	g_free(msg->auto_reason);
 	g_free(msg->warning);

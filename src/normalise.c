@@ -88,19 +88,62 @@ norm_lowercase(const char *s)
 static const char *const number_words[] = {
 	"zero", "one", "two", "three", "four", "five", "six", "seven",
 	"eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
-	"fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+	"fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+};
+static const char *const tens_words[] = {
+	"twenty", "thirty", "forty", "fifty", "sixty",
 };
 
+/* The word of `words` starting at p, whole; its index, or -1. */
+static int
+word_in(const char *p, const char *const *words, size_t n, size_t *len)
+{
+	size_t	i, l;
+
+	for (i = 0; i < n; i++) {
+		l = strlen(words[i]);
+		if (g_ascii_strncasecmp(p, words[i], l) == 0 &&
+		    !isalpha((unsigned char)p[l])) {
+			*len = l;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* A number written as words at p ("six", "twenty-six"), or 0. */
+static size_t
+number_word(const char *p, double *out)
+{
+	size_t	n, m;
+	int	i, j;
+
+	if ((i = word_in(p, number_words, G_N_ELEMENTS(number_words),
+	    &n)) >= 0) {
+		*out = i;
+		return n;
+	}
+	if ((i = word_in(p, tens_words, G_N_ELEMENTS(tens_words), &n)) < 0)
+		return 0;
+	*out = (i + 2) * 10;
+	if ((p[n] == '-' || p[n] == ' ') && (j = word_in(p + n + 1,
+	    number_words, 10, &m)) > 0) {
+		*out += j;
+		n += 1 + m;
+	}
+	return n;
+}
+
 /*
- * The number at or after *pp, as digits ("1.5") or a word ("two"); *pp
- * moves past it.  Returns 0 when there is none.
+ * The number at or after *pp, as digits ("1.5") or words ("two",
+ * "twenty-six"); *pp moves past it.  Returns 0 when there is none.
  */
 static int
 next_number(const char **pp, double *out)
 {
 	const char	*p;
 	char		*end;
-	size_t		 i, n;
+	size_t		 n;
 
 	for (p = *pp; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p)) {
@@ -111,25 +154,28 @@ next_number(const char **pp, double *out)
 		if (!isalpha((unsigned char)*p) || (p > *pp &&
 		    isalpha((unsigned char)p[-1])))
 			continue;
-		for (i = 0; i < G_N_ELEMENTS(number_words); i++) {
-			n = strlen(number_words[i]);
-			if (g_ascii_strncasecmp(p, number_words[i], n) == 0 &&
-			    !isalpha((unsigned char)p[n])) {
-				*out = (double)i;
-				*pp = p + n;
-				return 1;
-			}
+		if ((n = number_word(p, out)) > 0) {
+			*pp = p + n;
+			return 1;
 		}
 	}
 	return 0;
+}
+
+/* Past spaces, and a "+" ("20+ years"). */
+static const char *
+skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '+' || *p == '\t')
+		p++;
+	return p;
 }
 
 /* Whether the word after `p` (past spaces) starts with `unit`. */
 static int
 unit_follows(const char *p, const char *unit)
 {
-	while (*p == ' ' || *p == '+')
-		p++;
+	p = skip_blanks(p);
 	return g_ascii_strncasecmp(p, unit, strlen(unit)) == 0;
 }
 
@@ -143,7 +189,7 @@ norm_integer(const char *s)
 	return g_strdup_printf("%ld", (long)n);
 }
 
-/* Whether the number at `p` follows "less than" or "under". */
+/* Whether the text before `p` ends in "less than" or "under". */
 static int
 is_below(const char *start, const char *p)
 {
@@ -153,23 +199,153 @@ is_below(const char *start, const char *p)
 	    0) || (n >= 6 && g_ascii_strncasecmp(p - 6, "under ", 6) == 0);
 }
 
-/* Whole years, rounded down: "20+" 20, "1.5" 1, "8 months" 0. */
+/* A half after a number ("3 1/2", "3½", "one and a half"), or 0. */
+static size_t
+half_after(const char *p)
+{
+	const char	*q = skip_blanks(p);
+
+	if (g_str_has_prefix(q, "1/2"))
+		return (size_t)(q + 3 - p);
+	if (g_str_has_prefix(q, "\xc2\xbd"))
+		return (size_t)(q + 2 - p);
+	if (g_ascii_strncasecmp(q, "and a half", 10) == 0)
+		return (size_t)(q + 10 - p);
+	return 0;
+}
+
+/*
+ * The unit at p, past blanks: 12 for months ("months", "mo", "mos."), 1
+ * for years or none; *end is past it, or p when there is none.
+ */
+static int
+unit_at(const char *p, const char **end)
+{
+	static const char *const units[] = { "months", "month", "mos",
+	    "mo", "years", "year", "yrs", "yr" };
+	const char	*q = skip_blanks(p);
+	size_t		 n;
+	int		 i;
+
+	*end = p;
+	if ((i = word_in(q, units, G_N_ELEMENTS(units), &n)) < 0)
+		return 1;
+	for (*end = q + n; **end == '.'; (*end)++)
+		;
+	return i < 4 ? 12 : 1;
+}
+
+/* "a " or "an " before a unit ("a year"): its length less the space. */
+static size_t
+article_at(const char *p)
+{
+	const char	*end;
+	size_t		 n;
+
+	if (g_ascii_strncasecmp(p, "a ", 2) == 0)
+		n = 1;
+	else if (g_ascii_strncasecmp(p, "an ", 3) == 0)
+		n = 2;
+	else
+		return 0;
+	unit_at(p + n, &end);
+	return end != p + n ? n : 0;
+}
+
+/*
+ * An amount of time at p, in years: a number or "a" before a unit, with
+ * a half before or after the unit ("3 1/2 years", "a year and a half").
+ * *months is 12 when the unit was months.  Returns where it ends, or NULL.
+ */
+static const char *
+amount_at(const char *p, double *years, int *months)
+{
+	const char	*q, *u;
+	char		*end;
+	size_t		 n;
+
+	if (isdigit((unsigned char)*p)) {
+		*years = g_ascii_strtod(p, &end);
+		q = end;
+	} else if ((n = number_word(p, years)) > 0)
+		q = p + n;
+	else if ((n = article_at(p)) > 0) {
+		*years = 1;
+		q = p + n;
+	} else
+		return NULL;
+	if ((n = half_after(q)) > 0) {
+		*years += 0.5;
+		q += n;
+	}
+	*months = unit_at(q, &u);
+	if (u != q && (n = half_after(u)) > 0) {
+		*years += 0.5;
+		u += n;
+	}
+	*years /= *months;
+	return u;
+}
+
+/* "1 yr 8 mo", "2 years and 3 months": the months after the years. */
+static const char *
+months_more(const char *p, double *years)
+{
+	const char	*q = skip_blanks(p), *end;
+	double		 more;
+	int		 months;
+
+	if (*q == ',')
+		q = skip_blanks(q + 1);
+	if (g_ascii_strncasecmp(q, "and ", 4) == 0)
+		q += 4;
+	if ((end = amount_at(q, &more, &months)) == NULL || months != 12)
+		return p;
+	*years += more;
+	return end;
+}
+
+/*
+ * Years as a number: "20+" 20, "1.5", "3 1/2" 3.5, "8 months" 0.7,
+ * "a year and a half" 1.5, "1 yr 8 mo" 1.7, "less than a year" 0.5;
+ * to one decimal.  A year such as "since 2016" is no number of years.
+ */
 static char *
 norm_years(const char *s)
 {
-	const char	*start = s, *at;
-	double		 n;
+	const char	*p, *end = NULL;
+	double		 n = 0;
+	int		 months = 1;
+	char		*out;
 
-	if (!next_number(&s, &n))
+	for (p = s; *p != '\0'; p++) {
+		if ((p == s || !isalnum((unsigned char)p[-1])) &&
+		    (end = amount_at(p, &n, &months)) != NULL)
+			break;
+	}
+	if (end == NULL || n >= 100)
 		return NULL;
-	for (at = s; at > start && (g_ascii_isalnum(at[-1]) ||
-	    at[-1] == '.'); at--)
-		;
-	if (unit_follows(s, "month"))
-		n /= 12;
-	if (is_below(start, at) && n > 0)
-		n -= 0.5;
-	return g_strdup_printf("%ld", (long)n);
+	if (months == 1)
+		end = months_more(end, &n);
+	if (is_below(s, p) && n > 0)
+		n -= 0.5 / months;
+	out = g_strdup_printf("%.1f", n + 1e-9);
+	if (g_str_has_suffix(out, ".0"))
+		out[strlen(out) - 2] = '\0';
+	return out;
+}
+
+/* Every digit, in order: "602 7731" 6027731, "5521-907" 5521907. */
+static char *
+norm_digits(const char *s)
+{
+	GString	*d = g_string_new(NULL);
+
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s))
+			g_string_append_c(d, *s);
+	}
+	return g_string_free(d, d->len == 0);
 }
 
 /* The largest number stated: "1-2" is 2, "two or three" 3. */
@@ -347,26 +523,133 @@ month_of(const char *word)
 	return 0;
 }
 
+/* The date `s` spells in one of the ways people write one with a year. */
+static int
+date_parts(const char *s, int *y, int *m, int *d)
+{
+	char	word[16];
+
+	*y = *m = *d = 0;
+	if (sscanf(s, "%4d-%2d-%2d", y, m, d) == 3)
+		return 0;
+	if (sscanf(s, "%2d/%2d/%4d", m, d, y) == 3)
+		return 0;
+	if (sscanf(s, "%15[A-Za-z] %2d, %4d", word, d, y) == 3 ||
+	    sscanf(s, "%15[A-Za-z] %2d %4d", word, d, y) == 3 ||
+	    sscanf(s, "%2d %15[A-Za-z] %4d", d, word, y) == 3) {
+		*m = month_of(word);
+		return 0;
+	}
+	return -1;
+}
+
 /* 2026-03-04, 3/4/2026 (US order), March 4, 2026, 4 March 2026. */
 static char *
 norm_date(const char *s)
 {
-	char	word[16];
-	int	y = 0, m = 0, d = 0;
+	int	y, m, d;
 
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) == 3 ||
-	    sscanf(s, "%2d/%2d/%4d", &m, &d, &y) == 3)
-		;
-	else if (sscanf(s, "%15[A-Za-z] %2d, %4d", word, &d, &y) == 3 ||
-	    sscanf(s, "%15[A-Za-z] %2d %4d", word, &d, &y) == 3)
-		m = month_of(word);
-	else if (sscanf(s, "%2d %15[A-Za-z] %4d", &d, word, &y) == 3)
-		m = month_of(word);
+	if (date_parts(s, &y, &m, &d) != 0)
+		return NULL;
 	if (y < 100)
 		y += 2000;
 	if (!g_date_valid_dmy(d, m, y))
 		return NULL;
 	return g_strdup_printf("%04d-%02d-%02d", y, m, d);
+}
+
+static const char *const weekdays[] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun",
+};
+
+/* The weekday named in `low` (1 Monday .. 7 Sunday), or 0. */
+static int
+weekday_in(const char *low)
+{
+	const char	*p;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(weekdays); i++) {
+		p = strstr(low, weekdays[i]);
+		if (p != NULL && (p == low || !isalpha((unsigned char)p[-1])))
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+/* A day and month without a year: the latest such day not long after `ref`. */
+static int
+day_month_near(const char *low, const GDate *ref, GDate *d)
+{
+	char	word[16];
+	int	m = 0, day = 0, y = g_date_get_year(ref);
+
+	if (sscanf(low, "%15[a-z] %2d", word, &day) == 2)
+		m = month_of(word);
+	else if (sscanf(low, "%2d %15[a-z]", &day, word) == 2)
+		m = month_of(word);
+	else if (sscanf(low, "%2d/%2d", &m, &day) != 2)
+		return -1;
+	if (!g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y))
+		return -1;
+	g_date_set_dmy(d, (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	/* A report tells of the past: "Dec 30" written in January. */
+	if (g_date_days_between(ref, d) > 7 && g_date_valid_dmy((GDateDay)day,
+	    (GDateMonth)m, (GDateYear)(y - 1)))
+		g_date_set_dmy(d, (GDateDay)day, (GDateMonth)m,
+		    (GDateYear)(y - 1));
+	return 0;
+}
+
+/* "yesterday", "last Tuesday", "this past Friday", "on Thursday". */
+static int
+relative_day(const char *low, const GDate *ref, GDate *d)
+{
+	int	w, back;
+
+	*d = *ref;
+	if (strstr(low, "today") != NULL || strstr(low, "this morning") !=
+	    NULL || strstr(low, "tonight") != NULL)
+		return 0;
+	if (strstr(low, "yesterday") != NULL) {
+		g_date_subtract_days(d, 1);
+		return 0;
+	}
+	if ((w = weekday_in(low)) == 0)
+		return -1;
+	back = ((int)g_date_get_weekday(ref) - w + 7) % 7;
+	g_date_subtract_days(d, (guint)(back == 0 ? 7 : back));
+	return 0;
+}
+
+char *
+norm_date_near(const char *s, const char *ref_iso)
+{
+	GDate	 ref, d;
+	char	*out, *low, *t;
+	int	 y, m, day, error;
+
+	if ((out = norm_date(s)) != NULL)
+		return out;
+	if (ref_iso == NULL || sscanf(ref_iso, "%4d-%2d-%2d", &y, &m,
+	    &day) != 3 || !g_date_valid_dmy((GDateDay)day, (GDateMonth)m,
+	    (GDateYear)y))
+		return NULL;
+	g_date_clear(&ref, 1);
+	g_date_set_dmy(&ref, (GDateDay)day, (GDateMonth)m, (GDateYear)y);
+	g_date_clear(&d, 1);
+	low = g_ascii_strdown(s, -1);
+	/* "Wednesday, March 4": the date, past its weekday. */
+	t = strchr(low, ',');
+	error = day_month_near(t != NULL && weekday_in(low) != 0 ? t + 1 +
+	    strspn(t + 1, " ") : low, &ref, &d);
+	if (error != 0)
+		error = relative_day(low, &ref, &d);
+	g_free(low);
+	if (error != 0)
+		return NULL;
+	return g_strdup_printf("%04d-%02d-%02d", g_date_get_year(&d),
+	    g_date_get_month(&d), g_date_get_day(&d));
 }
 
 /* Decimal hours: "2 hours" 2, "about 90 minutes" 1.5, "45 min" 0.75. */
@@ -520,6 +803,7 @@ static const struct normaliser normalisers[] = {
 	{ "lowercase", norm_lowercase },
 	{ "phone", norm_phone },
 	{ "integer", norm_integer },
+	{ "digits", norm_digits },
 	{ "years", norm_years },
 	{ "capacity", norm_capacity },
 	{ "state", norm_state },

@@ -9,23 +9,36 @@
  *     unhandled, and the next run handles it and queues the mail again.
  *  2. outbox_flush() sends what is due, one mail at a time.  Before the
  *     first byte of a mail goes out, the attempt is committed (counted,
- *     next try pushed back by the backoff); after the server's answer to
- *     the end of DATA, the result is committed at once: sent, refused
- *     (failed, kept for the coordinator) or deferred (queued, with the
- *     error).  A crash before the end of DATA leaves a mail the server has
- *     thrown away (RFC 5321 keeps nothing from an unfinished DATA): it is
- *     sent at its next try.
- *  The window: between the end of DATA reaching the server and the commit
- *  of "sent", a crash, a lost connection, a reply slower than
- *  SEND_SMTP_TIMEOUT or a failed database write leaves a mail the server
- *  may have accepted still queued; it is sent again at its next try (after
- *  its backoff, not at once), so the recipient may get it twice.  No
- *  protocol closes it: SMTP has no way to ask whether a mail arrived.
- *  We keep it short: one mail in flight, one small transaction after it.
+ *     next try pushed back by the backoff).  The server's answer to the
+ *     end of DATA is appended to the journal (outbox-journal.h) the moment
+ *     it comes, with one write(2) into space reserved beforehand, and only
+ *     then committed to the database: sent, refused (failed, kept for the
+ *     coordinator) or deferred (queued, with the error).  An answer the
+ *     database does not take, because the run is killed or the disk is
+ *     full, is recorded from the journal by the next flush before it
+ *     sends anything.  A crash before the end of DATA leaves a mail the
+ *     server has thrown away (RFC 5321 keeps nothing from an unfinished
+ *     DATA): it is sent at its next try.
+ *  The window: from the moment the end of DATA leaves for the server until
+ *  its answer is in the journal, a kill, a lost connection or an answer
+ *  slower than the timeout leaves a mail the server may have accepted
+ *  still queued; it is sent again at its next try (after its backoff, not
+ *  at once), so the recipient may get it twice.  No protocol closes it:
+ *  SMTP has no way to ask whether a mail arrived.  Its width is the
+ *  server's own time to take the mail and answer (on loopback, the test
+ *  server's 0.3 to 1 ms; a real server's fsync and filters, more) plus
+ *  ours between reading the answer and the write, about 20 microseconds.
+ *  (Without the journal it also held the database commit up to its first
+ *  write, 150 to 400 microseconds, which could fail; the commit's fsync
+ *  never counted, since SQLite recovers a commit whose fsync a kill
+ *  interrupted.)  A run killed at a random moment of a long flush to the
+ *  test server sends a mail twice about once in ten kills
+ *  (tests/e2e/t-crash-outbox.sh measures it; the server's share grows
+ *  with the server), and never when killed after the answer.
  *
  * The crash tests kill a run at MENTORMAIL_CRASH=before-send (attempt
- * committed, nothing sent) and after-send (server answered, nothing
- * recorded): see crash.h.
+ * committed, nothing sent) and after-send (the server answered, the answer
+ * is in the journal, the database does not know yet): see crash.h.
  */
 #ifndef MENTORMAIL_OUTBOX_H
 #define MENTORMAIL_OUTBOX_H
@@ -84,9 +97,12 @@ int	outbox_queue(struct db *, const struct config *,
 
 /*
  * Send every mail due now, in one SMTP session, opened only if something
- * is due.  Call outside any transaction: each result is committed as soon
- * as the server gives it.  A mail the server refuses (5xx) is failed and
- * the batch goes on; one it defers (4xx) stays queued with its backoff.
+ * is due, after recording what the journal holds from an earlier flush.
+ * Call outside any transaction: each result is committed as soon as the
+ * server gives it.  Only one process flushes at a time: while another
+ * holds the journal, this one sends nothing and returns 0.  A mail the
+ * server refuses (5xx) is failed and the batch goes on; one it defers
+ * (4xx) stays queued with its backoff.
  * When the session cannot be opened nothing is tried, and each due mail
  * keeps the cause as its last error (and fails, when queued too long).
  *
@@ -99,7 +115,9 @@ int	outbox_queue(struct db *, const struct config *,
  * session's EX_* code (send-smtp.h: EX_TEMPFAIL, EX_NOPERM, EX_PROTOCOL,
  * EX_UNAVAILABLE, EX_OSERR), EX_CONFIG ([smtp] host or password missing),
  * EX_CANTCREAT (dry run: a file could not be written) or EX_IOERR (the
- * database failed).
+ * database or the journal failed; answers the database would not take are
+ * kept in the journal, and *cause says so).
+
  */
 int	outbox_flush(const struct config *, struct db *,
 	    const char *dry_run_dir, struct outbox_counts *counts,

@@ -1,6 +1,8 @@
 /*
  * process.c -- the router: from a recorded message to the handler of its
- * kind (kind.h), each message in a savepoint of its own.
+ * kind (kind.h), each message in a savepoint of its own.  A reply to our
+ * mail of a kind some handler answers (kind_entry.answers) goes to that
+ * handler, whatever the rules make of its words.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -14,6 +16,7 @@
 #include "process.h"
 #include "program.h"
 #include "rules.h"
+#include "state-calendar.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "state-participant.h"
@@ -27,6 +30,7 @@ static const struct kind_entry *const kind_table[] = {
 	&kind_evaluation_entry,
 	&kind_confirmation_entry,
 	&kind_command_entry,
+	&kind_withdrawal_entry,
 	&kind_form_request_entry,
 	&kind_other_entry,
 };
@@ -41,6 +45,20 @@ kind_find(const char *name)
 			return kind_table[i];
 	}
 	return &kind_other_entry;
+}
+
+/* The handler that takes replies to our mail of kind `kind`, or NULL. */
+static const struct kind_entry *
+kind_answering(const char *kind)
+{
+	size_t	i;
+
+	for (i = 0; kind != NULL && i < G_N_ELEMENTS(kind_table); i++) {
+		if (kind_table[i]->answers != NULL &&
+		    g_strv_contains(kind_table[i]->answers, kind))
+			return kind_table[i];
+	}
+	return NULL;
 }
 
 /*
@@ -77,9 +95,10 @@ thread_is_application(const struct outbox_thread *t)
 
 /*
  * A reply to the blank form we sent: the form filled in, often typed into
- * the lines it quotes, so it is read whole, as that form.  *x is NULL
- * when it answers nothing of the form (a "thank you"): it is then read
- * as any reply to our mail.
+ * the lines it quotes, so it is read whole, as that form.  in->x stays
+ * NULL when it answers nothing of the form but the name and address,
+ * which the headers give (a "thank you"): it is then read as any reply
+ * to our mail.
  */
 static void
 understand_form(struct inbound *in, const struct extract_input *ein)
@@ -92,7 +111,8 @@ understand_form(struct inbound *in, const struct extract_input *ein)
 	    in->prog->rules, 0), ein);
 	for (i = 0; i < x->fields->len; i++) {
 		f = g_ptr_array_index(x->fields, i);
-		answers += strcmp(f->name, "email") != 0;
+		answers += strcmp(f->name, "email") != 0 &&
+		    strcmp(f->name, "name") != 0;
 	}
 	if (answers > 0 && x->error == NULL)
 		in->x = x;
@@ -141,13 +161,30 @@ understand(struct inbound *in, const struct extract_input *ein,
 	return 0;
 }
 
+/* Whether the sender is in a running mentorship. */
+static int
+sender_paired(struct inbound *in)
+{
+	int64_t	pid, match;
+	char	*status = NULL;
+
+	pid = participant_by_email(in->prog->db, in->reply_addr, &status,
+	    NULL);
+	g_free(status);
+	if (pid <= 0)
+		return 0;
+	match = state_calendar_match_of(in->prog->db, pid, NULL);
+	return match > 0 || match == -2;
+}
+
 /*
  * Read the message: the thread of ours it replies to, and what it says
  * (in->x).  *own is the text read, when it is not the message's own
  * (caller frees).  Changes nothing: `mentormail test-rules` reads so too.
  */
 static int
-read_message(struct inbound *in, char **own, char **cause)
+read_message(struct inbound *in, const struct process_pretend *pretend,
+    char **own, char **cause)
 {
 	struct extract_input	 ein;
 	char			**ids = thread_ids(in->msg);
@@ -157,14 +194,24 @@ read_message(struct inbound *in, char **own, char **cause)
 	g_strfreev(ids);
 	if (found < 0)
 		return -1;
+	if (pretend != NULL && pretend->replied != NULL) {
+		g_free(in->thread.kind);
+		in->thread.kind = g_strdup(pretend->replied);
+		found = 1;
+	}
 	ein = (struct extract_input){ .subject = in->msg->subject,
-	    .text = in->msg->text, .from_addr = in->r->from_addr,
+	    .text = in->msg->text, .from_addr = in->reply_addr,
+	    .from_name = in->msg->from_name, .reply_to = in->msg->reply_to_addr,
 	    .from_coordinator = program_is_coordinator(in->prog,
-	    in->r->from_addr), .replied = in->thread.kind };
+	    in->r->from_addr), .replied = in->thread.kind,
+	    .date = in->msg->date_local,
+	    .from_paired = (pretend != NULL && pretend->paired) ||
+	    sender_paired(in) };
 	/*
 	 * In the thread of our own mail, what it quotes is ours: only the
 	 * sender's own words are read (a receipt's correction unquotes on
-	 * its own, keeping the lines typed into its quoted form).
+	 * its own, keeping the lines typed into its quoted form; a reply to
+	 * the blank form is the form, read whole).
 	 */
 	if (found && thread_is_form(&in->thread))
 		understand_form(in, &ein);
@@ -185,17 +232,29 @@ read_message(struct inbound *in, char **own, char **cause)
 	return 0;
 }
 
+/* The handler of what was read: our mail's, else its kind's. */
+static const struct kind_entry *
+handler_of(struct inbound *in)
+{
+	const struct kind_entry	*entry;
+
+	/* Our mail whose replies one handler answers goes to it. */
+	if ((entry = kind_answering(in->thread.kind)) == NULL)
+		entry = kind_find(in->x->kind);
+	return entry;
+}
+
 static int
 handle(struct inbound *in, char **cause)
 {
 	char	*own = NULL;
 	int	 error;
 
-	error = read_message(in, &own, cause);
+	error = read_message(in, NULL, &own, cause);
 	if (error == 0 && in->x->error != NULL)
 		error = cause_set(cause, "%s", in->x->error);
 	if (error == 0)
-		error = kind_find(in->x->kind)->handle(in, cause);
+		error = handler_of(in)->handle(in, cause);
 	in->own_text = NULL;
 	g_free(own);
 	return error;
@@ -203,17 +262,26 @@ handle(struct inbound *in, char **cause)
 
 int
 process_read(struct program *prog, const struct mime_msg *msg,
-    struct process_reading *out, char **cause)
+    const struct process_pretend *pretend, struct process_reading *out,
+    char **cause)
 {
 	struct message_record	 r = { .from_addr = msg->from_addr };
 	struct inbound		 in = { .prog = prog, .r = &r, .msg = msg,
-				    .reply_addr = msg->from_addr };
+				    .reply_addr = msg->reply_addr };
+	const char		*kind;
 	char			*own = NULL;
 	int			 error;
 
 	memset(out, 0, sizeof *out);
-	error = read_message(&in, &own, cause);
+	error = read_message(&in, pretend, &own, cause);
+	out->text = g_strdup(in.own_text);
 	g_free(own);
+	/* The kind is the handler's, as a run would act on it. */
+	if (error == 0 && in.x->error == NULL &&
+	    strcmp((kind = handler_of(&in)->name), in.x->kind) != 0) {
+		g_free(in.x->kind);
+		in.x->kind = g_strdup(kind);
+	}
 	out->x = in.x;
 	out->thread = in.thread;
 	out->answered = in.answered;
@@ -229,6 +297,7 @@ process_reading_clear(struct process_reading *r)
 		extraction_free(r->x);
 	g_free(r->thread.kind);
 	g_free(r->answered);
+	g_free(r->text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -258,9 +327,10 @@ process_message(struct program *prog, int64_t id,
 		*failed = 0;
 	/* Automatic, unparseable and our own mail is never answered. */
 	if (strcmp(r->outcome, "decoded") != 0 || msg == NULL ||
-	    r->from_addr == NULL)
+	    msg->reply_addr == NULL)
 		return 0;
-	in.reply_addr = r->from_addr;
+	/* Where the sender asked: the Reply-To, else the From (mime.h). */
+	in.reply_addr = msg->reply_addr;
 	if (db_savepoint(prog->db, cause) != 0)
 		return EX_IOERR;
 	if (handle(&in, &why) == 0)

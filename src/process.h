@@ -39,21 +39,31 @@ int	process_message(struct program *, int64_t id,
 
 /* What a message means, as process_message reads it before acting. */
 struct process_reading {
-	struct extraction	*x;		/* what the rules read in it */
+	struct extraction	*x;		/* what the rules read in it;
+						   its kind is the handler's */
+	char			*text;		/* the text they read */
 	struct outbox_thread	 thread;	/* our mail it replies to */
 	char			*answered;	/* the address of the
 						   application it corrects,
 						   or NULL */
 };
 
+/* What to take as true of a message read without its database. */
+struct process_pretend {
+	const char	*replied;	/* a reply to our mail of this kind */
+	int		 paired;	/* from someone in a running mentorship */
+};
+
 /*
  * Read `msg` exactly as process_message would at this point of the
  * program's state (its thread, a correction of an application), without
- * acting on it: `mentormail test-rules` predicts a run with it.  Changes
+ * acting on it: `mentormail test-rules` predicts a run with it.  What
+ * `pretend` (may be NULL) says is taken as true besides.  Changes
  * nothing.  Returns 0 with *out filled (clear it with
  * process_reading_clear), or -1 with *cause set (the database failed).
  */
 int	process_read(struct program *, const struct mime_msg *msg,
+	    const struct process_pretend *pretend,
 	    struct process_reading *out, char **cause);
 void	process_reading_clear(struct process_reading *);
 

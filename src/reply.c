@@ -23,11 +23,13 @@ struct reply_def {
 
 #define PROGRAM	"program.name program.the_name program.address " \
 	"program.coordinator term.mentee term.mentor "
+/* Mail to coordinators carries a command token (token.h). */
+#define TOKEN	"token token_expires "
 
 /* The digest's names and lists (digest.c). */
 #define DIGEST	"day period.from quiet proposals.count pool.mentees_waiting " \
 	"pool.mentors_room pairs stipends.owed health.last_ok " \
-	"health.failing health.stalled token"
+	"health.failing health.stalled " TOKEN
 #define DIGEST_LISTS	"proposals:text decisions:text overdue:text " \
 	"reminders:text arrived:text failed:text wanted:text " \
 	"bars:label,value,total,pct"
@@ -41,7 +43,7 @@ struct reply_def {
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
-	    "resubmission complete text_cut",
+	    "resubmission complete text_cut intake.opens",
 	    "fields:name,label,value missing:name,label,hint unclear:text "
 	    "cut:label,chars" },
 	{ "ineligible", PROGRAM "applicant.name applicant.email role",
@@ -74,10 +76,20 @@ static const struct reply_def reply_defs[] = {
 	{ "digest-html", PROGRAM DIGEST, DIGEST_LISTS },
 	{ "alarm", PROGRAM "since", "" },
 	{ "recovered", PROGRAM "since", "" },
-	{ "proposals", PROGRAM "count one introduced more_proposals "
+	{ "proposals", PROGRAM TOKEN "count one introduced more_proposals "
 	    "more_unmatched",
 	    "proposals:id,mentee,mentor,score,why,runner_up,new "
 	    "unmatched:name,why" },
+	{ "command-transcript", PROGRAM TOKEN "subject how done_count "
+	    "not_done_count more", "lines:line,result,done" },
+	{ "command-refused", PROGRAM TOKEN "subject why from date message "
+	    "more", "lines:line" },
+	{ "withdraw-confirm", PROGRAM "applicant.name applicant.email days",
+	    "" },
+	{ "withdrawn", PROGRAM "applicant.name applicant.email days done kept "
+	    "already unknown", "" },
+	{ "withdrawal-notice", PROGRAM TOKEN "applicant.name applicant.email "
+	    "done", "" },
 };
 
 struct replies {

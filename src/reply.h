@@ -28,7 +28,8 @@ struct tvars *reply_vars(const struct config *);
 
 /*
  * Render template `name` ("receipt", "ineligible", "not-understood",
- * "introduction", "proposals") with
+ * "introduction", "proposals", "command-transcript", "command-refused",
+ * "withdraw-confirm", "withdrawn", "withdrawal-notice") with
  * `vars`.  Returns 0 with new strings in *subject and *body (caller frees),
  * or -1 with *cause set.
  */

@@ -16,7 +16,7 @@
 
 static const char *const kind_names[] = {
 	"application", "goals", "meeting_report", "evaluation", "checkin",
-	"confirmation", "command", "form_request", "other",
+	"confirmation", "command", "withdrawal", "form_request", "other",
 };
 
 /* [field NAME] */
@@ -65,6 +65,25 @@ fk_search(struct loader *l, const char *group, const char *key,
 
 	fr->search_line = keyfile_line(l->kf, group, key);
 	return loader_compile(l, group, key, value, &fr->search, cause);
+}
+
+static int
+fk_question(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	fr->question_line = keyfile_line(l->kf, group, key);
+	return loader_compile(l, group, key, value, &fr->question, cause);
+}
+
+static int
+fk_continued(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	return loader_compile(l, group, key, value, &fr->continued, cause);
 }
 
 static int
@@ -133,10 +152,14 @@ static int
 fk_fallback(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
 {
-	if (strcmp(value, "from") != 0)
-		return keyfile_error(l->kf, group, key, cause, "[%s] the only "
-		    "fallback is \"from\" (the sender's address)", group);
-	((struct field_rule *)target)->fallback_from = 1;
+	if (strcmp(value, "from") == 0)
+		((struct field_rule *)target)->fallback_from = 1;
+	else if (strcmp(value, "sender") == 0)
+		((struct field_rule *)target)->fallback_sender = 1;
+	else
+		return keyfile_error(l->kf, group, key, cause, "[%s] fallback "
+		    "is \"from\" (the sender's address) or \"sender\" (the "
+		    "sender's name)", group);
 	return 0;
 }
 
@@ -189,11 +212,42 @@ fk_from(struct loader *l, const char *group, const char *key,
 	return 0;
 }
 
+static int
+fk_phrase(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct mapping		 m = { NULL, NULL };
+
+	if (loader_compile(l, group, key, value, &m.re, cause) != 0)
+		return -1;
+	m.value = g_strdup(key + strlen("phrase."));
+	fr->phrases_line = keyfile_line(l->kf, group, key);
+	g_array_append_val(fr->phrases, m);
+	return 0;
+}
+
+static int
+fk_implied(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct implied		 im;
+
+	if ((im.ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	im.value = g_strdup(key + strlen("implied."));
+	g_array_append_val(fr->implied, im);
+	return 0;
+}
+
 static const struct key_rule field_keys[] = {
 	{ "labels", fk_labels },
 	{ "title", fk_title },
 	{ "pattern", fk_pattern },
 	{ "search", fk_search },
+	{ "question", fk_question },
+	{ "continued", fk_continued },
 	{ "in", fk_in },
 	{ "normalise", fk_normalise },
 	{ "text", fk_text },
@@ -202,6 +256,8 @@ static const struct key_rule field_keys[] = {
 	{ "choice.", fk_choice },
 	{ "map.", fk_map },
 	{ "from.", fk_from },
+	{ "phrase.", fk_phrase },
+	{ "implied.", fk_implied },
 };
 
 void
@@ -214,6 +270,8 @@ field_rule_free(gpointer p)
 	g_free(fr->title);
 	re_free(fr->pattern);
 	re_free(fr->search);
+	re_free(fr->question);
+	re_free(fr->continued);
 	for (k = 0; k < fr->choices->len; k++) {
 		g_free(g_array_index(fr->choices, struct choice, k).value);
 		g_strfreev(g_array_index(fr->choices, struct choice, k).texts);
@@ -224,6 +282,17 @@ field_rule_free(gpointer p)
 	}
 	for (k = 0; k < fr->derives->len; k++)
 		re_free(g_array_index(fr->derives, struct derive, k).re);
+	for (k = 0; k < fr->phrases->len; k++) {
+		g_free(g_array_index(fr->phrases, struct mapping, k).value);
+		re_free(g_array_index(fr->phrases, struct mapping, k).re);
+	}
+	for (k = 0; k < fr->implied->len; k++) {
+		g_free(g_array_index(fr->implied, struct implied, k).value);
+		g_array_free(g_array_index(fr->implied, struct implied, k).ids,
+		    TRUE);
+	}
+	g_array_free(fr->phrases, TRUE);
+	g_array_free(fr->implied, TRUE);
 	g_array_free(fr->choices, TRUE);
 	g_array_free(fr->maps, TRUE);
 	g_array_free(fr->derives, TRUE);
@@ -235,7 +304,8 @@ static int
 field_check(const struct loader *l, const char *group,
     const struct field_rule *fr, char **cause)
 {
-	int	found_by = fr->labels[0] != NULL || fr->search != NULL;
+	int	found_by = fr->labels[0] != NULL || fr->search != NULL ||
+	    fr->question != NULL;
 
 	if (fr->choices->len > 0 && fr->maps->len > 0)
 		return keyfile_error(l->kf, group, NULL, cause, "[%s] has both "
@@ -288,6 +358,8 @@ group_field(struct loader *l, const char *group, char **cause)
 	fr->choices = g_array_new(FALSE, FALSE, sizeof(struct choice));
 	fr->maps = g_array_new(FALSE, FALSE, sizeof(struct mapping));
 	fr->derives = g_array_new(FALSE, FALSE, sizeof(struct derive));
+	fr->phrases = g_array_new(FALSE, FALSE, sizeof(struct mapping));
+	fr->implied = g_array_new(FALSE, FALSE, sizeof(struct implied));
 	g_ptr_array_add(l->rules->owned, fr);
 	if (loader_keys(l, group, field_keys, G_N_ELEMENTS(field_keys), fr,
 	    cause) != 0 || field_check(l, group, fr, cause) != 0)
@@ -372,6 +444,28 @@ fo_ignore(struct loader *l, const char *group, const char *key,
 	return f->ignore != NULL ? 0 : -1;
 }
 
+static int
+fo_skip(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	f->skip_line = keyfile_line(l->kf, group, key);
+	return loader_compile(l, group, key, value, &f->skip, cause);
+}
+
+static int
+fo_without(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct form	*f = target;
+
+	if (f->without != NULL)
+		g_array_free(f->without, TRUE);
+	f->without = loader_fields(l, group, key, value, cause);
+	return f->without != NULL ? 0 : -1;
+}
+
 static const struct key_rule form_keys[] = {
 	{ "name", fo_name },
 	{ "title", fo_title },
@@ -379,6 +473,8 @@ static const struct key_rule form_keys[] = {
 	{ "required", fo_required },
 	{ "required.", fo_required },
 	{ "ignore", fo_ignore },
+	{ "skip", fo_skip },
+	{ "without", fo_without },
 };
 
 void
@@ -389,6 +485,9 @@ form_rule_free(gpointer p)
 	g_free(f->name);
 	g_free(f->title);
 	re_free(f->match);
+	re_free(f->skip);
+	if (f->without != NULL)
+		g_array_free(f->without, TRUE);
 	g_strfreev(f->ignore);
 	g_array_free(f->required, TRUE);
 	g_hash_table_destroy(f->required_role);
@@ -439,11 +538,13 @@ ki_from(struct loader *l, const char *group, const char *key,
 
 	if (strcmp(value, "coordinator") == 0)
 		k->coordinator = 1;
+	else if (strcmp(value, "newcomer") == 0)
+		k->newcomer = 1;
 	else if (strcmp(value, "anyone") == 0)
 		k->coordinator = 0;
 	else
 		return keyfile_error(l->kf, group, key, cause,
-		    "[%s] from must be coordinator or anyone, not \"%s\"",
+		    "[%s] from must be coordinator, newcomer or anyone, not \"%s\"",
 		    group, value);
 	return 0;
 }
@@ -615,7 +716,7 @@ group_kind(struct loader *l, const char *group, char **cause)
 		return keyfile_error(l->kf, group, NULL, cause,
 		    "[%s]: unknown kind (kinds are application, goals, "
 		    "meeting_report, evaluation, checkin, confirmation, command, "
-		    "form_request and other)", group);
+		    "withdrawal, form_request and other)", group);
 	for (i = 0; i < l->rules->kinds->len; i++) {
 		k = l->rules->kinds->pdata[i];
 		if (strcmp(k->name, name) == 0)
@@ -645,6 +746,7 @@ static const struct text_key {
 	{ "disclaimer", offsetof(struct text_rules, disclaimer) },
 	{ "reply", offsetof(struct text_rules, reply) },
 	{ "empty", offsetof(struct text_rules, empty) },
+	{ "noreply", offsetof(struct text_rules, noreply) },
 };
 
 static int
@@ -671,6 +773,7 @@ static const struct key_rule text_rule_keys[] = {
 	{ "disclaimer", te_pattern },
 	{ "reply", te_pattern },
 	{ "empty", te_pattern },
+	{ "noreply", te_pattern },
 };
 
 int
@@ -680,3 +783,96 @@ group_text(struct loader *l, const char *group, char **cause)
 	    G_N_ELEMENTS(text_rule_keys), &l->rules->text, cause);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* [letter] */
+
+static int
+le_once(struct loader *l, const char *group, const char *key,
+    struct re **slot, const char *value, char **cause)
+{
+	if (*slot != NULL)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] %s is set in another file too", key);
+	return loader_compile(l, group, key, value, slot, cause);
+}
+
+static int
+le_fields(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	char			*end;
+	long			 n = strtol(value, &end, 10);
+
+	if (*value == '\0' || *end != '\0' || n < 0 || n > FIELD_MAX)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] fields must be a number from 0 to %d, not \"%s\"",
+		    FIELD_MAX, value);
+	lr->fields = (int)n;
+	return 0;
+}
+
+static int
+le_pattern(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+
+	return le_once(l, group, key, strcmp(key, "apply") == 0 ?
+	    &lr->apply : &lr->ask, value, cause);
+}
+
+/* prose.FIELD and sign.FIELD: a pattern for a canonical field. */
+static int
+le_field(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	int			 prose = g_str_has_prefix(key, "prose."), id;
+
+	if ((id = field_id(strchr(key, '.') + 1)) < 0)
+		return keyfile_error(l->kf, group, key, cause,
+		    "[letter] %s: unknown field \"%s\"", key,
+		    strchr(key, '.') + 1);
+	if (prose)
+		lr->prose_line[id] = keyfile_line(l->kf, group, key);
+	else
+		lr->sign_line[id] = keyfile_line(l->kf, group, key);
+	return le_once(l, group, key, prose ? &lr->prose[id] : &lr->sign[id],
+	    value, cause);
+}
+
+static int
+le_signed(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct letter_rules	*lr = target;
+	GArray			*ids;
+	guint			 i;
+
+	if ((ids = loader_fields(l, group, key, value, cause)) == NULL)
+		return -1;
+	for (i = 0; i < ids->len; i++)
+		lr->signed_first |= (field_mask)1 << g_array_index(ids, int, i);
+	g_array_free(ids, TRUE);
+	return 0;
+}
+
+static const struct key_rule letter_keys[] = {
+	{ "fields", le_fields },
+	{ "signed", le_signed },
+	{ "apply", le_pattern },
+	{ "ask", le_pattern },
+	{ "prose.", le_field },
+	{ "sign.", le_field },
+};
+
+int
+group_letter(struct loader *l, const char *group, char **cause)
+{
+	l->rules->letter.loc.file = l->name;
+	l->rules->letter.loc.line = keyfile_line(l->kf, group, NULL);
+	return loader_keys(l, group, letter_keys, G_N_ELEMENTS(letter_keys),
+	    &l->rules->letter, cause);
+}

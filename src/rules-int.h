@@ -45,6 +45,12 @@ const struct normaliser *normaliser_find(const char *name);
 char	*normaliser_list(void);		/* "a, b, c"; caller frees */
 char	*norm_text(const char *);	/* trimmed, white space folded */
 char	*norm_multiline(const char *);	/* the same per line */
+/*
+ * A date as the `date` normaliser reads it, or, for a message sent on
+ * `ref` ("YYYY-MM-DD..."), one without a year ("March 4", "3/4": the
+ * latest not long after it) or relative ("yesterday", "last Tuesday").
+ */
+char	*norm_date_near(const char *, const char *ref);
 
 /* Where a rule is written, for error messages and the trace. */
 struct rule_loc {
@@ -60,6 +66,12 @@ struct choice {
 struct mapping {
 	char		*value;
 	struct re	*re;
+};
+
+/* implied.VALUE: VALUE, when only these fields of all such are answered. */
+struct implied {
+	char		*value;
+	GArray		*ids;		/* int field ids */
 };
 
 /* from.FIELD: this field is also read out of FIELD's answer. */
@@ -82,13 +94,20 @@ struct field_rule {
 	struct re	*pattern;	/* what a value looks like */
 	struct re	*search;	/* found anywhere, without a label */
 	int		 search_in;
+	struct re	*question;	/* the wording of its question */
+	struct re	*continued;	/* a line under the answer going on */
+	int		 question_line;
 	const struct normaliser *norm;
 	int		 multiline;	/* free text over several lines */
 	int		 multiple;	/* several choices at once */
 	int		 fallback_from;	/* the From address when absent */
+	int		 fallback_sender; /* the From display name */
 	GArray		*choices;	/* struct choice, in file order */
 	GArray		*maps;		/* struct mapping, in file order */
 	GArray		*derives;	/* struct derive */
+	GArray		*phrases;	/* struct mapping: said in prose */
+	GArray		*implied;	/* struct implied */
+	int		 phrases_line;
 };
 
 /* A label text and the fields it introduces (none: a question read past). */
@@ -96,6 +115,7 @@ struct label {
 	char		*text;
 	field_mask	 fields;
 	int		 strong;	/* ends in ':', '?' or '.' itself */
+	const struct re	*question;	/* a question's wording, not a text */
 };
 struct label_index;
 
@@ -106,6 +126,9 @@ struct form {
 	struct re	*match;
 	struct field_rule *fields[FIELD_MAX];	/* own or shared, or NULL */
 	char		**ignore;		/* labels read past */
+	struct re	*skip;			/* questions read past */
+	GArray		*without;		/* shared fields it never asks */
+	int		 skip_line;
 	GArray		*required;		/* int field ids */
 	GHashTable	*required_role;		/* role value -> GArray ids */
 	struct label_index *index;
@@ -115,6 +138,7 @@ struct kind {
 	char		*name;
 	struct rule_loc	 loc;
 	int		 coordinator;	/* from = coordinator */
+	int		 newcomer;	/* from = newcomer */
 	int		 min_fields;
 	struct re	*subject;
 	struct re	*body;
@@ -130,6 +154,21 @@ struct text_rules {
 	struct re	*disclaimer;
 	struct re	*reply;
 	struct re	*empty;		/* an answer meaning "nothing" */
+	struct re	*noreply;	/* a From no one reads: see Reply-To */
+};
+
+/* [letter]: reading a message that is no form. */
+struct letter_rules {
+	struct rule_loc	 loc;
+	int		 fields;	/* a form giving at most this many
+					   answers is read as a letter */
+	struct re	*apply;		/* it applies, in its own words */
+	struct re	*ask;		/* it asks about the program instead */
+	struct re	*prose[FIELD_MAX];	/* an answer in its sentences */
+	struct re	*sign[FIELD_MAX];	/* one in the signature block */
+	field_mask	 signed_first;	/* fields the signature says best */
+	int		 prose_line[FIELD_MAX];
+	int		 sign_line[FIELD_MAX];
 };
 
 struct rules {
@@ -137,6 +176,7 @@ struct rules {
 	GPtrArray	*kinds;		/* struct kind *, in order */
 	struct field_rule *kind_fields[FIELD_MAX];
 	struct text_rules text;
+	struct letter_rules letter;
 	GPtrArray	*owned;		/* every field_rule, to free */
 	GStringChunk	*strings;	/* file names */
 };
@@ -177,12 +217,44 @@ void	label_index_free(struct label_index *);
 size_t	text_match(const char *pat, const char *s, const char *end);
 /* Where a line's first word is, past bullets and numbering. */
 size_t	line_start(const struct line *);
-/* The longest label at a place, and where it ends (it may wrap), or NULL. */
+/*
+ * The longest label at a place (the nth longest, counting from 0), and
+ * where it ends (it may wrap), or NULL.
+ */
 const struct label *label_at(const struct label_index *,
 	    const struct msg_text *, size_t line, size_t off, size_t *eline,
-	    size_t *eoff);
+	    size_t *eoff, int nth);
 /* The next place after `off` where another label may start. */
 size_t	next_candidate(const struct line *, size_t off);
+/*
+ * The field whose `question` (or the form's `skip`, giving a label of no
+ * field) matches the question text [s, e) best, or NULL; *matched is how
+ * many bytes its pattern matched.
+ */
+const struct label *question_label(const struct label_index *,
+	    const char *s, const char *e, size_t *matched);
+/* Whether [s, e) holds at least `min` words, each a word of some label. */
+int	label_words_only(const struct label_index *, const char *s,
+	    const char *e, int min);
+/* The share of the words of [s, e) that are words of labels, in percent. */
+int	label_words_share(const struct label_index *, const char *s,
+	    const char *e);
+
+/*
+ * layout.c: where a question at the start of a line may end.  Each
+ * candidate end, left to right: a '?', a ':', a dash between spaces
+ * ("NAME - René", mark '-'), a gap before more text, and the line's end
+ * (mark 0); the answer starts at `answer` (the line's
+ * length: on the lines below).  Prose (a sentence ending before another
+ * starts) ends the search.  Returns how many were found, at most `max`.
+ */
+struct asked {
+	size_t		 end;		/* one past the question's text */
+	size_t		 answer;	/* where its answer starts */
+	int		 mark;		/* '?', ':', '-', '\t' or 0 */
+};
+int	question_ends(const struct line *, size_t start, struct asked *,
+	    int max);
 
 enum mark {
 	MARK_NONE,
@@ -190,12 +262,21 @@ enum mark {
 	MARK_TICKED,	/* [x], (x), _X_, X, ☒, ✔, ✓, Yes */
 };
 enum mark mark_scan(const char *s, const char *end, int last);
+/*
+ * The options of [s, e) marked as ticked, as "a / b", when it holds
+ * check-box marks drawn as boxes or signs ("☐ Public ☒ Academic",
+ * "In person ✔"): "" when none is ticked, NULL when there are no marks
+ * or a ticked mark stands alone ("Yes: ☒").  Caller frees.
+ */
+char	*ticked_text(const char *s, const char *e);
 
 /* extract-form.c: one form's answers. */
 #define CHOICE_MAX	32		/* choices of one field: a bit each */
 struct form_result {
 	const struct form *form;
 	char		*values[FIELD_MAX];
+	/* Why a value is not sure (it is asked again), or NULL. */
+	char		*unsure[FIELD_MAX];
 	int		 nfound;	/* fields found through labels */
 	GPtrArray	*unclear;
 	GPtrArray	*trace;
@@ -207,11 +288,39 @@ struct form_result *form_read(const struct rules *, const struct form *,
 void	form_result_free(struct form_result *);
 
 /*
+ * extract-prose.c: a choice settled by what the message says around the
+ * form ("I'd like to sign up as a mentor", a Subject "Mentee application")
+ * and by which questions are answered.  `ticked` is 1 when the form's
+ * boxes gave res->values[id], -1 when they were unclear, 0 when they
+ * said nothing; `used` marks the lines the form's answers took.
+ */
+void	settle_choice(const struct rules *, const struct form *, int id,
+	    const struct msg_text *, const guint8 *used,
+	    const struct extract_input *, int ticked, struct form_result *);
+/*
+ * A message whose form gave few answers ([letter] fields) is read as a
+ * letter when it applies in its own words, or states a role, and does
+ * not only ask about the program: the fields still absent from its
+ * sentences (prose.FIELD) and its signature block (sign.FIELD).  Returns
+ * how many fields it gives (0 when it is no letter of application).
+ */
+int	letter_read(const struct rules *, const struct form *,
+	    const struct msg_text *, const guint8 *used,
+	    const struct extract_input *, struct form_result *);
+
+/*
  * field.c: `raw` through the field's rule, or NULL (*why, when not NULL,
  * says why not).  Caller frees.
  */
 char	*field_value(const struct rules *, const struct field_rule *,
 	    const char *raw, const char **why);
+/*
+ * What field `fr` takes from field `source`'s answer `raw` through its
+ * from.SOURCE patterns, or NULL; *line is the pattern's line.  Caller
+ * frees.
+ */
+char	*field_derive(const struct rules *, const struct field_rule *fr,
+	    int source, const char *raw, int *line);
 /* The field's `search` in the subject and body, or NULL.  Caller frees. */
 char	*field_search(const struct rules *, const struct field_rule *,
 	    const struct extract_input *);

@@ -55,6 +55,7 @@ int	group_field(struct loader *, const char *group, char **cause);
 int	group_form(struct loader *, const char *group, char **cause);
 int	group_kind(struct loader *, const char *group, char **cause);
 int	group_text(struct loader *, const char *group, char **cause);
+int	group_letter(struct loader *, const char *group, char **cause);
 /* The fields this file's kinds extract are defined next to them. */
 int	group_check_extract(const struct loader *, char **cause);
 void	field_rule_free(gpointer);

@@ -203,6 +203,55 @@ rules_required(const struct rules *rules, const char *form, const char *role)
 	return out;
 }
 
+/*
+ * Where a forwarded or replied-to mail starts without quote marks:
+ * Outlook's "From: ... / Sent: ..." block (after a rule of underscores or
+ * not), or "-----Original Message-----".
+ */
+static int
+quote_block_at(const struct msg_text *t, size_t i)
+{
+	const struct line	*l = &t->lines[i];
+	size_t			 j;
+
+	if (l->flags & LINE_REPLY && g_ascii_strncasecmp(l->s, "on ", 3) != 0)
+		return 1;
+	if (g_ascii_strncasecmp(l->s, "from:", 5) != 0)
+		return 0;
+	for (j = i + 1; j < t->n && j <= i + 3; j++) {
+		if (g_ascii_strncasecmp(t->lines[j].s, "sent:", 5) == 0 ||
+		    g_ascii_strncasecmp(t->lines[j].s, "date:", 5) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The index of the next line that is not blank, or t->n. */
+static size_t
+next_filled(const struct msg_text *t, size_t i)
+{
+	while (i < t->n && (t->lines[i].flags & LINE_BLANK))
+		i++;
+	return i;
+}
+
+/*
+ * A quoted line that an answer follows (a reply typed between our
+ * questions) is that answer's question: it is kept, on the answer's line.
+ */
+static int
+is_question(const struct msg_text *t, size_t i)
+{
+	size_t	j;
+
+	if (!(t->lines[i].flags & LINE_QUOTED) || (t->lines[i].flags &
+	    LINE_BLANK))
+		return 0;
+	j = next_filled(t, i + 1);
+	return j < t->n && !(t->lines[j].flags & (LINE_QUOTED | LINE_CUT |
+	    LINE_REPLY | LINE_SEP));
+}
+
 char *
 rules_own_text(const struct rules *rules, const char *text)
 {
@@ -210,11 +259,23 @@ rules_own_text(const struct rules *rules, const char *text)
 	GString			*out = g_string_new(NULL);
 	const struct line	*l;
 	size_t			 i;
+	int			 asked = 0;
 
 	for (i = 0; i < t->n; i++) {
 		l = &t->lines[i];
-		if (l->flags & (LINE_QUOTED | LINE_REPLY | LINE_CUT | LINE_SEP))
+		if (quote_block_at(t, i) || (l->flags & LINE_RULE &&
+		    i + 1 < t->n && quote_block_at(t, next_filled(t, i + 1))))
+			break;
+		if (is_question(t, i)) {
+			g_string_append_len(out, l->s, (gssize)l->len);
+			g_string_append_c(out, ' ');
+			asked = 1;
 			continue;
+		}
+		if (l->flags & (LINE_QUOTED | LINE_REPLY | LINE_CUT | LINE_SEP) ||
+		    (asked && (l->flags & LINE_BLANK)))
+			continue;
+		asked = 0;
 		g_string_append_len(out, l->s, (gssize)l->len);
 		g_string_append_c(out, '\n');
 	}

@@ -217,12 +217,15 @@ load_group(struct loader *l, const char *group, char **cause)
 		return 0;	/* read first, by load_groups */
 	if (strcmp(group, "text") == 0)
 		return group_text(l, group, cause);
+	if (strcmp(group, "letter") == 0)
+		return group_letter(l, group, cause);
 	if (g_str_has_prefix(group, "field "))
 		return group_field(l, group, cause);
 	if (g_str_has_prefix(group, "kind "))
 		return group_kind(l, group, cause);
 	return keyfile_error(l->kf, group, NULL, cause, "unknown group [%s] "
-	    "(groups are [form], [field NAME], [kind NAME] and [text])",
+	    "(groups are [form], [field NAME], [kind NAME], [text] and "
+	    "[letter])",
 	    group);
 }
 
@@ -363,13 +366,25 @@ form_active(const struct rules *r, const char *name)
 	return 0;
 }
 
+static int
+form_without(const struct form *f, int id)
+{
+	guint	i;
+
+	for (i = 0; f->without != NULL && i < f->without->len; i++) {
+		if (g_array_index(f->without, int, i) == id)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 form_finish(struct loader *l, struct form *f, GArray *required)
 {
 	int	id;
 
 	for (id = 0; id < FIELD_MAX; id++) {
-		if (f->fields[id] == NULL)
+		if (f->fields[id] == NULL && !form_without(f, id))
 			f->fields[id] = l->shared[id];
 	}
 	if (required != NULL) {
@@ -469,6 +484,8 @@ rules_load(const char *dir, const struct rules_options *o,
 void
 rules_free(struct rules *r)
 {
+	int	i;
+
 	if (r == NULL)
 		return;
 	g_ptr_array_free(r->forms, TRUE);
@@ -479,6 +496,13 @@ rules_free(struct rules *r)
 	re_free(r->text.disclaimer);
 	re_free(r->text.reply);
 	re_free(r->text.empty);
+	re_free(r->text.noreply);
+	re_free(r->letter.apply);
+	re_free(r->letter.ask);
+	for (i = 0; i < FIELD_MAX; i++) {
+		re_free(r->letter.prose[i]);
+		re_free(r->letter.sign[i]);
+	}
 	g_string_chunk_free(r->strings);
 	g_free(r);
 }

@@ -40,8 +40,15 @@ struct extract_input {
 	const char	*text;		/* decoded best text; may be NULL */
 	const char	*from_addr;	/* may be NULL */
 	int		 from_coordinator;
+	const char	*from_name;	/* the From display name; may be NULL */
+	const char	*reply_to;	/* the Reply-To address; may be NULL */
+	/* The sender is in a running mentorship (kinds' from = newcomer). */
+	int		 from_paired;
 	/* The kind of our mail it replies to ("checkin"), or NULL. */
 	const char	*replied;
+	/* When it was sent ("YYYY-MM-DD..."), for dates it gives without a
+	 * year or relative to it; may be NULL. */
+	const char	*date;
 };
 
 /*
@@ -61,10 +68,22 @@ struct extract_cut {
 	size_t	 chars;		/* where it was cut */
 };
 
+/*
+ * How sure a value is.  A value read from a label's answer or a ticked
+ * box is sure; one read from the questions answered, or from a letter's
+ * sentences, is not: it is kept, and also listed in extraction.unclear,
+ * so that the receipt asks the applicant to confirm it.
+ */
+enum extract_confidence {
+	EXTRACT_SURE,
+	EXTRACT_UNSURE,
+};
+
 /* One field found. */
 struct extract_field {
 	char	*name;		/* canonical name, e.g. "library_type" */
 	char	*value;		/* normalised; may hold newlines */
+	enum extract_confidence confidence;
 };
 
 /*
@@ -79,7 +98,8 @@ struct extraction {
 	char		*form;		/* the form it was read as, or NULL */
 	GPtrArray	*fields;	/* struct extract_field * */
 	GPtrArray	*missing;	/* char *: required fields not found */
-	GPtrArray	*unclear;	/* char *: "role: both ... ticked" */
+	GPtrArray	*unclear;	/* char *: "role: both ... ticked", and
+					   why each unsure value is */
 	GPtrArray	*trace;		/* char *: which rule matched what */
 	GPtrArray	*cut;		/* struct extract_cut *: answers cut */
 	size_t		 text_cut;	/* bytes read when the text was cut

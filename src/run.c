@@ -34,18 +34,20 @@ phase_intake(struct run *run, char **cause)
 }
 
 /*
- * Propose matches for whoever is waiting, in one transaction with the
- * coordinators' mail listing them when any are new.
+ * Propose matches for whoever is waiting, when the pool changed since the
+ * last round, in one transaction with the coordinators' mail listing them
+ * when any are new.
  */
 static int
 phase_match(struct run *run, char **cause)
 {
 	struct program		*p = run->prog;
 	struct match_report	*report = NULL;
-	struct match_ctx	 m = { p->cfg, p->db, p->rules, p->replies,
-				    p->now_iso, p };
+	struct match_ctx	 m = match_ctx_of(p);
 	int			 error;
 
+	if ((error = match_pool_changed(&m, cause)) <= 0)
+		return error == 0 ? 0 : EX_IOERR;
 	error = db_begin(p->db, cause);
 	if (error == 0)
 		error = match_propose(&m, &report, cause);

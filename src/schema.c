@@ -276,7 +276,87 @@ const char *const schema_migrations[] = {
 	");",
 
 	/*
-	 * 7 -> 8: the coordinator's hand on the outbox, and a proposal's
+	 * 7 -> 8: commands by mail.  Each mail to a coordinator carries a
+	 * fresh token that authenticates one reply (token.h): issued to one
+	 * address, for one outbox mail, until it expires or is used.  The
+	 * audit log keeps every decision: by whom, by which message and line
+	 * or on the command line, when, and what came of it.
+	 */
+	"CREATE TABLE token ("
+	"  token TEXT PRIMARY KEY,"
+	"  outbox INTEGER REFERENCES outbox (id),"	/* the mail with it */
+	"  to_addr TEXT NOT NULL COLLATE NOCASE,"
+	"  kind TEXT NOT NULL,"			/* that mail's kind */
+	"  issued_at TEXT NOT NULL,"
+	"  expires_at TEXT NOT NULL,"
+	"  used_at TEXT,"
+	"  used_by INTEGER REFERENCES message (id)"
+	");"
+	"CREATE INDEX token_by_outbox ON token (outbox);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"	/* an address, or "user NAME" */
+	"  via TEXT NOT NULL,"		/* mail | command line */
+	"  message INTEGER REFERENCES message (id),"
+	"  line INTEGER,"		/* of the command in its message */
+	"  command TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'not done',"
+	"    'refused')),"
+	"  detail TEXT"			/* what was done, or why not */
+	");",
+
+	/*
+	 * 8 -> 9: the pool's generation.  A round of proposals depends on
+	 * the participants (who, their status, their fields), on the
+	 * decided matches and on the coordinator's pins and exclusions;
+	 * every change to those bumps the generation, by trigger, so that
+	 * no code path, present or future, can forget it.  Proposals made
+	 * and withdrawn by a round are its output, not its input: they bump
+	 * nothing.  A round records the generation it saw (after its own
+	 * decisions, under [matching] mode = auto) and the [matching]
+	 * settings it used; `run` skips the round while both are the same
+	 * (match.h: match_pool_changed).
+	 */
+	"CREATE TABLE match_pool ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  generation INTEGER NOT NULL,"
+	"  round_generation INTEGER,"	/* NULL: no round yet */
+	"  round_settings TEXT,"
+	"  round_at TEXT"
+	");"
+	"INSERT INTO match_pool (id, generation) VALUES (1, 1);"
+	"CREATE TRIGGER pool_participant_insert AFTER INSERT ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_participant_update AFTER UPDATE ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_participant_delete AFTER DELETE ON participant "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_insert AFTER INSERT ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_update AFTER UPDATE ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_field_delete AFTER DELETE ON participant_field "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_insert AFTER INSERT ON match "
+	"  WHEN new.status <> 'proposed' "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_update AFTER UPDATE ON match "
+	"  WHEN old.status IS NOT new.status OR old.mentee IS NOT new.mentee "
+	"  OR old.mentor IS NOT new.mentor "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_match_delete AFTER DELETE ON match "
+	"  WHEN old.status <> 'proposed' "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_insert AFTER INSERT ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_update AFTER UPDATE ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
+	"CREATE TRIGGER pool_rule_delete AFTER DELETE ON match_rule "
+	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;",
+
+	/*
+	 * 9 -> 10: the coordinator's hand on the outbox, and a proposal's
 	 * dates.  A mail put back in the queue keeps its five days of tries
 	 * from then (retried_at); one dropped stays failed, and is no longer
 	 * shown as failed (dropped_at).  A match is decided_at only when the
@@ -292,4 +372,4 @@ const char *const schema_migrations[] = {
 	NULL
 };
 
-const int schema_version = 8;
+const int schema_version = 10;

@@ -42,6 +42,7 @@ struct send {
 	MMAPString	*line;		/* for the replies read here */
 	int		 lost;		/* no QUIT: the session is broken */
 	int		 dirty;		/* a transaction may be open: RSET */
+	struct etpan_failure failure;	/* why the stream failed */
 };
 
 /*
@@ -85,16 +86,19 @@ reply_text(struct send *s)
 	return g_strdup_printf("%d %s", s->code, s->reply->str);
 }
 
+/* The stream failed during `what`: timed out, or the line broke. */
 static int
 session_lost(struct send *s, const char *what, char **cause)
 {
-	const char	*why = NULL;
+	const char	*why = s->failure.why;
 
-	if (s->smtp->stream != NULL)
-		why = etpan_stream_error(s->smtp->stream);
 	s->lost = 1;
-	cause_set(cause, "SMTP %s: connection lost during %s%s%s", s->server,
-	    what, why != NULL ? ": " : "", why != NULL ? why : "");
+	if (why != NULL && s->failure.timed_out)
+		cause_set(cause, "SMTP %s: %s during %s", s->server, why, what);
+	else
+		cause_set(cause, "SMTP %s: connection lost during %s%s%s",
+		    s->server, what, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
 	return EX_TEMPFAIL;
 }
 
@@ -154,12 +158,13 @@ send_connect(struct send *s, const struct server_config *sc, char **cause)
 	int		 temporary = 1, r;
 
 	conn = conn_open(sc->host, sc->port, sc->security == SECURITY_TLS,
-	    sc->ca_file, SEND_SMTP_TIMEOUT, cause, &temporary);
+	    sc->ca_file, sc->timeout > 0 ? sc->timeout : SEND_SMTP_TIMEOUT,
+	    cause, &temporary);
 	if (conn == NULL) {
 		s->lost = 1;
 		return temporary ? EX_TEMPFAIL : EX_PROTOCOL;
 	}
-	if ((stream = etpan_stream_new(conn)) == NULL)
+	if ((stream = etpan_stream_new(conn, &s->failure)) == NULL)
 		fatal("SMTP %s: out of memory", s->server);
 	/* On failure libetpan has closed the stream already. */
 	r = mailsmtp_connect(s->smtp, stream);
@@ -426,9 +431,10 @@ send_data(struct send *s, const char *to, const char *raw, size_t len,
 		return 0;
 	if (s->code == 0) {
 		s->lost = 1;
-		cause_set(cause, "SMTP %s: connection lost after the end of "
-		    "the mail to <%s>: the server may have accepted it, and "
-		    "it will be sent again", s->server, to);
+		cause_set(cause, "SMTP %s: %s after the end of the mail to "
+		    "<%s>: the server may have accepted it, and it will be "
+		    "sent again", s->server, s->failure.timed_out ?
+		    "timed out waiting for an answer" : "connection lost", to);
 		return EX_TEMPFAIL;
 	}
 	return mail_refused(s, "the end of DATA", to, cause);
@@ -479,6 +485,7 @@ send_smtp_close(struct send *s)
 	if (s->line != NULL)
 		mmap_string_free(s->line);
 	g_string_free(s->reply, TRUE);
+	etpan_failure_clear(&s->failure);
 	g_free(s->server);
 	g_free(s->from);
 	g_free(s);

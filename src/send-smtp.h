@@ -38,11 +38,12 @@ enum {
 };
 
 /*
- * Seconds any one connect, read or write may wait.  RFC 5321 asks a client
- * to wait up to 10 minutes for the reply to the end of DATA; we wait 5 for
- * every reply, so that a hung server holds a cron run for 5 minutes, not
- * 10.  A server slower than that to accept a mail is in the window where
- * it may be sent twice (outbox.h).
+ * Seconds any one connect, read or write may wait, unless [smtp] timeout
+ * says otherwise.  RFC 5321 asks a client to wait up to 10 minutes for the
+ * reply to the end of DATA; we wait 5 for every reply, so that a hung
+ * server holds a cron run for 5 minutes, not 10.  A server slower than
+ * that to accept a mail is in the window where it may be sent twice
+ * (outbox.h).  A wait that runs out says "timed out" in *cause.
  */
 #define SEND_SMTP_TIMEOUT	300
 

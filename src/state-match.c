@@ -50,6 +50,13 @@ state_match_withdraw_stale(struct db *db, const char *since, char **cause)
 }
 
 int
+state_match_delete_proposal(struct db *db, int64_t id, char **cause)
+{
+	return db_exec(db, cause, "DELETE FROM match WHERE id = ? AND status = "
+	    "'proposed'", "i", id) < 0 ? -1 : 0;
+}
+
+int
 state_match_decide(struct db *db, int64_t id, const char *status,
     const char *reason, const char *now, char **cause)
 {
@@ -217,11 +224,52 @@ state_unmatched_clear(struct db *db, char **cause)
 }
 
 int
+state_unmatched_remove(struct db *db, int64_t mentee, char **cause)
+{
+	return db_exec(db, cause, "DELETE FROM unmatched WHERE mentee = ?", "i",
+	    mentee) < 0 ? -1 : 0;
+}
+
+int
 state_unmatched_add(struct db *db, int64_t mentee, const char *why,
     const char *now, char **cause)
 {
 	return db_exec(db, cause, "INSERT OR REPLACE INTO unmatched (mentee, "
 	    "why, at) VALUES (?, ?, ?)", "itt", mentee, why, now) < 0 ? -1 : 0;
+}
+
+int
+state_match_pool_changed(struct db *db, const char *settings, char **cause)
+{
+	int64_t	changed;
+	int	found;
+
+	changed = db_query_int(db, cause, &found, "SELECT round_generation IS "
+	    "NOT generation OR round_settings IS NOT ? FROM match_pool", "t",
+	    settings);
+	if (found < 0)
+		return -1;
+	return !found || changed != 0;
+}
+
+int
+state_match_round_done(struct db *db, const char *settings, const char *now,
+    char **cause)
+{
+	return db_exec(db, cause, "UPDATE match_pool SET round_generation = "
+	    "generation, round_settings = ?, round_at = ?", "tt", settings,
+	    now) < 0 ? -1 : 0;
+}
+
+int64_t
+state_match_generation(struct db *db, char **cause)
+{
+	int64_t	n;
+	int	found;
+
+	n = db_query_int(db, cause, &found, "SELECT generation FROM "
+	    "match_pool", "");
+	return found < 0 ? -1 : n;
 }
 
 static int

@@ -41,6 +41,9 @@ int	state_match_propose(struct db *, int64_t mentee, int64_t mentor,
 int	state_match_withdraw_stale(struct db *, const char *since,
 	    char **cause);
 
+/* Delete pending proposal `id` (nobody acted on it). */
+int	state_match_delete_proposal(struct db *, int64_t id, char **cause);
+
 /*
  * Decide a match: its status (approved, rejected, ended) and decided_at
  * `now`.  A proposal has no decided_at until then.
@@ -93,8 +96,24 @@ void	state_match_standing_clear(struct match_standing *);
 
 /* Replace the list of unmatched mentees and why. */
 int	state_unmatched_clear(struct db *, char **cause);
+/* Take `mentee` off that list. */
+int	state_unmatched_remove(struct db *, int64_t mentee, char **cause);
 int	state_unmatched_add(struct db *, int64_t mentee, const char *why,
 	    const char *now, char **cause);
+
+/*
+ * The pool's generation (schema.c, migration 5): bumped by trigger at
+ * every change a round of proposals depends on.  state_match_pool_changed
+ * returns 1 when the pool has changed since the last round, or that round
+ * used other `settings` (or there was none), 0 when not, -1 on error.
+ * state_match_round_done records that a round saw the pool as it is now,
+ * under `settings`.  state_match_generation returns the generation, or -1.
+ */
+int	state_match_pool_changed(struct db *, const char *settings,
+	    char **cause);
+int	state_match_round_done(struct db *, const char *settings,
+	    const char *now, char **cause);
+int64_t	state_match_generation(struct db *, char **cause);
 
 /* Write every match as CSV (RFC 4180). */
 int	state_match_export_csv(struct db *, FILE *out, char **cause);

@@ -148,6 +148,13 @@ state_outbox_thread(struct db *db, char *const *ids, struct outbox_thread *t,
 	return n > 0;
 }
 
+char *
+state_outbox_created(struct db *db, int64_t id, int *found, char **cause)
+{
+	return db_query_text(db, cause, found, "SELECT created_at FROM outbox "
+	    "WHERE id = ?", "i", id);
+}
+
 static int
 due_row(struct db_row *row, void *arg)
 {

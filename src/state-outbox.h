@@ -105,6 +105,14 @@ int	state_outbox_thread(struct db *, char *const *ids,
 	    struct outbox_thread *t, char **cause);
 
 /*
+ * When mail `id` was queued, "YYYY-MM-DDTHH:MM:SSZ": a new string (caller
+ * frees), or NULL with *found set to 0 when there is no such mail (-1 and
+ * *cause set on error).
+ */
+char	*state_outbox_created(struct db *, int64_t id, int *found,
+	    char **cause);
+
+/*
  * The ids of the mail due at `now` (queued, next attempt not after now),
  * oldest first, in a new GArray of int64_t (caller frees with
  * g_array_unref).

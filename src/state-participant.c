@@ -52,17 +52,21 @@ old_value_row(struct db_row *row, void *arg)
 	return 1;
 }
 
-/* Write one field if it changed, with a history row. */
+/*
+ * Write one field if it changed, with a history row.  A participant just
+ * created has no field yet to read.
+ */
 static int
-participant_set_field(struct db *db, int64_t id, const char *name,
-    const char *value, int64_t message, const char *now, char **cause)
+participant_set_field(struct db *db, int64_t id, int created,
+    const char *name, const char *value, int64_t message, const char *now,
+    char **cause)
 {
 	struct old_value	 old = { NULL, 0 };
 	int			 error = 0;
 
-	if (db_query(db, cause, old_value_row, &old, "SELECT value FROM "
-	    "participant_field WHERE participant = ? AND name = ?", "it", id,
-	    name) < 0)
+	if (!created && db_query(db, cause, old_value_row, &old, "SELECT "
+	    "value FROM participant_field WHERE participant = ? AND name = ?",
+	    "it", id, name) < 0)
 		return -1;
 	if (old.found && g_strcmp0(old.text, value) == 0) {
 		g_free(old.text);
@@ -80,6 +84,21 @@ participant_set_field(struct db *db, int64_t id, const char *name,
 	return error;
 }
 
+/* Whether field `i` of `x` has a name that an earlier one has. */
+static int
+named_before(const struct extraction *x, guint i)
+{
+	const struct extract_field	*f = g_ptr_array_index(x->fields, i);
+	guint				 k;
+
+	for (k = 0; k < i; k++) {
+		if (strcmp(((const struct extract_field *)g_ptr_array_index(
+		    x->fields, k))->name, f->name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 participant_apply(struct db *db, const char *email,
     const struct extraction *x, int64_t message, const char *now,
@@ -93,8 +112,9 @@ participant_apply(struct db *db, const char *email,
 		return -1;
 	for (i = 0; i < x->fields->len; i++) {
 		f = g_ptr_array_index(x->fields, i);
-		if (participant_set_field(db, *id, f->name, f->value, message,
-		    now, cause) != 0)
+		if (participant_set_field(db, *id, *created &&
+		    !named_before(x, i), f->name, f->value, message, now,
+		    cause) != 0)
 			return -1;
 	}
 	if (db_exec(db, cause, "UPDATE participant SET updated_at = ?, "
@@ -185,11 +205,32 @@ participant_contact(struct db *db, int64_t id, char **name, char **email,
 	    "'name'), email FROM participant p WHERE id = ?", "i", id);
 }
 
-int64_t
-participant_by_email(struct db *db, const char *email, char **cause)
+struct id_status {
+	int64_t	  id;
+	char	**status;
+};
+
+static int
+id_status_row(struct db_row *row, void *arg)
 {
-	return db_query_int(db, cause, NULL, "SELECT id FROM participant "
-	    "WHERE email = ?", "t", email);
+	struct id_status	*is = arg;
+
+	is->id = db_row_int(row, 0);
+	*is->status = g_strdup(db_row_text(row, 1));
+	return 1;
+}
+
+int64_t
+participant_by_email(struct db *db, const char *email, char **status,
+    char **cause)
+{
+	struct id_status	is = { 0, status };
+
+	*status = NULL;
+	if (db_query(db, cause, id_status_row, &is, "SELECT id, status FROM "
+	    "participant WHERE email = ?", "t", email) < 0)
+		return -1;
+	return is.id;
 }
 
 int64_t
@@ -271,6 +312,10 @@ static const struct {
 	    "SELECT count(*) FROM participant WHERE status = 'ineligible'" },
 	{ "participants.applied",
 	    "SELECT count(*) FROM participant WHERE status = 'applied'" },
+	{ "participants.withdrawn",
+	    "SELECT count(*) FROM participant WHERE status = 'withdrawn'" },
+	{ "participants.forgotten",
+	    "SELECT count(*) FROM participant WHERE status = 'forgotten'" },
 };
 
 int

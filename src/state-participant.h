@@ -20,6 +20,8 @@ struct extraction;
 #define PARTICIPANT_INCOMPLETE	"incomplete"	/* something missing/unclear */
 #define PARTICIPANT_INELIGIBLE	"ineligible"
 #define PARTICIPANT_APPLIED	"applied"	/* complete and eligible */
+#define PARTICIPANT_WITHDRAWN	"withdrawn"	/* out of the pool */
+#define PARTICIPANT_FORGOTTEN	"forgotten"	/* personal data erased */
 
 /*
  * Create or update the participant whose address is `email` from the
@@ -58,15 +60,20 @@ int	participant_form_email(struct db *, int64_t id, char **form,
 int	participant_contact(struct db *, int64_t id, char **name,
 	    char **email, char **cause);
 
-/* The participant at `email` (any status), or 0. */
-int64_t	participant_by_email(struct db *, const char *email, char **cause);
+/*
+ * The participant at `email` (any case), or 0; its status goes to *status
+ * when found (caller frees).
+ */
+int64_t	participant_by_email(struct db *, const char *email, char **status,
+	    char **cause);
 
 /* The participant at `email` whose application is incomplete, or 0. */
 int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 
 /*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
- * .ineligible, .applied.  `fn` is called as for state_status.
+ * .ineligible, .applied, .withdrawn, .forgotten.  `fn` is called as for
+ * state_status.
  */
 int	state_participant_status(struct db *,
 	    void (*fn)(const char *key, const char *value, void *arg),

@@ -13,6 +13,8 @@
 # Mailboxes:  gen_mail N [PREFIX], gen_ids DIR..., mail_append FOLDER
 #             FILE|DIR..., mail_count, mail_uids, mail_flags, mail_ids,
 #             mail_header FOLDER HEADER, mailbox_uidvalidity FOLDER
+# Silence:    mute_start (a server that takes connections and says nothing),
+#             mute_stop
 # SMTP:       smtpd_start [smtpd.py options], smtpd_stop, smtp_fail [LINE...],
 #             smtp_count, smtp_messages, smtp_to ADDRESS, smtp_header FILE
 #             NAME, smtp_body FILE, text_section HEADING TEXT
@@ -20,6 +22,7 @@
 #             mentormail_start ARGS... / mentormail_running / mentormail_wait,
 #             status_of KEY, db SQL, recorded, lock_holder FILE,
 #             time_in OFFSET
+# Disks:      small_disk DIR SIZE (a tmpfs that can fill up), disk_fill DIR
 # Checks:     assert_eq, assert_exit, assert_stderr_mentions, assert_match,
 #             assert_no_match, assert_same_lines, assert_recorded_once,
 #             assert_filed_once, assert_db_ok; die stops the scenario when
@@ -127,6 +130,8 @@ SMTPD_LOG=$T/smtpd.log
 SMTPD_PID=
 SMTPD_STARTS=0
 APPEND_SEQ=0
+MOUNTS=()
+MUTE_PID=
 : >"$STDOUT"
 : >"$STDERR"
 
@@ -165,6 +170,11 @@ _cleanup() {
 	fi
 	_dovecot_kill_quietly
 	_smtpd_kill_quietly
+	mute_stop
+	local m
+	for m in ${MOUNTS[@]+"${MOUNTS[@]}"}; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+	done
 	if [ "${KEEP:-0}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -450,6 +460,40 @@ bodies_fetched() {
 	tail -n "+$((LOG_MARK + 1))" "$DOVECOT_LOG" |
 	    sed -n 's/.*Disconnected.* body_count=\([0-9]*\).*/\1/p' |
 	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+# ---------------------------------------------------------------------------
+# A silent server
+
+# mute_start: listen on 127.0.0.1:$MUTE_PORT (a free port), take every
+# connection and never send a byte, as a hung IMAP or SMTP server does.
+mute_start() {
+	: >"$T/mute.ready"
+	"$PYTHON" -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept())
+' >"$T/mute.ready" &
+	MUTE_PID=$!
+	disown "$MUTE_PID"
+	local i
+	for i in $(seq 1 100); do
+		MUTE_PORT=$(head -n 1 "$T/mute.ready")
+		[ -n "$MUTE_PORT" ] && return 0
+		sleep 0.05
+	done
+	die "the silent server did not start"
+}
+
+mute_stop() {
+	[ -n "$MUTE_PID" ] || return 0
+	kill -9 "$MUTE_PID" 2>/dev/null
+	MUTE_PID=
 }
 
 # ---------------------------------------------------------------------------
@@ -769,8 +813,9 @@ mail_ids() {
 # make_config [KEY=VALUE...]: write $CONF for the servers started last, and
 # the password file next to it.  KEY is "section.key" or, for [imap], just
 # "key"; an empty VALUE leaves the key out.  Sections: program, imap, smtp,
-# eligibility ("eligibility.mentor.experience=years_experience >= 2"),
-# digest.  Defaults: IMAP over implicit TLS on the IMAPS port, trusting
+# coordinator, eligibility ("eligibility.mentor.experience=years_experience
+# >= 2"), digest.
+# Defaults: IMAP over implicit TLS on the IMAPS port, trusting
 # $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT; no digest
 # (digest.time=none), which would otherwise go out with the first run
 # after 07:30 in Denver, whatever a scenario counts: set digest.time to
@@ -815,7 +860,8 @@ make_config() {
 	done
 	local lines
 	{
-		for section in program imap smtp eligibility digest; do
+		for section in program imap smtp coordinator eligibility \
+		    digest; do
 			lines=$(for k in "${order[@]}"; do
 				[ "${k%%.*}" = "$section" ] || continue
 				[ -n "${value[$k]}" ] || continue
@@ -936,6 +982,27 @@ recorded() {
 	else
 		echo 0
 	fi
+}
+
+# ---------------------------------------------------------------------------
+# Disks
+
+# small_disk DIR SIZE: mount a tmpfs of SIZE ("4m") on DIR (created), so that
+# a scenario can fill it up; it is unmounted when the scenario ends.  Fails
+# (returns 1) where mounting is not allowed, e.g. when not root.
+small_disk() {
+	mkdir -p "$1" || return 1
+	mount -t tmpfs -o "size=$2,mode=0755" tmpfs "$1" 2>/dev/null || return 1
+	MOUNTS+=("$1")
+}
+
+# disk_fill DIR: fill the file system DIR is on to the last block, with a
+# file DIR/filler (remove it to make room again).
+disk_fill() {
+	dd if=/dev/zero of="$1/filler" bs=64k 2>/dev/null
+	dd if=/dev/zero of="$1/filler" bs=512 oflag=append conv=notrunc \
+	    2>/dev/null
+	return 0
 }
 
 # ---------------------------------------------------------------------------

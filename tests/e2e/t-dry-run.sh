@@ -52,17 +52,38 @@ for f in "$T"/preview/*.eml; do
 done
 assert_match 'Tanner Pfeiffer' "$(smtp_body "$T"/preview/*tpfeiffer*.eml)" \
     "the receipt for Tanner Pfeiffer greets him"
+assert_eq 700 "$(stat -c %a "$T/preview")" "DIR is made mode 700"
+assert_eq 600 "$(stat -c %a "$T"/preview/*.eml | sort -u)" \
+    "the mails in it, with applicants' phone numbers, are mode 600"
 assert_same_lines "$before" "$(snapshot)" \
     "the database, INBOX and Processed are exactly as before"
 assert_eq 2 "$(mail_count INBOX)" "the two applications are still in INBOX"
 assert_eq 0 "$(mail_flags INBOX | grep -c '\\Seen')" "and still unread"
 
-step "without DIR, it writes into ./dry-run"
-(cd "$T" && mentormail run --dry-run)
+step "without DIR, it writes into ./dry-run, even one open to others"
+mkdir -m 755 "$T/dry-run"
+(umask 022 && cd "$T" && mentormail run --dry-run)
 assert_eq 0 $? "exit 0 from: mentormail run --dry-run (in $T)"
 assert_eq 2 "$(find "$T/dry-run" -name '*.eml' | wc -l)" \
     "./dry-run holds the two mails"
+assert_eq 600 "$(stat -c %a "$T"/dry-run/*.eml | sort -u)" \
+    "they are mode 600 whatever the umask"
+assert_stderr_mentions "dry-run is open to other users" \
+    "a warning says others can list the directory"
 assert_same_lines "$before" "$(snapshot)" "again nothing changed"
+
+step "--now as the README writes it, and as people do"
+for now in "2026-09-01 08:00" 2026-09-01 2026-09-01T08:00:00Z \
+    2026-09-01T08:00+02:00 2026-09-01T08:00; do
+	assert_exit 0 mentormail run --dry-run="$T/now" --now "$now"
+done
+assert_match 'Date: Tue, 01 Sep 2026 08:00:00 -0600' \
+    "$(smtp_header "$(ls "$T"/now/*.eml | head -n 1)" date | sed 's/^/Date: /')" \
+    "a time without a zone is the program's (Denver, MDT)"
+assert_exit 64 mentormail run --dry-run="$T/now" --now 2026-09-01T8
+assert_stderr_mentions '--now: "2026-09-01T8" is not a time: write 2026-09-01' \
+    "nonsense is refused, with the forms that work"
+assert_same_lines "$before" "$(snapshot)" "and still nothing changed"
 
 # ---------------------------------------------------------------------------
 step "the real run then sends what the dry run showed"

@@ -119,7 +119,9 @@ assert_eq 0 "$(mail_count Processed)" "nothing is moved"
 
 # ---------------------------------------------------------------------------
 step "(d) certificates we must not trust: exit 76, nothing touched"
-for cert in selfsigned wronghost expired; do
+# clientonly: from the right CA, but for TLS clients only; viaclientca:
+# from an intermediate CA that may sign for clients only.
+for cert in selfsigned wronghost expired clientonly viaclientca; do
 	dovecot_restart --cert "$cert"
 	for security in tls starttls; do
 		case $security in
@@ -183,3 +185,41 @@ assert_exit 78 offline mentormail check
 assert_stderr_mentions 'security|loopback|plain|clear' \
     "stderr explains why the setting is refused"
 assert_exit 78 offline mentormail run
+
+# ---------------------------------------------------------------------------
+step "(g) a password file other users can read is refused, as ssh does"
+fresh_server
+make_config
+chmod 644 "$T/imap.password"
+assert_exit 78 mentormail check
+assert_stderr_mentions "imap\.password is open to every user .*chmod 600" \
+    "check names the file and says what to do"
+mail=$(gen_mail 1 open)
+mail_append INBOX "$mail"
+assert_exit 78 mentormail run
+assert_stderr_mentions "imap\.password is open to every user" \
+    "run refuses it too"
+assert_eq 0 "$(recorded)" "nothing is read with it"
+chmod 600 "$T/imap.password"
+assert_exit 0 mentormail check
+assert_exit 0 mentormail run
+assert_eq 1 "$(recorded)" "once it is mode 600, the run goes on"
+
+# ---------------------------------------------------------------------------
+step "(h) an IMAP server that never greets: [imap] timeout, then exit 75"
+fresh_server
+mute_start
+make_config port="$MUTE_PORT" security=none timeout=2
+start=$EPOCHSECONDS
+assert_exit 75 mentormail run -v
+took=$((EPOCHSECONDS - start))
+if [ "$took" -lt 30 ]; then
+	pass "the run gives up after the 2 s timeout ($took s)"
+else
+	fail "the run gives up after the 2 s timeout" "it took $took s"
+fi
+assert_stderr_mentions "IMAP 127\.0\.0\.1:$MUTE_PORT: timed out .*\(2 s\) during greeting" \
+    "stderr says it timed out waiting for the greeting"
+assert_no_match "connection lost" "$(cat "$STDERR")" \
+    "and not that the connection was lost"
+mute_stop

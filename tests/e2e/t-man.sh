@@ -117,7 +117,7 @@ for field in $fields; do
 	    fail "mentormail-rules(5) does not list the field $field"
 done
 pass "mentormail-rules(5) lists the $(printf '%s\n' "$fields" | wc -l) fields"
-for key in $(sed -n 's/^[[:space:]]*{ "\([a-z_.]*\)", \(fk\|fo\|ki\|te\)_[a-z_]* },$/\1/p' \
+for key in $(sed -n 's/^[[:space:]]*{ "\([a-z_.]*\)", \(fk\|fo\|ki\|te\|le\)_[a-z_]* },$/\1/p' \
     "$SRC/rules-groups.c"); do
 	key=${key%.}
 	has_cm "$rules" "$key" || fail "mentormail-rules(5) lacks the key $key"

@@ -13,7 +13,8 @@
 #    is nobody at that address; they say what the next round will do, and
 #    what keeps them from acting (the mentee matched already);
 #  - status counts the matches by where they stand;
-#  - runs with nothing new send the coordinator nothing new.
+#  - runs with nothing new send the coordinator nothing new, and do not
+#    make the round of proposals again; a coordinator's decision does.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -191,4 +192,41 @@ assert_exit 0 mentormail run
 assert_eq 1 "$(smtp_to "$COORDINATOR" | wc -l)" \
     "still one mail to the coordinator"
 assert_eq 1 "$(mails_of proposals)" "one proposals mail in all"
+
+# ---------------------------------------------------------------------------
+step "a run with nothing new does not make the round of proposals again"
+# The rounds' own record, and the proposals as the last round left them.
+round() {
+	db "SELECT round_generation || ' ' || round_at FROM match_pool"
+}
+proposed() {
+	db "SELECT id || ' ' || proposed_at FROM match WHERE status = 'proposed'
+	    ORDER BY id"
+}
+last_round=$(round)
+last_proposals=$(proposed)
+[ -n "$last_proposals" ] || die "no pending proposal left to look at"
+assert_exit 0 mentormail run -v --now "$(time_in '1 hour')"
+assert_stderr_mentions 'the pool has not changed since the last round' \
+    "the log says the round's proposals stand"
+assert_eq "$last_round" "$(round)" "no round is recorded"
+assert_same_lines "$last_proposals" "$(proposed)" \
+    "no proposal is made again"
+
+step "an exclusion makes the next run propose again"
+first=$(db "SELECT a.email || ' ' || b.email FROM match m
+	   JOIN participant a ON a.id = m.mentee
+	   JOIN participant b ON b.id = m.mentor
+	   WHERE m.status = 'proposed' ORDER BY m.id LIMIT 1")
+assert_exit 0 mentormail match exclude ${first% *} ${first#* }
+assert_exit 0 mentormail run -v --now "$(time_in '2 hours')"
+assert_no_match 'the pool has not changed' "$(cat "$STDERR")" \
+    "the round is made"
+assert_match "^[0-9]+ $(time_in '2 hours' | cut -c1-13)" "$(round)" \
+    "and recorded at the time of that run"
+assert_eq 0 "$(db "SELECT count(*) FROM match m
+	   JOIN participant a ON a.id = m.mentee
+	   JOIN participant b ON b.id = m.mentor
+	   WHERE m.status = 'proposed' AND a.email || ' ' || b.email =
+	   '$first'")" "the excluded pair is no longer proposed"
 assert_db_ok

@@ -177,3 +177,38 @@ question 8
 assert_exit 0 mentormail run --now "$(time_in '25 hours')"
 assert_eq 7 "$(smtp_count)" "the 8th note, 25 hours later, is answered"
 assert_db_ok
+
+# ---------------------------------------------------------------------------
+step "senders RFC 3834 says never to answer, and loops, get no answer"
+rm -f "$T"/in/*
+n=0
+for sender in owner-wylib@lists.example.net wylib-request@lists.example.net \
+    LISTSERV@lists.example.net majordomo@lists.example.net \
+    postmaster@library.example.net noreply@forms.example.net \
+    no-reply@forms.example.net donotreply@forms.example.net \
+    bounces+77-pat=example.net@em.forms.example.net \
+    mentoring+apply@example.org; do
+	n=$((n + 1))
+	application "$T/in/rfc3834-$n.eml" "$sender" "rfc3834.$n@example.net"
+done
+application "$T/in/loop.eml" looped@example.net loop.1@example.net \
+    "X-Loop: mentoring@example.org"
+# The control: a person, whose X-Loop is somebody else's.
+application "$T/in/control.eml" control@example.net control.1@example.net \
+    "X-Loop: other@example.org"
+before=$(smtp_count)
+mail_append INBOX "$T/in"
+assert_exit 0 mentormail run
+assert_eq "$((before + 1))" "$(smtp_count)" "one mail more is sent"
+assert_eq 1 "$(smtp_to control@example.net | wc -l)" "to the control"
+assert_eq 11 "$(db "SELECT count(*) FROM message WHERE outcome = 'automatic'
+	   AND (message_id LIKE 'rfc3834.%' OR message_id = 'loop.1@example.net')")" \
+    "the 11 others are recorded as automatic"
+assert_eq "" "$(db "SELECT message_id, auto_reason FROM message
+	   WHERE message_id LIKE 'rfc3834.%' AND auto_reason NOT LIKE '%From <%'
+	   AND auto_reason NOT LIKE '%program address%'")" \
+    "each for its sender"
+assert_match "X-Loop" "$(db "SELECT auto_reason FROM message
+	   WHERE message_id = 'loop.1@example.net'")" \
+    "the loop for its X-Loop"
+assert_db_ok

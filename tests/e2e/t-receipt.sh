@@ -240,3 +240,89 @@ done
 assert_eq "" "$(smtp_to x@example.org; smtp_to y@example.org)" \
     "nothing is sent to x@ or y@example.org"
 assert_db_ok
+
+# ---------------------------------------------------------------------------
+step "an application through a web form: the receipt goes to the Reply-To"
+# wyoming_app FILE FROM-LINE EMAIL [HEADER...]: a complete Wyoming
+# application whose form gives EMAIL (empty: no e-mail line).
+wyoming_app() {
+	local file=$1 from=$2 email=$3
+	shift 3
+	{
+		printf '%s\n' "$from" "$@"
+		cat <<-EOF
+		To: Test Mentoring Program <mentoring@example.org>
+		Subject: New submission: Mentoring application
+		Date: Fri, 6 Feb 2026 09:00:00 -0700
+		Message-ID: <form.$RANDOM.$RANDOM@forms.example>
+		MIME-Version: 1.0
+		Content-Type: text/plain; charset=utf-8
+
+		Wyoming Library Association's Mentoring Program Application
+
+		Name: Robin Ames
+		EOF
+		[ -z "$email" ] || printf 'Email Address: %s\n' "$email"
+		cat <<-EOF
+		Library Name: Ten Sleep Branch Library
+		Your current position: Branch Manager
+		Library Type: Public
+
+		Position you are applying for:
+		[x] Protégé
+		[ ] Mentor
+		EOF
+	} >"$file"
+}
+wyoming_app "$T/form.eml" "From: Web Forms <noreply@forms.example>" \
+    robin.work@tensleep.example "Reply-To: Robin Ames <robin@example.net>"
+mail_append INBOX "$T/form.eml"
+assert_exit 0 mentormail run
+assert_eq 1 "$(mails_to robin@example.net)" "one receipt to the Reply-To"
+assert_eq 0 "$(mails_to noreply@forms.example)" "none to the no-reply From"
+assert_same_lines "Robin Ames <robin@example.net>" \
+    "$(smtp_header "$(last_to robin@example.net)" to)" \
+    "To: is the applicant, by name"
+assert_eq "robin.work@tensleep.example" \
+    "$(db "SELECT email FROM participant WHERE email LIKE 'robin%'")" \
+    "the participant's address is the one the form gave"
+
+# ---------------------------------------------------------------------------
+step "a NUL in an address makes it unclear, never shorter"
+printf 'From: Robin <robin2@example.net\0.evil.example>\n' >"$T/nul-from.hdr"
+printf 'From: Web Forms <noreply@forms.example>\nReply-To: robin3@example.net\0.evil.example\n' \
+    >"$T/nul-reply.hdr"
+for which in from reply; do
+	wyoming_app "$T/nul-$which.body" "X-Case: $which" ""
+	cat "$T/nul-$which.hdr" "$T/nul-$which.body" >"$T/nul-$which.eml"
+	rm "$T/nul-$which.body"
+done
+wyoming_app "$T/nul-form.eml" "From: Robin <robin4@example.net>" \
+    "robin4@evil.example<NUL>@example.net"
+perl -pi -e 's/<NUL>/\0/' "$T/nul-form.eml"
+before=$(smtp_count)
+mail_append INBOX "$T/nul-from.eml" "$T/nul-reply.eml" "$T/nul-form.eml"
+assert_exit 0 mentormail run
+assert_eq "" "$(db "SELECT email FROM participant
+	   WHERE email IN ('robin2@example.net', 'robin3@example.net',
+	   'robin4@evil.example')")" \
+    "no participant gets the part before the NUL as an address"
+assert_eq "robin4@example.net" "$(db "SELECT email FROM participant
+	   WHERE email LIKE 'robin4@%'")" \
+    "the one whose form held it is known by the From, as without an answer"
+assert_eq "" "$(db "SELECT value FROM participant_field
+	   WHERE name = 'email' AND value LIKE 'robin4@evil%'")" \
+    "and no field holds what was before the NUL"
+assert_eq "$((before + 1))" "$(smtp_count)" "one mail is sent in all"
+assert_eq 1 "$(mails_to robin4@example.net)" \
+    "it is the receipt to the From of the one whose form held the NUL"
+assert_match "email: the answer holds a character that (is not text|could not be read)" \
+    "$(smtp_body "$(last_to robin4@example.net)")" \
+    "it says the e-mail answer is unclear"
+# Dovecot hands a NUL on as the byte 0x80: in an address no address can be
+# read then, and in the form's text it is a byte UTF-8 does not allow.
+assert_eq 2 "$(db "SELECT count(*) FROM message
+	   WHERE cause LIKE '%holds a NUL or control character%'
+	   OR cause LIKE '%no address can be read%'")" \
+    "the two whose headers held one are kept, with why"
+assert_db_ok

@@ -2,11 +2,11 @@
 #
 # What `test-rules` says is what `run` does, and the stored mail says the
 # same thing again:
-#  - a reply to a receipt ("Role: Mentor", and nothing else) is an update
-#    of the application in `run`; `test-rules` with the database reads it
-#    so too (in the receipt's thread), and says which application it
-#    corrects; without a database to say whose thread it is, it is
-#    "other", as it would be for a run with no such receipt;
+#  - a reply to a receipt ("Library Type: Academic", and nothing else) is
+#    an update of the application in `run`; `test-rules` with the
+#    database reads it so too (in the receipt's thread), and says which
+#    application it corrects; without a database to say whose thread it
+#    is, it is "other", as it would be for a run with no such receipt;
 #  - the mail the database kept, handled again into a fresh database (a
 #    new mailbox of the same messages, as after moving the program to a
 #    new server), ends as the original runs did: every message the same
@@ -65,7 +65,7 @@ receipt=$(smtp_to "$DANA" | tail -n 1)
 assert_eq applied "$(db "SELECT status FROM participant")" \
     "setup: Dana's application is complete"
 reply=$(reply_to "$receipt" dana.role "$(smtp_header "$receipt" subject)" \
-    "Role: Mentor")
+    "Library Type: Academic")
 
 step "test-rules reads the reply as run will: an update of the application"
 assert_exit 0 mentormail test-rules "$reply"
@@ -74,7 +74,8 @@ assert_match '^thread: receipt$' "$out" "it is in the receipt's thread"
 assert_match "^corrects: the application of $DANA\$" "$out" \
     "it corrects Dana's application"
 assert_match '^kind: application$' "$out" "kind: application"
-assert_match '^field\.role: mentor$' "$out" "field.role: mentor"
+assert_match '^field\.library_type: academic$' "$out" \
+    "field.library_type: academic"
 cp "$DB" "$T/copy.db"
 assert_exit 0 mentormail test-rules --db "$T/copy.db" "$reply"
 assert_eq "$out" "$(cat "$STDOUT")" "--db FILE says the same"
@@ -93,8 +94,8 @@ assert_exit 0 mentormail run
 assert_eq application "$(db "SELECT kind FROM message
 	   WHERE message_id = 'dana.role@ccpls.example.org'")" \
     "the reply is recorded as an application"
-assert_eq mentor "$(db "SELECT value FROM participant_field
-	   WHERE name = 'role'")" "Dana's role is now mentor"
+assert_eq academic "$(db "SELECT value FROM participant_field
+	   WHERE name = 'library_type'")" "Dana's library type is now academic"
 assert_eq 1 "$(db "SELECT count(*) FROM participant")" \
     "and she is one participant still"
 

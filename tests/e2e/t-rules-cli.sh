@@ -154,7 +154,7 @@ for r in rows[1:]:
 EOF
 )
 dana='dana.whitfield@ccpls.example.org|Branch Manager, Wright Branch'
-dana+='|Karen Oyler, Library Director'
+dana+='|Karen Oyler'
 assert_same_lines "$(printf '%s\n' "$dana" 'tpfeiffer@example.org||')" \
     "$records" \
     "one row per participant, with the values as read"

@@ -8,6 +8,12 @@
 #   wronghost.pem   signed by ca.pem, but only for wrong.example
 #   expired.pem     signed by ca.pem for the server's names, expired in 2001
 #   selfsigned.pem  for the server's names, signed by nobody
+#   clientonly.pem  signed by ca.pem for the server's names, but its
+#                   extended key usage is TLS client authentication only
+#   clientca.pem    an intermediate CA, signed by ca.pem, that may sign
+#                   for TLS clients only
+#   viaclientca.pem a server certificate signed by clientca.pem, sent
+#                   with it (the chain file a server presents)
 #
 # Keys are P-256 so that generating and using them stays fast, even under
 # valgrind.  The keys are not secret: never use them outside tests.
@@ -77,26 +83,51 @@ make_ca() {
 	    -addext "keyUsage=critical,keyCertSign,cRLSign"
 }
 
+# leaf_extensions SAN [PURPOSE]: PURPOSE is serverAuth unless given.
 leaf_extensions() {
 	cat <<-EXT
 	basicConstraints = critical,CA:FALSE
 	keyUsage = critical,digitalSignature,keyEncipherment
-	extendedKeyUsage = serverAuth
+	extendedKeyUsage = ${2:-serverAuth}
 	subjectAltName = $1
 	EXT
 }
 
-# signed NAME SAN DATES: a leaf signed by the CA; DATES are "openssl ca"
-# validity options.
+# signed NAME SAN DATES [PURPOSE]: a leaf signed by the CA; DATES are
+# "openssl ca" validity options.
 signed() {
 	newkey "$1-key.pem"
 	ossl req -new -key "$1-key.pem" -out "$work/$1.csr" \
 	    -subj "/CN=$1"
-	leaf_extensions "$2" >"$work/$1.ext"
+	leaf_extensions "$2" "${4:-}" >"$work/$1.ext"
 	# shellcheck disable=SC2086
 	ossl ca -batch -config "$work/ca.cnf" -rand_serial -notext \
 	    -in "$work/$1.csr" -out "$1.pem" -extfile "$work/$1.ext" \
 	    $3
+}
+
+# An intermediate CA for TLS clients only, and a server certificate it
+# signed, in a chain file with the intermediate after it.
+client_ca() {
+	newkey clientca-key.pem
+	ossl req -new -key clientca-key.pem -out "$work/clientca.csr" \
+	    -subj "/CN=mentormail test client CA"
+	cat >"$work/clientca.ext" <<-EXT
+	basicConstraints = critical,CA:TRUE
+	keyUsage = critical,keyCertSign,cRLSign
+	extendedKeyUsage = clientAuth
+	EXT
+	ossl ca -batch -config "$work/ca.cnf" -rand_serial -notext \
+	    -in "$work/clientca.csr" -out clientca.pem \
+	    -extfile "$work/clientca.ext" -days 825
+	newkey viaclientca-key.pem
+	ossl req -new -key viaclientca-key.pem -out "$work/via.csr" \
+	    -subj "/CN=viaclientca"
+	leaf_extensions "$1" >"$work/via.ext"
+	ossl x509 -req -in "$work/via.csr" -CA clientca.pem \
+	    -CAkey clientca-key.pem -set_serial 7 -days 825 \
+	    -extfile "$work/via.ext" -out "$work/via.pem"
+	cat "$work/via.pem" clientca.pem >viaclientca.pem
 }
 
 selfsigned() {
@@ -122,3 +153,5 @@ signed server "$names" "-days 825"
 signed wronghost "DNS:wrong.example" "-days 825"
 signed expired "$names" "-startdate 20000101000000Z -enddate 20010101000000Z"
 selfsigned "$names"
+signed clientonly "$names" "-days 825" clientAuth
+client_ca "$names"

@@ -20,6 +20,8 @@ usage: smtpd.py --port P --maildir DIR [--tls-cert C --tls-key K]
                     data CODE [A]   answer the end of DATA (for mail to A)
                     drop 0 [A]      keep the message, then hang up without
                                     answering the end of DATA
+                    hold SECONDS [A]  keep the message, then wait SECONDS
+                                    before answering the end of DATA
                   A 421 answer closes the connection, as RFC 5321 says.
 
 Each accepted message is saved as DIR/NNNNNN.eml (written to a temporary
@@ -126,6 +128,9 @@ class Handler:
         if self.rule("drop", envelope.rcpt_tos) is not None:
             # The answer below is written to a closed transport: lost.
             server.transport.close()
+        hold = self.rule("hold", envelope.rcpt_tos)
+        if hold is not None:
+            await asyncio.sleep(hold)
         return "250 2.0.0 Ok: queued as %06d" % self.saved
 
     def save(self, server, session, envelope):

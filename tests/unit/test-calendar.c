@@ -578,6 +578,30 @@ test_end_evaluations_and_thanks(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 5);
 }
 
+/* A pairing waiting for confirmations: the coordinator told, once. */
+static void
+test_confirmations_late(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "confirm = mentor; supervisor\nconfirm_within = 14 days\n");
+	assert_true(db_exec(f->db, NULL, "UPDATE match SET starts_on = NULL, "
+	    "ends_on = NULL, confirm = 'waiting'", "") == 1);
+	assert_int_equal(state_confirm_ask(f->db, f->match, "mentor",
+	    MENTOR, "x", NULL), 0);
+	assert_int_equal(state_confirm_ask(f->db, f->match, "supervisor",
+	    "boss@example.org", "x", NULL), 0);
+	assert_int_equal(state_confirm_answer(f->db, f->match, "mentor",
+	    "yes", NULL, 0, "x", NULL), 0);
+	run_at(f, "2026-01-28T16:00:00Z");
+	assert_int_equal(count(f, "SELECT count(*) FROM notice"), 0);
+	run_at(f, "2026-01-29T16:00:00Z");
+	run_at(f, "2026-01-30T16:00:00Z");
+	assert_int_equal(count(f, "SELECT count(*) FROM notice WHERE what = "
+	    "'confirm' AND text LIKE '%from: supervisor'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+}
+
 /* The report's next due thing, and nothing once over. */
 static void
 test_next_due(void **state)
@@ -662,6 +686,7 @@ main(void)
 		T(test_pair_in_touch_is_not_nudged),
 		T(test_checkins),
 		T(test_end_evaluations_and_thanks),
+		T(test_confirmations_late),
 		T(test_next_due),
 	};
 

@@ -624,6 +624,34 @@ test_bad_port(void **state)
 	    12, "\"70000\"");
 }
 
+/* [coordinator]: who vouches for a coordinator, how long a token works. */
+static void
+test_coordinator_group(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+
+	c = load_ok(f, MINIMAL);
+	assert_null(c->coordinator.trusted_authserv_id);
+	assert_int_equal(c->coordinator.token_days, 14);
+	config_free(c);
+	c = load_ok(f, MINIMAL
+	    "[coordinator]\n"
+	    "trusted_authserv_id = mx.example.org\n"
+	    "token_days = 3\n");
+	assert_string_equal(c->coordinator.trusted_authserv_id,
+	    "mx.example.org");
+	assert_int_equal(c->coordinator.token_days, 3);
+	config_free(c);
+	assert_error_at(f, MINIMAL
+	    "[coordinator]\n"			/* 10 */
+	    "token_days = 0\n", 11, "token_days must be a number from 1");
+	assert_error_at(f, MINIMAL
+	    "[coordinator]\n"			/* 10 */
+	    "trusted_authserv_id = mx.example.org; dmarc=pass\n", 11,
+	    "is not a host name");
+}
+
 static void
 test_bad_security(void **state)
 {
@@ -1023,7 +1051,7 @@ test_password_is_first_line(void **state)
 
 	c = load_ok(f, MINIMAL);
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		path = put_file_in(f->dir, "imap.password", cases[i].file);
+		path = put_secret_in(f->dir, "imap.password", cases[i].file);
 		pw = config_password(&c->imap, &cause);
 		assert_non_null(pw);
 		assert_string_equal(pw, cases[i].password);
@@ -1031,6 +1059,75 @@ test_password_is_first_line(void **state)
 		g_free(pw);
 		g_free(path);
 	}
+	config_free(c);
+}
+
+/* A password file others can read is refused, with what to do about it. */
+static void
+test_password_file_open_to_others(void **state)
+{
+	static const struct {
+		mode_t		 mode;
+		const char	*why;
+	} cases[] = {
+		{ 0644, "open to every user of this machine (mode 644)" },
+		{ 0604, "open to every user of this machine (mode 604)" },
+		{ 0602, "open to every user of this machine (mode 602)" },
+		{ 0640, "open to its group (mode 640)" },
+		{ 0660, "open to its group (mode 660)" },
+	};
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*cause, *path, *want;
+	size_t		 i;
+
+	c = load_ok(f, MINIMAL);
+	path = put_secret_in(f->dir, "imap.password", "s3cret\n");
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		assert_int_equal(chmod(path, cases[i].mode), 0);
+		cause = NULL;
+		assert_null(config_password(&c->imap, &cause));
+		assert_contains(cause, path);
+		assert_contains(cause, cases[i].why);
+		want = g_strdup_printf("chmod 600 %s", path);
+		assert_contains(cause, want);
+		g_free(want);
+		g_free(cause);
+	}
+	assert_int_equal(chmod(path, 0400), 0);
+	want = config_password(&c->imap, NULL);
+	assert_string_equal(want, "s3cret");
+	g_free(want);
+	g_free(path);
+	config_free(c);
+}
+
+/*
+ * A file of another user's that its group may read is how a service is
+ * let in (root:mentormail, 0640): only other users are refused then.
+ */
+static void
+test_password_file_of_another_owner(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*path, *pw, *cause = NULL;
+
+	if (geteuid() != 0)
+		skip();
+	c = load_ok(f, MINIMAL);
+	path = put_secret_in(f->dir, "imap.password", "s3cret\n");
+	assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	assert_int_equal(chmod(path, 0640), 0);
+	pw = config_password(&c->imap, &cause);
+	assert_null(cause);
+	assert_string_equal(pw, "s3cret");
+	g_free(pw);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(config_password(&c->imap, &cause));
+	assert_contains(cause, "every user");
+	g_free(cause);
+	g_free(path);
 	config_free(c);
 }
 
@@ -1081,7 +1178,7 @@ load_with_paths(const struct fixture *f)
 
 	make_dir(f, "rules");
 	make_dir(f, "templates");
-	pw = put_file_in(f->dir, "imap.password", "s3cret\n");
+	pw = put_secret_in(f->dir, "imap.password", "s3cret\n");
 	g_free(pw);
 	return load_ok(f, PATHS_CONFIG);
 }
@@ -1145,6 +1242,21 @@ test_check_paths_missing_password_file(void **state)
 }
 
 static void
+test_check_paths_password_file_open(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c = load_with_paths(f);
+	char		*cause = NULL;
+
+	assert_int_equal(chmod(c->imap.password_file, 0644), 0);
+	assert_int_equal(config_check_paths(c, &cause), -1);
+	assert_contains(cause, "[imap] password_file");
+	assert_contains(cause, "open to every user");
+	g_free(cause);
+	config_free(c);
+}
+
+static void
 test_check_paths_missing_database_dir(void **state)
 {
 	struct fixture	*f = *state;
@@ -1153,7 +1265,7 @@ test_check_paths_missing_database_dir(void **state)
 
 	make_dir(f, "rules");
 	make_dir(f, "templates");
-	pw = put_file_in(f->dir, "imap.password", "s3cret\n");
+	pw = put_secret_in(f->dir, "imap.password", "s3cret\n");
 	c = load_ok(f,
 	    "[program]\n"
 	    "name = Wyoming Mentoring\n"
@@ -1244,6 +1356,7 @@ main(void)
 		T(test_localised_key_is_unknown),
 		T(test_key_before_any_group),
 		T(test_bad_port),
+		T(test_coordinator_group),
 		T(test_bad_security),
 		T(test_unknown_timezone),
 		T(test_bad_address),
@@ -1260,12 +1373,15 @@ main(void)
 		T(test_security_none_refused_for_remote_host),
 		T(test_repeated_key_reported_where_it_takes_effect),
 		T(test_password_is_first_line),
+		T(test_password_file_open_to_others),
+		T(test_password_file_of_another_owner),
 		T(test_password_file_missing),
 		T(test_no_username_no_password),
 		T(test_check_paths_all_present),
 		T(test_check_paths_missing_rules_dir),
 		T(test_check_paths_rules_not_a_directory),
 		T(test_check_paths_missing_password_file),
+		T(test_check_paths_password_file_open),
 		T(test_check_paths_missing_database_dir),
 		T(test_host_is_loopback),
 	};

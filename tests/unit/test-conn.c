@@ -59,6 +59,8 @@ struct server {
 
 static char	*certdir;
 static char	*ca_file;
+/* What the stream of a test failed with. */
+static struct etpan_failure	failure;
 
 static char *
 cert_path(const char *name, const char *suffix)
@@ -93,6 +95,7 @@ teardown_certs(void **state)
 	g_free(cmd);
 	g_free(certdir);
 	g_free(ca_file);
+	etpan_failure_clear(&failure);
 	return status == 0 ? 0 : -1;
 }
 
@@ -434,6 +437,22 @@ test_tls_expired_refused(void **state)
 	assert_refused("127.0.0.1", "expired", ca_file, "expired");
 }
 
+/* Issued by a trusted CA, but for TLS clients only. */
+static void
+test_tls_client_only_certificate_refused(void **state)
+{
+	assert_refused("127.0.0.1", "clientonly", ca_file,
+	    "it is not meant for a TLS server");
+}
+
+/* A server certificate from an intermediate CA that may sign for clients. */
+static void
+test_tls_client_only_issuer_refused(void **state)
+{
+	assert_refused("127.0.0.1", "viaclientca", ca_file,
+	    "not meant for a TLS server");
+}
+
 static void
 test_tls_system_trust_refuses_test_ca(void **state)
 {
@@ -708,6 +727,14 @@ test_starttls_refused_certificate_closes(void **state)
 
 /* The libetpan stream. */
 
+/* A stream over `c`, its failures noted in `failure`, from a clean slate. */
+static mailstream *
+stream_new(struct conn *c)
+{
+	etpan_failure_clear(&failure);
+	return etpan_stream_new(c, &failure);
+}
+
 static void
 stream_round_trip(mailstream *s, const char *line)
 {
@@ -716,10 +743,10 @@ stream_round_trip(mailstream *s, const char *line)
 	assert_int_equal(mailstream_write(s, line, strlen(line)),
 	    (ssize_t)strlen(line));
 	if (mailstream_flush(s) != 0)
-		fail_msg("flush: %s", etpan_stream_error(s));
+		fail_msg("flush: %s", failure.why);
 	got = mmap_string_new("");
 	if (mailstream_read_line(s, got) == NULL)
-		fail_msg("read_line: %s", etpan_stream_error(s));
+		fail_msg("read_line: %s", failure.why);
 	assert_string_equal(got->str, line);
 	mmap_string_free(got);
 }
@@ -733,14 +760,14 @@ test_stream_plain_round_trip(void **state)
 
 	server_start(&srv, SERVE_ECHO, NULL);
 	c = open_ok("127.0.0.1", srv.port, 0, NULL);
-	s = etpan_stream_new(c);
+	s = stream_new(c);
 	assert_non_null(s);
 	assert_ptr_equal(etpan_stream_conn(s), c);
 	assert_int_equal(mailstream_low_get_fd(mailstream_get_low(s)),
 	    conn_fd(c));
 	stream_round_trip(s, "A1 CAPABILITY\r\n");
 	stream_round_trip(s, "A2 LOGOUT\r\n");
-	assert_null(etpan_stream_error(s));
+	assert_null(failure.why);
 	/* Closes and frees the connection too: valgrind and ASan check. */
 	mailstream_close(s);
 	server_stop(&srv);
@@ -753,7 +780,7 @@ test_stream_tls_round_trip(void **state)
 	mailstream	*s;
 
 	server_start(&srv, SERVE_TLS_ECHO, "server");
-	s = etpan_stream_new(open_ok("127.0.0.1", srv.port, 1, ca_file));
+	s = stream_new(open_ok("127.0.0.1", srv.port, 1, ca_file));
 	assert_non_null(s);
 	stream_round_trip(s, "EHLO mentormail\r\n");
 	mailstream_close(s);
@@ -771,10 +798,30 @@ test_stream_reports_why_read_failed(void **state)
 	server_start(&srv, SERVE_SILENT, NULL);
 	c = conn_open("127.0.0.1", srv.port, 0, NULL, 1, NULL, NULL);
 	assert_non_null(c);
-	s = etpan_stream_new(c);
+	s = stream_new(c);
 	assert_int_equal(mailstream_read(s, buf, sizeof buf), -1);
-	assert_non_null(etpan_stream_error(s));
-	assert_contains(etpan_stream_error(s), "timed out");
+	assert_contains(failure.why, "timed out");
+	assert_int_equal(failure.timed_out, 1);
+	/* It outlives the stream: libetpan closes one whose greeting fails. */
+	mailstream_close(s);
+	assert_contains(failure.why, "timed out");
+	server_stop(&srv);
+}
+
+/* A server that hangs up is no timeout. */
+static void
+test_stream_reports_hang_up(void **state)
+{
+	struct server	 srv;
+	mailstream	*s;
+	char		 buf[16];
+
+	server_start(&srv, SERVE_HELLO, NULL);
+	s = stream_new(open_ok("127.0.0.1", srv.port, 0, NULL));
+	assert_int_equal(mailstream_read(s, buf, sizeof buf), 5);
+	assert_int_equal(mailstream_read(s, buf, sizeof buf), -1);
+	assert_contains(failure.why, "closed the connection");
+	assert_int_equal(failure.timed_out, 0);
 	mailstream_close(s);
 	server_stop(&srv);
 }
@@ -786,7 +833,7 @@ stream_starttls_exchange(struct server *srv, enum serve mode)
 	MMAPString	*line;
 
 	server_start(srv, mode, "server");
-	s = etpan_stream_new(open_ok("127.0.0.1", srv->port, 0, ca_file));
+	s = stream_new(open_ok("127.0.0.1", srv->port, 0, ca_file));
 	assert_non_null(s);
 	mailstream_write(s, "A1 STARTTLS\r\n", 13);
 	assert_int_equal(mailstream_flush(s), 0);
@@ -840,6 +887,8 @@ main(void)
 		cmocka_unit_test(test_tls_wrong_host_refused_for_ip),
 		cmocka_unit_test(test_tls_wrong_host_refused_for_name),
 		cmocka_unit_test(test_tls_expired_refused),
+		cmocka_unit_test(test_tls_client_only_certificate_refused),
+		cmocka_unit_test(test_tls_client_only_issuer_refused),
 		cmocka_unit_test(test_tls_system_trust_refuses_test_ca),
 		cmocka_unit_test(test_tls_ca_file_replaces_system_trust),
 		cmocka_unit_test(test_tls_missing_ca_file_is_permanent),
@@ -858,6 +907,7 @@ main(void)
 		cmocka_unit_test(test_stream_plain_round_trip),
 		cmocka_unit_test(test_stream_tls_round_trip),
 		cmocka_unit_test(test_stream_reports_why_read_failed),
+		cmocka_unit_test(test_stream_reports_hang_up),
 		cmocka_unit_test(test_stream_starttls),
 		cmocka_unit_test(test_stream_starttls_refuses_injected_response),
 	};

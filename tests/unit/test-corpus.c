@@ -225,6 +225,8 @@ extract_decoded(const struct mime_msg *m, const struct rules *rules)
 	in.subject = m->subject;
 	in.text = m->text;
 	in.from_addr = m->from_addr;
+	in.from_name = m->from_name;
+	in.reply_to = m->reply_to_addr;
 	in.from_coordinator = m->from_addr != NULL &&
 	    g_strv_contains((const char *const *)coordinators, m->from_addr);
 	return extract_message(rules, &in);

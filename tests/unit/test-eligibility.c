@@ -431,6 +431,15 @@ test_numbers_compare_as_numbers(void **state)
 	    NULL)));
 	assert_false(meets(f, two, "mentor", fields("years_experience", "0",
 	    NULL)));
+	/* years keep their decimals: half a year is not two, nor 1.9 */
+	assert_false(meets(f, two, "mentor", fields("years_experience", "0.5",
+	    NULL)));
+	assert_false(meets(f, two, "mentor", fields("years_experience", "1.9",
+	    NULL)));
+	assert_true(meets(f, "e = years_experience <= 2\n", "mentee",
+	    fields("years_experience", "0.7", NULL)));
+	assert_false(meets(f, "e = years_experience <= 2\n", "mentee",
+	    fields("years_experience", "2.3", NULL)));
 
 	/* As text, "10" would sort before "9". */
 	assert_true(meets(f, "c = capacity > 9\n", "mentor",

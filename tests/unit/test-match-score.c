@@ -1122,6 +1122,47 @@ person_reversed(int64_t id, const char *const *kv)
 	return s;
 }
 
+/*
+ * Mentors alike: the same answers but for name, contact and capacity.
+ * Every field scoring reads tells two apart; so does a different
+ * spelling of a place (explanations quote it).
+ */
+static void
+test_alike_mentors(void **state)
+{
+	static const char *const differs[][2] = {
+		{ "library", "Big Horn County Library" },
+		{ "library_type", "academic" },
+		{ "position", "Library Assistant" },
+		{ "years_experience", "3" },
+		{ "categories", "new-director" },
+		{ "city", "Powell" },
+		{ "state", "MT" },
+		{ "region", "Big Horn Basin" },
+		{ "strengths", "Cataloguing serials." },
+		{ "goals", "Grant writing." },
+		{ "match_preference", "career" },
+		{ "meeting_mode", "virtual" },
+	};
+	struct match_side	*a, *b;
+	size_t			 i;
+
+	a = person(1, russell, NULL);
+	b = person(2, russell, "name", "Russ Tenney", "email",
+	    "other@example.org", "phone", "307-555-0100", "capacity", "3",
+	    NULL);
+	assert_true(match_side_alike(a, b));
+	assert_int_equal(match_side_hash(a), match_side_hash(b));
+	match_side_free(b);
+	for (i = 0; i < G_N_ELEMENTS(differs); i++) {
+		b = person(2, russell, differs[i][0], differs[i][1], NULL);
+		if (match_side_alike(a, b))
+			fail_msg("a different %s is alike", differs[i][0]);
+		match_side_free(b);
+	}
+	match_side_free(a);
+}
+
 static void
 test_scores_are_deterministic(void **state)
 {
@@ -1204,6 +1245,7 @@ main(void)
 		cmocka_unit_test(test_empty_profile_scores_zero),
 		cmocka_unit_test(test_explanations_are_true),
 		cmocka_unit_test(test_scores_are_deterministic),
+		cmocka_unit_test(test_alike_mentors),
 		cmocka_unit_test(test_scores_stay_in_range),
 	};
 

@@ -11,6 +11,11 @@
  * Determinism, as promised: the same problem gives the same assignment,
  * whatever the order of the pair and fixed-pair lists -- tested on pools
  * full of ties, where a solver that depended on the order would show it.
+ *
+ * Column generation: a problem listing only each mentee's first pairs
+ * (match_keep), solved again with every pair left out that match_gain
+ * says could gain, until none could, reaches the whole problem's optimum;
+ * on pools of wide scores and of ties, cut hard (one pair per mentee).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -686,12 +691,217 @@ test_same_problem_same_assignment(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Listing only each mentee's best pairs, and pricing the others. */
+
+/* Mentor j's place among mentee k's equal scores, as the header says. */
+static int
+turned(int m, int k, int j)
+{
+	return ((j - k % m) % m + m) % m;
+}
+
+static int	order_m, order_k;
+
+static int
+order_compare(const void *a, const void *b)
+{
+	const struct match_pair	*x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return turned(order_m, order_k, x->mentor) -
+	    turned(order_m, order_k, y->mentor);
+}
+
+/* match_keep gives a mentee's first pairs in the solver's order. */
+static void
+test_keep_gives_the_solvers_order(void **state)
+{
+	struct match_pair	 all[40], got[40];
+	struct match_keep	*kp;
+	GRand			*rnd = g_rand_new_with_seed(11);
+	size_t			 n, want;
+	int			 round, m, k, j, next;
+
+	for (round = 0; round < 200; round++) {
+		m = g_rand_int_range(rnd, 1, 40);
+		k = g_rand_int_range(rnd, 0, 100);
+		for (j = 0; j < m; j++)
+			all[j] = (struct match_pair){ k, j,
+			    g_rand_int_range(rnd, 0, round % 2 ? 3 : 1000) };
+		shuffle_pairs(rnd, all, (size_t)m);
+		want = (size_t)g_rand_int_range(rnd, 1, m + 3);
+		kp = match_keep_new(m);
+		match_keep_start(kp, k, (int)want);
+		for (j = 0; j < m; j++)
+			match_keep_offer(kp, all[j].mentor, all[j].score);
+		n = match_keep_take(kp, got, &next);
+		match_keep_free(kp);
+		order_m = m;
+		order_k = k;
+		qsort(all, (size_t)m, sizeof *all, order_compare);
+		assert_int_equal(n, MIN(want, (size_t)m));
+		assert_memory_equal(got, all, n * sizeof *got);
+		assert_int_equal(next, n < (size_t)m ? all[n].score : -1);
+	}
+	g_rand_free(rnd);
+}
+
+/* Whether `p` lists pair (k, j). */
+static int
+listed(const struct match_problem *p, int k, int j)
+{
+	return pool_score(p, k, j) >= 0;
+}
+
+/*
+ * `out`: the problem `full` with only the first `first` pairs of each
+ * mentee (fixed mentees keep all theirs); next[k]: the best score of
+ * mentee k left out, or -1.
+ */
+static void
+pool_best(const struct match_problem *full, int first, struct pool *out,
+    int *next)
+{
+	struct match_keep	*kp = match_keep_new(full->n_mentors);
+	int			*fixed = g_new0(int, full->n_mentees + 1);
+	size_t			 i;
+	int			 k;
+
+	memset(out, 0, sizeof *out);
+	out->p = *full;
+	out->p.n_pairs = 0;
+	out->pairs = g_new(struct match_pair, full->n_pairs + 1);
+	for (i = 0; i < full->n_fixed; i++)
+		fixed[full->fixed[i].mentee] = 1;
+	for (k = 0; k < full->n_mentees; k++) {
+		match_keep_start(kp, k, fixed[k] ? full->n_mentors + 1 :
+		    first);
+		for (i = 0; i < full->n_pairs; i++) {
+			if (full->pairs[i].mentee == k)
+				match_keep_offer(kp, full->pairs[i].mentor,
+				    full->pairs[i].score);
+		}
+		out->p.n_pairs += match_keep_take(kp,
+		    out->pairs + out->p.n_pairs, &next[k]);
+	}
+	out->p.pairs = out->pairs;
+	match_keep_free(kp);
+	g_free(fixed);
+}
+
+/*
+ * Price every pair of `full` left out of `part` under `r`; list those
+ * that could gain in `part`.  Returns how many.  The bound must hold.
+ */
+static int
+price_all(const struct match_problem *full, struct pool *part,
+    const struct match_result *r, const int *next)
+{
+	const struct match_pair	*q;
+	size_t			 i, n = part->p.n_pairs;
+	int64_t			 gain;
+
+	for (i = 0; i < full->n_pairs; i++) {
+		q = &full->pairs[i];
+		if (listed(&part->p, q->mentee, q->mentor))
+			continue;
+		gain = match_gain(r, q->mentee, q->mentor, q->score);
+		assert_true(q->score <= next[q->mentee]);
+		assert_true(gain <= match_gain_bound(r, q->mentee,
+		    next[q->mentee]));
+		if (gain > 0)
+			part->pairs[part->p.n_pairs++] = *q;
+	}
+	return (int)(part->p.n_pairs - n);
+}
+
+/*
+ * Solve `full` listing `first` pairs per mentee, then again with every
+ * pair left out that could gain, until none could: the total is then the
+ * whole problem's, and so is the number matched.  Returns how many pairs
+ * had to be added.
+ */
+static int
+pricing_round(guint32 seed, int n, int m, double density, int max_score,
+    int first)
+{
+	struct pool		pl, part;
+	struct match_result	whole, r;
+	GRand			*rnd = g_rand_new_with_seed(seed);
+	int			*next, added, all = 0;
+
+	pool_random(&pl, rnd, n, m, density, 3, max_score);
+	pool_fix_some(&pl, rnd, 0.05);
+	pl.p.flags = seed % 2 ? MATCH_MAXIMIZE_COUNT : 0;
+	solve_ok(&pl.p, &whole);
+	next = g_new(int, n + 1);
+	pool_best(&pl.p, first, &part, next);
+	for (;;) {
+		solve_ok(&part.p, &r);
+		added = price_all(&pl.p, &part, &r, next);
+		if (added == 0)
+			break;
+		all += added;
+		match_result_free(&r);
+	}
+	check_feasible(&pl.p, &r);
+	if (r.total != whole.total || r.matched != whole.matched)
+		fail_msg("seed %u: (%lld, %d), the whole problem's is (%lld, "
+		    "%d)", seed, (long long)r.total, r.matched,
+		    (long long)whole.total, whole.matched);
+	match_result_free(&r);
+	match_result_free(&whole);
+	pool_free(&part);
+	pool_free(&pl);
+	g_free(next);
+	g_rand_free(rnd);
+	return all;
+}
+
+static void
+test_pricing_finds_the_whole_optimum(void **state)
+{
+	guint32	seed;
+	int	added = 0;
+
+	for (seed = 1; seed <= 60; seed++) {
+		added += pricing_round(seed, 40, 25, 0.8, 1000, 1);
+		added += pricing_round(seed, 40, 25, 0.8, 2, 1);
+		added += pricing_round(seed, 40, 25, 0.3, 1000, 2);
+		added += pricing_round(seed, 60, 20, 0.9, 3, 3);
+	}
+	added += pricing_round(5, 300, 120, 0.7, 1000, 4);
+	added += pricing_round(6, 300, 120, 0.7, 4, 4);
+	/* Lists that short must have needed more, or nothing was tested. */
+	assert_true(added > 0);
+}
+
+/* A fixed mentee's pairs never gain: it is not the solver's to move. */
+static void
+test_fixed_mentee_never_gains(void **state)
+{
+	const struct match_pair		pairs[] = { { 0, 0, 1 }, { 1, 1, 1 } };
+	const struct match_fixed	fixed[] = { { 0, 0 } };
+	struct match_problem		p = { 2, 2, caps1, pairs, 2, fixed, 1,
+					    0 };
+	struct match_result		r;
+
+	solve_ok(&p, &r);
+	assert_true(match_gain(&r, 0, 1, 1) <= 0);
+	assert_true(match_gain_bound(&r, 0, 1) <= 0);
+	/* Mentee 1 would gain nothing from mentor 0 at score 0. */
+	assert_true(match_gain(&r, 1, 0, 0) <= 0);
+	match_result_free(&r);
+}
+
+/* ------------------------------------------------------------------ */
 /* Bad input: -1 and a cause, never an abort. */
 
 static void
 refused(const struct match_problem *p, const char *needle)
 {
-	struct match_result	r = { NULL, 77, 77 };
+	struct match_result	r = { NULL, 77, 77, NULL };
 	char			*cause = NULL;
 
 	assert_int_equal(match_solve(p, &r, &cause), -1);
@@ -786,6 +996,9 @@ main(void)
 		cmocka_unit_test(test_all_scores_zero),
 		cmocka_unit_test(test_empty_pools),
 		cmocka_unit_test(test_same_problem_same_assignment),
+		cmocka_unit_test(test_keep_gives_the_solvers_order),
+		cmocka_unit_test(test_pricing_finds_the_whole_optimum),
+		cmocka_unit_test(test_fixed_mentee_never_gains),
 		cmocka_unit_test(test_bad_problem_refused),
 		cmocka_unit_test(test_bad_pairs_refused),
 		cmocka_unit_test(test_bad_fixed_pairs_refused),

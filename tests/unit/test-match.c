@@ -1309,6 +1309,77 @@ test_approved_match_stays(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Mentors alike */
+
+#define TWIN	"rtwin@parkcountylib.example.org"
+
+/* Russell's application again, from another person at `email`. */
+static int64_t
+add_twin(struct fixture *f, const char *email, const char *capacity)
+{
+	return applicant(f, email, "role", "mentor", "name", "Ray Tenney",
+	    "library", "Park County Library System", "library_type",
+	    "public", "position", "Assistant Director", "years_experience",
+	    "15", "capacity", capacity, "categories",
+	    "experienced-staff, supervisor", "strengths", "Grant writing, "
+	    "budgeting, supervising staff and running a branch.", NULL);
+}
+
+/*
+ * Mentors whose applications read alike stand for each other: each keeps
+ * its own places, and the mentees go to them in order.
+ */
+static void
+test_alike_mentors_keep_their_places(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+	const struct match_line		*l;
+
+	start(f, "");
+	add_dana(f);
+	add_marisa(f);
+	applicant(f, JESSICA, "role", "mentee", "name", "Jessica Moreno",
+	    "library", "Sublette County Library", "library_type", "public",
+	    "position", "Library Clerk", "years_experience", "1", "goals",
+	    "Grant writing and budgeting.", NULL);
+	add_russell(f, "1");
+	add_twin(f, TWIN, "2");
+	r = propose(f);
+	assert_int_equal(r->proposals->len, 3);
+	assert_int_equal(proposed_to(r, RUSSELL), 1);
+	assert_int_equal(proposed_to(r, TWIN), 2);
+	l = assert_proposed(r, DANA, RUSSELL);
+	assert_non_null(l->runner_up);
+	assert_contains(l->runner_up, "Ray Tenney <" TWIN ">");
+	assert_contains(l->runner_up, "as good");
+	l = assert_proposed(r, MARISA, TWIN);
+	assert_contains(l->runner_up, "Russell Tenney <" RUSSELL ">");
+	assert_proposed(r, JESSICA, TWIN);
+}
+
+/* A rule names one person: the mentor alike is not bound by it. */
+static void
+test_rules_tell_alike_mentors_apart(void **state)
+{
+	struct fixture			*f = *state;
+	const struct match_report	*r;
+
+	start(f, "");
+	add_dana(f);
+	add_marisa(f);
+	add_russell(f, "1");
+	add_twin(f, TWIN, "1");
+	exclude(f, DANA, RUSSELL);
+	pin(f, MARISA, RUSSELL);
+	r = propose(f);
+	assert_proposed(r, DANA, TWIN);
+	assert_proposed(r, MARISA, RUSSELL);
+	assert_contains(proposal_of(r, MARISA)->why,
+	    "pinned by the coordinator");
+}
+
+/* ------------------------------------------------------------------ */
 /* Rounds */
 
 /*
@@ -1809,6 +1880,200 @@ test_auto_mode_does_not_ask_for_approval(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* When a round is needed */
+
+static int
+pool_changed(struct fixture *f)
+{
+	char	*cause = NULL;
+	int	 changed;
+
+	changed = match_pool_changed(&f->m, &cause);
+	if (changed < 0)
+		fail_msg("match_pool_changed: %s", (char *)keep(f, cause,
+		    g_free));
+	return changed;
+}
+
+/* The pending proposal for `mentee`, after a round that makes one. */
+static int64_t
+proposal_id(struct fixture *f, const char *mentee)
+{
+	const struct match_line	*l = proposal_of(propose(f), mentee);
+
+	if (l == NULL)
+		fail_msg("no proposal for %s", mentee);
+	return l->id;
+}
+
+static void
+change_new_applicant(struct fixture *f)
+{
+	add_marisa(f);
+}
+
+static void
+change_corrected_field(struct fixture *f)
+{
+	correction(f, DANA, "goals", "Legal research instruction.", NULL);
+}
+
+static void
+change_capacity(struct fixture *f)
+{
+	correction(f, RUSSELL, "capacity", "2", NULL);
+}
+
+static void
+change_withdrawn(struct fixture *f)
+{
+	int64_t	id = count(f, "SELECT id FROM participant WHERE email = '"
+		    LINDA "'");
+
+	begin(f);
+	assert_int_equal(participant_set_status(f->db, id,
+	    PARTICIPANT_INELIGIBLE, "withdrew", NOW, NULL), 0);
+	commit(f);
+}
+
+static void
+change_approved(struct fixture *f)
+{
+	approve(f, proposal_id(f, DANA));
+}
+
+static void
+change_rejected(struct fixture *f)
+{
+	reject(f, proposal_id(f, DANA));
+}
+
+static void
+change_pinned(struct fixture *f)
+{
+	pin(f, DANA, LINDA);
+}
+
+static void
+change_excluded(struct fixture *f)
+{
+	exclude(f, DANA, RUSSELL);
+}
+
+static void
+change_match_ended(struct fixture *f)
+{
+	int64_t	id = proposal_id(f, DANA);
+
+	approve(f, id);
+	propose(f);
+	assert_false(pool_changed(f));
+	begin(f);
+	assert_int_equal(state_match_decide(f->db, id, "ended", "moved away",
+	    NOW, NULL), 0);
+	commit(f);
+}
+
+static void
+change_weights(struct fixture *f)
+{
+	f->cfg->matching.weights.region += 1;
+}
+
+static void
+change_mode(struct fixture *f)
+{
+	f->cfg->matching.maximize_count = !f->cfg->matching.maximize_count;
+}
+
+static const struct {
+	const char	*what;
+	void		(*make)(struct fixture *);
+} pool_changes[] = {
+	{ "a new applicant", change_new_applicant },
+	{ "a corrected field", change_corrected_field },
+	{ "a mentor's capacity", change_capacity },
+	{ "a participant withdrawn", change_withdrawn },
+	{ "a proposal approved", change_approved },
+	{ "a proposal rejected", change_rejected },
+	{ "a pair pinned", change_pinned },
+	{ "a pair excluded", change_excluded },
+	{ "a match ended", change_match_ended },
+	{ "a weight", change_weights },
+	{ "maximize_count", change_mode },
+};
+
+/*
+ * A round is needed after each kind of change its proposals depend on,
+ * and after it, not again until the next change.
+ */
+static void
+test_round_needed_after_each_change(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(pool_changes); i++) {
+		start(f, "");
+		add_dana(f);
+		add_russell(f, "1");
+		add_linda(f);
+		assert_true(pool_changed(f));
+		propose(f);
+		assert_false(pool_changed(f));
+		pool_changes[i].make(f);
+		if (!pool_changed(f))
+			fail_msg("no round after %s", pool_changes[i].what);
+		propose(f);
+		if (pool_changed(f))
+			fail_msg("a round after %s is needed again",
+			    pool_changes[i].what);
+		fixture_close(f);
+	}
+}
+
+/*
+ * What a round writes (proposals made, kept, withdrawn; the unmatched)
+ * and what does not touch the pool (a message recorded, mail queued)
+ * leave it as it was.
+ */
+static void
+test_round_not_needed_when_nothing_changed(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "");
+	add_dana(f);
+	add_gabriel(f);
+	add_russell(f, "1");
+	propose(f);
+	assert_int_equal(count(f, "SELECT count(*) FROM match"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM unmatched"), 1);
+	assert_false(pool_changed(f));
+	propose(f);
+	assert_false(pool_changed(f));
+	message_from(f, "someone@example.org");
+	assert_false(pool_changed(f));
+	notify(f, propose(f));
+	assert_false(pool_changed(f));
+}
+
+/* Under mode = auto a round's own approvals are part of what it saw. */
+static void
+test_auto_round_not_needed_again(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "mode = auto\n");
+	add_dana(f);
+	add_russell(f, "1");
+	propose(f);
+	assert_int_equal(count(f, "SELECT count(*) FROM match WHERE status = "
+	    "'approved'"), 1);
+	assert_false(pool_changed(f));
+}
+
+/* ------------------------------------------------------------------ */
 /* The coordinators' mail */
 
 static void
@@ -1969,6 +2234,8 @@ main(void)
 		T(test_status_counts_matches),
 		T(test_mentor_capacity_respected),
 		T(test_approved_match_stays),
+		T(test_alike_mentors_keep_their_places),
+		T(test_rules_tell_alike_mentors_apart),
 		T(test_ids_kept_and_stale_proposals_withdrawn),
 		T(test_maximize_count),
 		T(test_deterministic),
@@ -1982,6 +2249,9 @@ main(void)
 		T(test_show_decides_what_the_pair_see),
 		T(test_auto_mode_approves_at_once),
 		T(test_auto_mode_does_not_ask_for_approval),
+		T(test_round_needed_after_each_change),
+		T(test_round_not_needed_when_nothing_changed),
+		T(test_auto_round_not_needed_again),
 		T(test_notify_when_a_round_creates_proposals),
 		T(test_notify_lists_at_most_a_hundred),
 	};

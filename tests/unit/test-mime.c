@@ -165,9 +165,38 @@ test_html_lists(void **state)
 static void
 test_html_tables(void **state)
 {
+	/* a row is a line, its cells apart by tabs */
 	assert_html("<table><tr><td>Name:</td><td>Jo Vang</td></tr>"
 	    "<tr><th>Library</th><th>Wausau</th></tr></table>",
-	    "Name: Jo Vang\nLibrary Wausau");
+	    "Name:\tJo Vang\nLibrary\tWausau");
+	/* a row of labels over a row of answers, empty cells kept */
+	assert_html("<table><tr><td>Name</td><td>Phone</td><td>City</td></tr>"
+	    "<tr><td>Jo</td><td></td><td>Wausau</td></tr></table>",
+	    "Name\tPhone\tCity\nJo\t\tWausau");
+	/* a cell of several lines gets lines of its own */
+	assert_html("<table><tr><td>1.</td><td>Goals?</td>"
+	    "<td><p>Grants.</p><p>Teens.</p></td><td>x</td></tr></table>",
+	    "1.\tGoals?\nGrants.\n\nTeens.\nx");
+	/* rows without </tr>, a table in a cell, a cell outside a row */
+	assert_html("<table><tr><td>a<td>b<tr><td>c<td>d</table>",
+	    "a\tb\nc\td");
+	assert_html("<table><tr><td><table><tr><td>x</td><td>y</td></tr>"
+	    "<tr><td>z</td></tr></table></td><td>w</td></tr></table>",
+	    "x\ty\nz\nw");
+	assert_html("<td>a</td><td>b</td>", "a b");
+	/* a cell's mark in the text itself is nothing */
+	assert_html("<table><tr><td>a\x01" "b</td></tr></table>", "ab");
+}
+
+static void
+test_html_outlook_lines(void **state)
+{
+	/* <p class=MsoNormal> is a line; an empty one, a blank line */
+	assert_html("<p class=MsoNormal>Hello,<o:p></o:p></p>"
+	    "<p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+	    "<p class=\"MsoNormal\">Name: Jo</p>"
+	    "<p class='MsoListParagraph'>Phone: 1</p><p>Thanks</p>",
+	    "Hello,\n\nName: Jo\nPhone: 1\n\nThanks");
 }
 
 static void
@@ -358,6 +387,28 @@ test_header_folding(void **state)
 	mime_msg_free(m);
 }
 
+/* Every Authentication-Results header, the topmost first, folded. */
+static void
+test_header_authentication_results(void **state)
+{
+	struct mime_msg	*m;
+
+	m = parse_str("Authentication-Results: mx.example.org;\n"
+	    "\tdmarc=pass header.from=example.org\n"
+	    "Received: from a by b\n"
+	    "authentication-results: mx.example.org; dmarc=fail\n"
+	    "Subject: x\n\n");
+	assert_non_null(m->auth_results);
+	assert_string_equal(m->auth_results[0],
+	    "mx.example.org; dmarc=pass header.from=example.org");
+	assert_string_equal(m->auth_results[1], "mx.example.org; dmarc=fail");
+	assert_null(m->auth_results[2]);
+	mime_msg_free(m);
+	m = parse_str("Subject: x\n\n");
+	assert_null(m->auth_results);
+	mime_msg_free(m);
+}
+
 static void
 test_header_empty(void **state)
 {
@@ -416,6 +467,156 @@ test_header_addresses(void **state)
 	mime_msg_free(m);
 	m = parse_str("From: MAILER-DAEMON\n\n");
 	assert_string_equal(m->from_addr, "mailer-daemon");
+	mime_msg_free(m);
+}
+
+/* Where an answer goes: the Reply-To when it has an address, else From. */
+static void
+test_header_reply_address(void **state)
+{
+	struct mime_msg	*m;
+
+	m = parse_str("From: Web Forms <noreply@forms.example>\n"
+	    "Reply-To: Pat Applicant <Pat@Example.NET>, other@example.net\n"
+	    "Subject: x\n\nbody\n");
+	assert_string_equal(m->reply_to_addr, "pat@example.net");
+	assert_string_equal(m->reply_addr, "pat@example.net");
+	assert_string_equal(m->reply_name, "Pat Applicant");
+	assert_int_equal(m->reply_unclear, 0);
+	mime_msg_free(m);
+	m = parse_str("From: Pat <pat@example.net>\nSubject: x\n\nbody\n");
+	assert_string_equal(m->reply_addr, "pat@example.net");
+	assert_string_equal(m->reply_name, "Pat");
+	mime_msg_free(m);
+	/* A Reply-To without an address says nothing: the From it is. */
+	m = parse_str("From: pat@example.net\nReply-To: undisclosed:;\n"
+	    "Subject: x\n\nbody\n");
+	assert_string_equal(m->reply_addr, "pat@example.net");
+	assert_null(m->reply_name);
+	mime_msg_free(m);
+}
+
+/* Every X-Loop, for intake.c to look for the program's address in. */
+static void
+test_header_x_loop(void **state)
+{
+	struct mime_msg	*m;
+
+	m = parse_str("From: pat@example.net\nX-Loop: Mentoring@Example.org\n"
+	    "Subject: x\nx-loop: <list@lists.example>\n\nbody\n");
+	assert_string_equal(m->x_loop,
+	    "mentoring@example.org <list@lists.example>");
+	mime_msg_free(m);
+	m = parse_str("From: pat@example.net\nSubject: x\n\nbody\n");
+	assert_null(m->x_loop);
+	mime_msg_free(m);
+}
+
+/*
+ * A NUL or a control character in a header GMime would cut short: the
+ * value is unclear, so not given at all, and the warning says so.
+ */
+static void
+test_header_nul_is_unclear(void **state)
+{
+	static const struct {
+		const char	*raw;
+		size_t		 len;
+		const char	*header;
+	} cases[] = {
+#define C(s, h)	{ s, sizeof s - 1, h }
+		C("From: Pat <pat@example.net\0.evil.example>\nSubject: x\n"
+		    "\nbody\n", "From"),
+		C("From: pat@evil.example\0@example.net\nSubject: x\n\nb\n",
+		    "From"),
+		C("From: pat@example.net\001.evil\nSubject: x\n\nbody\n",
+		    "From"),
+		C("From: Pat\n <pat@example.net\177>\nSubject: x\n\nb\n",
+		    "From"),
+		C("From: noreply@forms.example\nReply-To: pat@example.net\0.x\n"
+		    "Subject: x\n\nbody\n", "Reply-To"),
+		C("From: p@example.net\nMessage-ID: <a\0b@example.net>\n"
+		    "Subject: x\n\nbody\n", "Message-ID"),
+		C("From: p@example.net\nIn-Reply-To: <r.1@example.org\0>\n"
+		    "Subject: x\n\nbody\n", "In-Reply-To"),
+		C("From: p@example.net\nSubject: Mentor\0 application\n\nb\n",
+		    "Subject"),
+#undef C
+	};
+	struct mime_msg	*m;
+	char		*want;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		m = parse_ok(cases[i].raw, cases[i].len);
+		assert_invariants(m);
+		want = g_strdup_printf("%s: holds a NUL or control character",
+		    cases[i].header);
+		assert_contains(m->warning, want);
+		g_free(want);
+		if (strcmp(cases[i].header, "From") == 0) {
+			assert_null(m->from_addr);
+			assert_null(m->from_name);
+			assert_null(m->reply_addr);
+		} else if (strcmp(cases[i].header, "Reply-To") == 0) {
+			assert_null(m->reply_to_addr);
+			assert_int_equal(m->reply_unclear, 1);
+			/* Not the From either: answers were asked elsewhere. */
+			assert_null(m->reply_addr);
+			assert_string_equal(m->from_addr,
+			    "noreply@forms.example");
+		} else if (strcmp(cases[i].header, "Message-ID") == 0)
+			assert_null(m->message_id);
+		else if (strcmp(cases[i].header, "In-Reply-To") == 0)
+			assert_null(m->in_reply_to);
+		else
+			assert_null(m->subject);
+		mime_msg_free(m);
+	}
+	/*
+	 * Dovecot hands a NUL on as 0x80: no address can be read then, which
+	 * is said, and a Reply-To like that is unclear.
+	 */
+	m = parse_str("From: Robin <robin@example.net\x80.evil.example>\n"
+	    "Reply-To: robin@example.net\x80.evil.example\nSubject: x\n\nb\n");
+	assert_null(m->from_addr);
+	assert_null(m->reply_addr);
+	assert_int_equal(m->reply_unclear, 1);
+	assert_contains(m->warning, "From: no address can be read in it");
+	assert_contains(m->warning, "Reply-To: no address can be read in it");
+	mime_msg_free(m);
+	m = parse_str("From: p@example.net\nReply-To: undisclosed:;\n"
+	    "Subject: x\n\nb\n");
+	assert_string_equal(m->reply_addr, "p@example.net");
+	assert_null(m->warning);
+	mime_msg_free(m);
+	/* A TAB, folding and a NUL in the body are no header's business. */
+	m = parse_ok("From: Pat\n\t<pat@example.net>\nSubject: x\n\nb\0dy\n",
+	    sizeof "From: Pat\n\t<pat@example.net>\nSubject: x\n\nb\0dy\n" -
+	    1);
+	assert_string_equal(m->from_addr, "pat@example.net");
+	assert_null(m->warning);
+	mime_msg_free(m);
+}
+
+/* A NUL or control character in the text shows as its control picture. */
+static void
+test_text_control_pictures(void **state)
+{
+	static const char	raw[] = "Subject: x\nContent-Type: text/plain; "
+	    "charset=utf-8\n\nEmail: pat@evil.example\0@example.net\n"
+	    "bell\a esc\033 del\177 tab\tend\n";
+	struct mime_msg		*m;
+
+	m = parse_ok(raw, sizeof raw - 1);
+	assert_invariants(m);
+	assert_contains(m->text, "Email: pat@evil.example\u2400@example.net\n");
+	assert_contains(m->text, "bell\u2407 esc\u241b del\u2421 tab\tend\n");
+	mime_msg_free(m);
+	/* Quoted-printable =00 is a NUL too. */
+	m = parse_str("Subject: x\nContent-Type: text/plain\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\na=00b\n");
+	assert_contains(m->text, "a\u2400b");
 	mime_msg_free(m);
 }
 
@@ -512,7 +713,8 @@ test_text_invalid_bytes(void **state)
 	m = parse_ok(raw, sizeof raw - 1);
 	assert_invariants(m);
 	assert_contains(m->text, "bad ");
-	assert_contains(m->text, " bytes\n");
+	/* The NUL is shown, not dropped: "bytes" it would have made. */
+	assert_contains(m->text, " byte\u2400s\n");
 	assert_contains(m->warning, "invalid UTF-8");
 	mime_msg_free(m);
 	m = parse_str("Subject: x\nContent-Type: text/plain; charset=shift_jis"
@@ -730,8 +932,33 @@ static const struct auto_case {
 	{ "MAILER-DAEMON@mx.example", "", "MAILER-DAEMON" },
 	{ "Mail Delivery <Mailer-Daemon@mx.example>", "", "MAILER-DAEMON" },
 	{ "MAILER-DAEMON (Mail Delivery System)", "", "MAILER-DAEMON" },
-	{ "postmaster@library.example", "", NULL },
 	{ "mailer-daemon-fan@x.example", "", NULL },
+	/* The senders RFC 3834, section 2, says never to answer. */
+	{ "postmaster@library.example", "", "postmaster" },
+	{ "PostMaster+x@library.example", "", "postmaster" },
+	{ "owner-wylib@lists.example", "", "owner-wylib" },
+	{ "wylib-owner@lists.example", "", "list owner" },
+	{ "wylib-request@lists.example", "", "request address" },
+	{ "LISTSERV@lists.example", "", "list server" },
+	{ "majordomo@lists.example", "", "list server" },
+	{ "bounces+1234-pat=example.org@em.forms.example", "", "bounce" },
+	{ "bounce-77-pat@em.example", "", "bounce" },
+	{ "wylib-bounces@lists.example", "", "bounce" },
+	{ "noreply@forms.example", "", "no-reply" },
+	{ "No-Reply <no-reply@forms.example>", "", "no-reply" },
+	{ "donotreply@forms.example", "", "no-reply" },
+	{ "do-not-reply@forms.example", "", "no-reply" },
+	/* A form service's no-reply From, answered at the Reply-To. */
+	{ "noreply@forms.example", "Reply-To: pat@example.net\n", NULL },
+	{ "jo@x.example", "Reply-To: wylib-request@lists.example\n",
+	    "Reply-To <wylib-request@lists.example>" },
+	{ "jo@x.example", "Reply-To: noreply@x.example\n", "no-reply" },
+	/* Look-alikes from people. */
+	{ "owner@x.example", "", NULL },
+	{ "request-desk@x.example", "", NULL },
+	{ "bouncer@x.example", "", NULL },
+	{ "noreplyer@x.example", "", NULL },
+	{ "norene.reply@x.example", "", NULL },
 	{ "jo@x.example", "Content-Type: multipart/report; "
 	    "report-type=delivery-status; boundary=b\n",
 	    "multipart/report (delivery-status)" },
@@ -1079,6 +1306,7 @@ main(void)
 		cmocka_unit_test(test_html_blocks),
 		cmocka_unit_test(test_html_lists),
 		cmocka_unit_test(test_html_tables),
+		cmocka_unit_test(test_html_outlook_lines),
 		cmocka_unit_test(test_html_entities),
 		cmocka_unit_test(test_html_entities_bad),
 		cmocka_unit_test(test_html_dropped),
@@ -1091,9 +1319,14 @@ main(void)
 		cmocka_unit_test(test_parse_not_messages),
 		cmocka_unit_test(test_parse_minimal),
 		cmocka_unit_test(test_header_folding),
+		cmocka_unit_test(test_header_authentication_results),
 		cmocka_unit_test(test_header_empty),
 		cmocka_unit_test(test_header_ids),
 		cmocka_unit_test(test_header_addresses),
+		cmocka_unit_test(test_header_reply_address),
+		cmocka_unit_test(test_header_x_loop),
+		cmocka_unit_test(test_header_nul_is_unclear),
+		cmocka_unit_test(test_text_control_pictures),
 		cmocka_unit_test(test_header_date),
 		cmocka_unit_test(test_header_8bit),
 		cmocka_unit_test(test_text_crlf),

@@ -143,12 +143,56 @@ test_clock_set_without_zone(void **state)
 	g_time_zone_unref(denver);
 }
 
+/*
+ * The forms people write, the README's example among them: a date alone,
+ * minutes without seconds, 'T' or a space, a zone or none.
+ */
+static void
+test_clock_set_forms_people_write(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*utc;
+	} cases[] = {
+		{ "2026-09-01", "2026-09-01T06:00:00Z" },
+		{ "2026-09-01T08:00", "2026-09-01T14:00:00Z" },
+		{ "2026-09-01 08:00", "2026-09-01T14:00:00Z" },
+		{ "2026-09-01t08:00", "2026-09-01T14:00:00Z" },
+		{ "2026-09-01T08:00:30", "2026-09-01T14:00:30Z" },
+		{ "2026-09-01 08:00:30.75", "2026-09-01T14:00:30Z" },
+		{ "2026-09-01T08:00Z", "2026-09-01T08:00:00Z" },
+		{ "2026-09-01T08:00:00z", "2026-09-01T08:00:00Z" },
+		{ "2026-09-01T08:00+02:00", "2026-09-01T06:00:00Z" },
+		{ "2026-09-01 08:00:00+0200", "2026-09-01T06:00:00Z" },
+		{ "2026-09-01T08:00-07", "2026-09-01T15:00:00Z" },
+		{ "2026-01-15", "2026-01-15T07:00:00Z" },	/* MST */
+		{ "2028-02-29T12:00", "2028-02-29T19:00:00Z" },
+	};
+	GTimeZone	*denver = g_time_zone_new_identifier("America/Denver");
+	char		*cause;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		cause = NULL;
+		if (clock_set(cases[i].text, denver, &cause) != 0)
+			fail_msg("clock_set(\"%s\"): %s", cases[i].text, cause);
+		assert_now_is(cases[i].utc);
+	}
+	g_time_zone_unref(denver);
+}
+
 static void
 test_clock_set_bad_input(void **state)
 {
 	static const char *const bad[] = { "", "tomorrow",
 	    "2026-13-01T08:00:00Z", "2026-02-30T08:00:00Z",
-	    "2026-09-01 08:00:00 nonsense", "2026-09-01T25:00:00Z" };
+	    "2026-09-01 08:00:00 nonsense", "2026-09-01T25:00:00Z",
+	    "2026-09-01T08", "2026-09-01T8:00", "2026-09-01T08:60",
+	    "2026-09-01T08:00:61", "2026-9-1", "26-09-01", "2026-09-01T",
+	    "2026-09-01 ", "2026-09-01T08:00:00.", "2026-09-01T08:00+2",
+	    "2026-09-01T08:00+15:00", "2026-09-01T08:00+02:0",
+	    "2026-09-01T08:00 Z", "2027-02-29", "2026-09-01Z",
+	    "2026-09-01T08:00:00ZZ", "2026-W36-2T08:00:00Z" };
 	GTimeZone	*utc = g_time_zone_new_utc();
 	char		*cause;
 	size_t		 i;
@@ -624,6 +668,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_clock_set_with_zone),
 		T(test_clock_set_without_zone),
+		T(test_clock_set_forms_people_write),
 		T(test_clock_set_bad_input),
 		T(test_clock_now_is_the_fixed_time),
 		T(test_clock_iso_is_utc_to_the_second),

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -41,6 +42,7 @@
 #include "log.h"
 #include "mime.h"
 #include "outbox.h"
+#include "outbox-journal.h"
 #include "state-outbox.h"
 #include "testlib.h"
 
@@ -350,6 +352,7 @@ config_make(struct fixture *f, const char *smtp_fmt, ...)
 	va_end(ap);
 	password = g_build_filename(f->dir, "smtp.password", NULL);
 	write_file(password, "s3cret\n");
+	assert_int_equal(chmod(password, 0600), 0);
 	text = g_strdup_printf("[program]\nname = Mentoring Program\n"
 	    "address = " PROGRAM_ADDR "\ncoordinators = coord@example.org\n"
 	    "database = %s/state.db\n[imap]\nhost = 127.0.0.1\n"
@@ -1013,6 +1016,35 @@ test_flush_refused_recipient(void **state)
 	delivered_free(got);
 }
 
+/*
+ * The log at its default level says a mail was given up, and why, but not
+ * to whom: the server's refusal repeats the address, which is personal.
+ */
+static void
+test_flush_given_up_logs_no_address(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	enum log_level		 old = log_get_level();
+	char			*text, *lower;
+
+	config_plain(f);
+	queue_mail(f, "Nobody@example.net", "receipt");
+	server_refuse(&G->plain, "rcpt 550 nobody@example.net\n");
+	log_set_level(LOG_LEVEL_WARN);
+	stderr_begin(f->dir);
+	flush_ok(f, &c);
+	text = stderr_end();
+	log_set_level(old);
+	assert_counts(&c, 1, 0, 0, 1);
+	assert_contains(text, "receipt given up: ");
+	assert_contains(text, "550");
+	lower = g_ascii_strdown(text, -1);
+	assert_lacks(lower, "nobody@example.net");
+	g_free(lower);
+	g_free(text);
+}
+
 /* 421 ends the session: the mail in flight is deferred, the rest wait. */
 static void
 test_flush_session_closed(void **state)
@@ -1068,6 +1100,61 @@ test_flush_server_down(void **state)
 }
 
 /* Nothing due: no connection at all, so a dead server is no failure. */
+/*
+ * [smtp] timeout bounds every wait: a server that takes the connection
+ * and never greets holds the flush that long, not SEND_SMTP_TIMEOUT, and
+ * the cause says it timed out.
+ */
+static void
+test_flush_greeting_times_out(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	char			*cause;
+	gint64			 start, elapsed;
+	int			 fd, port;
+
+	/* Listening, so the kernel completes the connection; never read. */
+	fd = bind_loopback(&port);
+	assert_int_equal(listen(fd, 4), 0);
+	config_make(f, "host = 127.0.0.1\nport = %d\nsecurity = none\n"
+	    "timeout = 1\n", port);
+	queue_mail(f, "ann@example.net", "receipt");
+	start = g_get_monotonic_time();
+	cause = flush_fails(f, EX_TEMPFAIL, &c);
+	elapsed = g_get_monotonic_time() - start;
+	assert_contains(cause, "timed out reading from 127.0.0.1:");
+	assert_contains(cause, "(1 s) during greeting");
+	assert_lacks(cause, "connection lost");
+	g_free(cause);
+	assert_true(elapsed < 10 * G_USEC_PER_SEC);
+	assert_counts(&c, 1, 0, 1, 0);
+	close(fd);
+}
+
+/* The same for the answer to the end of DATA, the longest wait. */
+static void
+test_flush_data_answer_times_out(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_counts	 c;
+	char			*cause;
+	int64_t			 id;
+
+	config_make(f, "host = 127.0.0.1\nport = %d\nsecurity = none\n"
+	    "timeout = 1\n", G->plain.port);
+	id = queue_mail(f, "ann@example.net", "receipt");
+	server_refuse(&G->plain, "hold 4\n");
+	cause = flush_fails(f, EX_TEMPFAIL, &c);
+	assert_contains(cause, "timed out waiting for an answer after the end "
+	    "of the mail to <ann@example.net>");
+	assert_lacks(cause, "connection lost");
+	g_free(cause);
+	assert_row(f, id, "status", "queued");
+	assert_row_contains(f, id, "last_error", "timed out");
+	server_refuse(&G->plain, "");
+}
+
 static void
 test_flush_nothing_due(void **state)
 {
@@ -1184,9 +1271,9 @@ test_crash_before_send(void **state)
 }
 
 /*
- * Killed after the server accepted the mail, before that was recorded:
- * the window of outbox.h.  The mail is sent again, but only after its
- * backoff, not at every run.
+ * Killed after the server accepted the mail, before the database heard of
+ * it: the journal had it already, so the next flush records it and the
+ * mail is not sent again, even after its backoff.
  */
 static void
 test_crash_after_send(void **state)
@@ -1202,10 +1289,194 @@ test_crash_after_send(void **state)
 	assert_row(f, id, "status", "queued");
 	flush_ok(f, &c);
 	assert_counts(&c, 0, 0, 0, 0);
-	clock_at("2026-09-01T08:05:00Z");
-	flush_ok(f, &c);
 	assert_row(f, id, "status", "sent");
-	assert_int_equal(delivered_count(&G->plain), 2);
+	assert_row(f, id, "sent_at", T0);
+	assert_row(f, id, "last_error", NULL);
+	clock_at("2026-09-01T09:00:00Z");
+	flush_ok(f, &c);
+	assert_counts(&c, 0, 0, 0, 0);
+	assert_int_equal(delivered_count(&G->plain), 1);
+}
+
+/* The journal. */
+
+static char *
+journal_path(struct fixture *f)
+{
+	return g_build_filename(f->dir, "state.db-outbox", NULL);
+}
+
+static struct outbox_journal *
+journal_open_ok(const char *path)
+{
+	struct outbox_journal	*j;
+	char			*cause = NULL;
+
+	if (outbox_journal_open(path, &j, &cause) != 0)
+		fail_msg("outbox_journal_open: %s", cause);
+	return j;
+}
+
+static void
+assert_answer(GPtrArray *answers, guint i, enum outbox_outcome outcome,
+    int64_t id, const char *at, const char *why)
+{
+	struct outbox_answer	*a;
+
+	assert_true(i < answers->len);
+	a = g_ptr_array_index(answers, i);
+	assert_int_equal(a->outcome, outcome);
+	assert_int_equal(a->id, id);
+	assert_string_equal(a->at, at);
+	if (why == NULL)
+		assert_null(a->why);
+	else
+		assert_string_equal(a->why, why);
+}
+
+/* What is written is read back, one line each, in order. */
+static void
+test_journal_round_trip(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_journal	*j;
+	GPtrArray		*answers;
+	GString			*longer = g_string_new(NULL);
+	char			*path = journal_path(f), *text;
+	int			 skipped = -1, i;
+
+	for (i = 0; i < 400; i++)
+		g_string_append_c(longer, (char)('a' + i % 26));
+	j = journal_open_ok(path);
+	assert_int_equal(outbox_journal_reserve(j, 3, NULL), 0);
+	assert_int_equal(outbox_journal_write(j, 7, OUTBOX_SENT, T0, NULL,
+	    NULL), 0);
+	assert_int_equal(outbox_journal_write(j, 8, OUTBOX_DEFERRED, T0,
+	    "451 try\r\nlater\n", NULL), 0);
+	assert_int_equal(outbox_journal_write(j, 9, OUTBOX_FAILED, T0,
+	    longer->str, NULL), 0);
+	assert_int_equal(outbox_journal_read(j, &answers, &skipped, NULL), 0);
+	assert_int_equal(skipped, 0);
+	assert_int_equal(answers->len, 3);
+	assert_answer(answers, 0, OUTBOX_SENT, 7, T0, NULL);
+	/* A reply of several lines is kept as one. */
+	assert_answer(answers, 1, OUTBOX_DEFERRED, 8, T0, "451 try  later ");
+	text = g_strndup(longer->str, 300);
+	assert_answer(answers, 2, OUTBOX_FAILED, 9, T0, text);
+	g_free(text);
+	g_ptr_array_unref(answers);
+	assert_int_equal(outbox_journal_clear(j, NULL), 0);
+	assert_int_equal(outbox_journal_read(j, &answers, NULL, NULL), 0);
+	assert_int_equal(answers->len, 0);
+	g_ptr_array_unref(answers);
+	outbox_journal_close(j);
+	g_string_free(longer, TRUE);
+	g_free(path);
+}
+
+/* A line cut short by a power cut, or garbled, is skipped, not believed. */
+static void
+test_journal_skips_torn_lines(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_journal	*j;
+	GPtrArray		*answers;
+	char			*path = journal_path(f);
+	int			 skipped;
+	const char		 text[] = "sent 3 " T0 "\n"
+	    "sent x " T0 "\n" "lost 4 " T0 "\n" "deferred 5 " T0 "\n"
+	    "sent 6 2026-09-01\n" "sent 7 2026\0-09-01T08:00:00Z\n"
+	    "\n" "failed 8 " T0 " 550 no\n" "sent 9 2026-09";
+
+	assert_true(g_file_set_contents(path, text, sizeof text - 1, NULL));
+	j = journal_open_ok(path);
+	assert_int_equal(outbox_journal_read(j, &answers, &skipped, NULL), 0);
+	assert_int_equal(answers->len, 2);
+	assert_answer(answers, 0, OUTBOX_SENT, 3, T0, NULL);
+	assert_answer(answers, 1, OUTBOX_FAILED, 8, T0, "550 no");
+	assert_int_equal(skipped, 6);
+	g_ptr_array_unref(answers);
+	outbox_journal_close(j);
+	g_free(path);
+}
+
+/* One flush at a time: the journal's lock keeps a second one out. */
+static void
+test_journal_locks_out_second_flush(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_journal	*j, *other = NULL;
+	struct outbox_counts	 c;
+	char			*path = journal_path(f);
+	int64_t			 id;
+
+	j = journal_open_ok(path);
+	assert_int_equal(outbox_journal_open(path, &other, NULL), 1);
+	assert_null(other);
+	config_plain(f);
+	id = queue_mail(f, "ann@example.net", "receipt");
+	flush_ok(f, &c);
+	assert_counts(&c, 0, 0, 0, 0);
+	assert_int_equal(delivered_count(&G->plain), 0);
+	assert_row(f, id, "attempts", "0");
+	outbox_journal_close(j);
+	flush_ok(f, &c);
+	assert_counts(&c, 1, 1, 0, 0);
+	g_free(path);
+}
+
+/*
+ * Answers the database did not take (a full disk, a kill) are in the
+ * journal: the next flush records them before it sends anything, and
+ * sends none of those mails again.
+ */
+static void
+test_flush_records_journal_first(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_journal	*j;
+	struct outbox_counts	 c;
+	GDateTime		*now = clock_now();
+	GPtrArray		*answers;
+	char			*path = journal_path(f), *text;
+	int64_t			 a, b, d, e;
+
+	config_plain(f);
+	a = queue_mail(f, "ann@example.net", "receipt");
+	b = queue_mail(f, "bob@example.net", "receipt");
+	d = queue_mail(f, "dan@example.net", "receipt");
+	e = queue_mail(f, "eve@example.net", "receipt");
+	/* As a flush leaves them: tried, answered, the answers unrecorded. */
+	assert_int_equal(state_outbox_attempt(f->db, a, now, NULL), 0);
+	assert_int_equal(state_outbox_attempt(f->db, b, now, NULL), 0);
+	assert_int_equal(state_outbox_attempt(f->db, d, now, NULL), 0);
+	g_date_time_unref(now);
+	text = g_strdup_printf("sent %lld 2026-09-01T07:59:00Z\n"
+	    "failed %lld 2026-09-01T07:59:01Z 550 no such user\n"
+	    "deferred %lld 2026-09-01T07:59:02Z 451 later\n",
+	    (long long)a, (long long)b, (long long)d);
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_free(text);
+	clock_at("2026-09-01T08:01:00Z");
+	flush_ok(f, &c);
+	assert_row(f, a, "status", "sent");
+	assert_row(f, a, "sent_at", "2026-09-01T07:59:00Z");
+	assert_row(f, a, "last_error", NULL);
+	assert_row(f, b, "status", "failed");
+	assert_row(f, b, "last_error", "550 no such user");
+	assert_row(f, d, "status", "queued");
+	assert_row(f, d, "last_error", "451 later");
+	/* Only the mail the journal said nothing of went out. */
+	assert_counts(&c, 1, 1, 0, 0);
+	assert_row(f, e, "status", "sent");
+	assert_int_equal(delivered_count(&G->plain), 1);
+	/* And the journal is empty again. */
+	j = journal_open_ok(path);
+	assert_int_equal(outbox_journal_read(j, &answers, NULL, NULL), 0);
+	assert_int_equal(answers->len, 0);
+	g_ptr_array_unref(answers);
+	outbox_journal_close(j);
+	g_free(path);
 }
 
 /* A server that does not know EHLO still gets the mail over HELO. */
@@ -1479,13 +1750,20 @@ main(void)
 		T(test_flush_deferred),
 		T(test_flush_refusals),
 		T(test_flush_refused_recipient),
+		T(test_flush_given_up_logs_no_address),
 		T(test_flush_session_closed),
 		T(test_flush_server_down),
+		T(test_flush_greeting_times_out),
+		T(test_flush_data_answer_times_out),
 		T(test_flush_nothing_due),
 		T(test_flush_no_smtp_host),
 		T(test_flush_lost_answer),
 		T(test_crash_before_send),
 		T(test_crash_after_send),
+		T(test_journal_round_trip),
+		T(test_journal_skips_torn_lines),
+		T(test_journal_locks_out_second_flush),
+		T(test_flush_records_journal_first),
 		T(test_flush_helo),
 		T(test_flush_starttls),
 		T(test_flush_tls),

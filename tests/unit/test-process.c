@@ -29,6 +29,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "intake.h"
 #include "mime.h"
 #include "process.h"
 #include "program.h"
@@ -211,18 +212,6 @@ clock_now_into(struct program *prog)
 	g_date_time_unref(now);
 }
 
-/* intake_auto_reason(): mime.c's signs, or our own address. */
-static const char *
-auto_reason(struct fixture *f, const struct mime_msg *msg)
-{
-	if (msg->auto_reason != NULL)
-		return msg->auto_reason;
-	if (msg->from_addr != NULL &&
-	    g_ascii_strcasecmp(msg->from_addr, f->cfg->address) == 0)
-		return "sent from the program address (our own mail)";
-	return NULL;
-}
-
 /*
  * Record `raw` as intake_message() and intake_store() do, in a
  * transaction of its own, and hand it to process_message.  Returns the
@@ -247,22 +236,8 @@ deliver_as_run(struct fixture *f, const char *raw, size_t len, int *rc,
 	    .hash = hash, .recorded_at = now };
 	if (mime_parse(raw, len, &msg, &mime_cause) != 0)
 		msg = NULL;
-	if (msg != NULL) {
-		r.message_id = msg->message_id;
-		r.from_addr = msg->from_addr;
-		r.from_name = msg->from_name;
-		r.subject = msg->subject;
-		r.text = msg->text;
-		r.auto_reason = auto_reason(f, msg);
-		r.cause = msg->warning;
-	}
-	if (msg == NULL) {
-		r.outcome = "unparseable";
-		r.cause = mime_cause;
-	} else if (r.auto_reason != NULL)
-		r.outcome = "automatic";
-	else
-		r.outcome = "decoded";
+	/* As intake.c judges it: automatic, our own, or a person's. */
+	intake_describe(f->cfg, &r, msg, mime_cause);
 
 	if (db_begin(f->db, &cause) != 0)
 		fail_msg("db_begin: %s", cause);
@@ -1077,17 +1052,17 @@ test_config_names_only_fields_the_forms_ask(void **state)
 		const char	*rest;
 		const char	*what;		/* on line 14, or 9 */
 	} cases[] = {
-		{ "forms = wyoming\n", "[eligibility]\n" WVLS_EXPERIENCE,
-		    "mentormail.conf:14: [eligibility] mentor.experience: the "
-		    "form in use (wyoming) does not ask for "
-		    "\"years_experience\"" },
+		{ "forms = wyoming\n", "[eligibility]\n"
+		    "mentor.near = region = Park\n",
+		    "mentormail.conf:14: [eligibility] mentor.near: the form in "
+		    "use (wyoming) does not ask for \"region\"" },
 		{ "forms = wyoming; cla\n",
-		    "[matching]\nshow = name; years_experience\n",
+		    "[matching]\nshow = name; match_preference\n",
 		    "mentormail.conf:14: [matching] show: the forms in use "
-		    "(wyoming, cla) do not ask for \"years_experience\"" },
-		{ "forms = cla\nrequired = role, name, years_experience\n", "",
+		    "(wyoming, cla) do not ask for \"match_preference\"" },
+		{ "forms = cla\nrequired = role, name, supervisor_ok\n", "",
 		    "mentormail.conf:9: [program] required: the form in use "
-		    "(cla) does not ask for \"years_experience\"" },
+		    "(cla) does not ask for \"supervisor_ok\"" },
 		{ "forms = cla\n", "[matching]\nattachments = agenda.txt\n",
 		    "mentormail.conf:14: [matching] attachments: no file "
 		    "\"agenda.txt\" can be read in " },
@@ -1211,6 +1186,241 @@ test_own_mail_is_not_answered(void **state)
 	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
 	    m), "automatic");
 	assert_nothing_done(f, m);
+}
+
+/* The one mail queued holds `text`, as sent. */
+static void
+assert_raw_contains(struct fixture *f, const char *text)
+{
+	struct outbox_mail	*m;
+	int64_t			 id;
+
+	id = query_int(f, "SELECT min(id) FROM outbox");
+	assert_int_equal(state_outbox_get(f->db, id, &m, NULL), 1);
+	assert_contains(m->raw, text);
+	state_outbox_free(m);
+}
+
+/* `mail` with "<NUL>" turned into a NUL byte.  Caller frees. */
+static GString *
+with_nul(const char *mail)
+{
+	GString		*raw = g_string_new(mail);
+	const char	*at;
+
+	while ((at = strstr(raw->str, "<NUL>")) != NULL) {
+		gssize	pos = at - raw->str;
+
+		g_string_erase(raw, pos, 5);
+		g_string_insert_c(raw, pos, '\0');
+	}
+	return raw;
+}
+
+/* A complete Wyoming application from `from`, with `headers` on top. */
+static char *
+wyoming_from(const char *from, const char *headers, const char *email)
+{
+	static int	n;
+
+	return g_strdup_printf("From: %s\n%s"
+	    "To: " PROGRAM_ADDR "\n"
+	    "Subject: Mentoring application\n"
+	    "Date: Mon, 2 Feb 2026 10:00:00 -0700\n"
+	    "Message-ID: <wy.%d@example.net>\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=utf-8\n"
+	    "\n"
+	    "Wyoming Library Association's Mentoring Program Application\n"
+	    "\n"
+	    "Name: Pat Applicant\n"
+	    "%s%s%s"
+	    "Library Name: Laramie County Library System\n"
+	    "Your current position: Circulation Supervisor\n"
+	    "Library Type: Public\n"
+	    "\n"
+	    "Position you are applying for:\n"
+	    "[x] Protégé\n"
+	    "[ ] Mentor\n", from, headers, ++n,
+	    email != NULL ? "Email Address: " : "",
+	    email != NULL ? email : "", email != NULL ? "\n" : "");
+}
+
+static int64_t
+deliver_wyoming(struct fixture *f, const char *from, const char *headers,
+    const char *email)
+{
+	char	*mail = wyoming_from(from, headers, email);
+	int64_t	 m = deliver(f, mail);
+
+	g_free(mail);
+	return m;
+}
+
+/*
+ * A web form service sends the application from its no-reply address,
+ * the applicant in Reply-To: the receipt goes to the applicant, by name,
+ * and the participant is the address the form gave.
+ */
+static void
+test_form_service_answered_at_reply_to(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_wyoming(f, "Web Forms <noreply@forms.example>",
+	    "Reply-To: Pat Applicant <Pat@Example.NET>\n",
+	    "pat.work@library.example");
+	assert_text(query_text(f, "SELECT outcome FROM message WHERE id = ?",
+	    m), "decoded");
+	assert_true(participant_of(f, "pat.work@library.example") > 0);
+	assert_int_equal(participant_count(f), 1);
+	only_reply(f, "receipt", "pat@example.net", m, &s);
+	assert_contains(s.mail->text, "Dear Pat Applicant,");
+	sent_free(&s);
+	assert_raw_contains(f, "To: Pat Applicant <pat@example.net>\r\n");
+}
+
+/* Without an address in the form, the participant is the Reply-To. */
+static void
+test_reply_to_is_the_fallback_address(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	m = deliver_wyoming(f, "Web Forms <noreply@forms.example>",
+	    "Reply-To: pat@example.net\n", NULL);
+	assert_true(participant_of(f, "pat@example.net") > 0);
+	assert_int_equal(participant_of(f, "noreply@forms.example"), 0);
+	only_reply(f, "receipt", "pat@example.net", m, &s);
+	sent_free(&s);
+}
+
+/* The senders RFC 3834 says not to answer, and our own address. */
+static void
+test_automatic_senders_are_not_answered(void **state)
+{
+	static const struct {
+		const char	*from;
+		const char	*headers;
+		const char	*why;
+	} cases[] = {
+		{ "owner-wylib@lists.example", "", "list owner" },
+		{ "wylib-request@lists.example", "", "request address" },
+		{ "LISTSERV@lists.example", "", "list server" },
+		{ "majordomo@lists.example", "", "list server" },
+		{ "Postmaster <postmaster@library.example>", "",
+		    "mail system" },
+		{ "noreply@forms.example", "", "no-reply" },
+		{ "no-reply@forms.example", "", "no-reply" },
+		{ "donotreply@forms.example", "", "no-reply" },
+		{ "bounces+1234-pat=example.net@em.forms.example", "",
+		    "bounce" },
+		{ "pat@example.net", "X-Loop: " PROGRAM_ADDR "\n", "X-Loop" },
+		{ "pat@example.net", "X-Loop: Mentoring+Apply@Example.org\n",
+		    "X-Loop" },
+		{ "Program <mentoring+apply@example.org>", "",
+		    "program address" },
+		{ "pat@example.net", "Reply-To: mentoring+x@example.org\n",
+		    "program address" },
+		{ "pat@example.net", "Reply-To: wylib-request@lists.example\n",
+		    "request address" },
+	};
+	struct fixture	*f = *state;
+	char		*why;
+	size_t		 i;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		m = deliver_wyoming(f, cases[i].from, cases[i].headers,
+		    "pat@example.net");
+		assert_text(query_text(f, "SELECT outcome FROM message "
+		    "WHERE id = ?", m), "automatic");
+		why = query_text(f, "SELECT auto_reason FROM message WHERE "
+		    "id = ?", m);
+		if (strcasestr(why, cases[i].why) == NULL)
+			fail_msg("%s: reason \"%s\", not \"%s\"", cases[i].from,
+			    why, cases[i].why);
+		g_free(why);
+		assert_nothing_done(f, m);
+	}
+	/* The control: the same from a person is answered. */
+	m = deliver_wyoming(f, "pat@example.net", "X-Loop: other@example.org\n",
+	    "pat@example.net");
+	assert_int_equal(outbox_count(f), 1);
+}
+
+/*
+ * A NUL or control character in an address is unclear, never cut short:
+ * the part before it must not become anybody's address.
+ */
+static void
+test_nul_in_an_address_is_unclear(void **state)
+{
+	static const char *const tops[] = {
+		"From: Pat <pat@example.net<NUL>.evil.example>\n",
+		"From: pat@evil.example<NUL>@example.net\n",
+		"From: Pat <pat@example.net\001.evil.example>\n",
+		"From: Web Forms <noreply@forms.example>\n"
+		    "Reply-To: pat@example.net<NUL>.evil.example\n",
+		"From: pat@example.net\n"
+		    "Reply-To: Pat\n <pat@example.net\033.evil>\n",
+	};
+	struct fixture	*f = *state;
+	GString		*raw;
+	char		*body, *mail, *warning;
+	size_t		 i;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	body = wyoming_from("x@example.net", "", "pat@example.net");
+	for (i = 0; i < G_N_ELEMENTS(tops); i++) {
+		mail = g_strconcat(tops[i], strchr(body, '\n') + 1, NULL);
+		raw = with_nul(mail);
+		m = deliver_raw(f, raw->str, raw->len);
+		g_string_free(raw, TRUE);
+		g_free(mail);
+		warning = query_text(f, "SELECT cause FROM message WHERE "
+		    "id = ?", m);
+		assert_contains(warning, "holds a NUL or control character");
+		g_free(warning);
+		assert_nothing_done(f, m);
+		assert_int_equal(participant_of(f, "pat@example.net"), 0);
+		assert_int_equal(participant_of(f, "pat@evil.example"), 0);
+	}
+	g_free(body);
+}
+
+/* The same in the form's answer: unclear, and the address is the From. */
+static void
+test_nul_in_the_form_address_is_unclear(void **state)
+{
+	struct fixture	*f = *state;
+	struct sent	 s;
+	GString		*raw;
+	char		*mail, *unclear;
+	int64_t		 m;
+
+	start(f, "forms = wyoming\n", NULL);
+	mail = wyoming_from("Pat <pat@example.net>", "",
+	    "pat@evil.example<NUL>@example.net");
+	raw = with_nul(mail);
+	g_free(mail);
+	m = deliver_raw(f, raw->str, raw->len);
+	g_string_free(raw, TRUE);
+	assert_int_equal(participant_of(f, "pat@evil.example"), 0);
+	assert_true(participant_of(f, "pat@example.net") > 0);
+	assert_text(status_of(f, "pat@example.net"), "incomplete");
+	only_reply(f, "receipt", "pat@example.net", m, &s);
+	unclear = section(s.mail->text, "not clear");
+	assert_contains(unclear, "mail");
+	g_free(unclear);
+	sent_free(&s);
 }
 
 /* process_message itself: whatever a message says, automatic is silent. */
@@ -1648,6 +1858,11 @@ main(void)
 		T(test_unparseable_is_not_answered),
 		T(test_mail_without_sender_is_not_answered),
 		T(test_own_mail_is_not_answered),
+		T(test_form_service_answered_at_reply_to),
+		T(test_reply_to_is_the_fallback_address),
+		T(test_automatic_senders_are_not_answered),
+		T(test_nul_in_an_address_is_unclear),
+		T(test_nul_in_the_form_address_is_unclear),
 		T(test_process_ignores_automatic_outcome),
 		T(test_question_is_not_understood),
 		T(test_coordinator_mail_is_not_answered),

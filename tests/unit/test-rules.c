@@ -322,7 +322,7 @@ test_load_kind_values(void **state)
 	    "[kind command]\n"
 	    "from = coordinators\n");
 	assert_load_error(*state, NULL, "k.rules:2: ",
-	    "from must be coordinator or anyone");
+	    "from must be coordinator, newcomer or anyone");
 	write_rules(*state, "k.rules",
 	    "[kind application]\n"
 	    "fields = some\n");
@@ -399,15 +399,30 @@ test_norm_phone(void **state)
 static void
 test_norm_numbers(void **state)
 {
+	/* years keep their value, to one decimal */
 	assert_norm("years", "20+", "20");
-	assert_norm("years", "1.5", "1");
-	assert_norm("years", "8 months (started in June)", "0");
+	assert_norm("years", "2+", "2");
+	assert_norm("years", "1.5", "1.5");
+	assert_norm("years", "0.5", "0.5");
+	assert_norm("years", "8 months (started in June)", "0.7");
+	assert_norm("years", "six months", "0.5");
+	assert_norm("years", "eleven months", "0.9");
+	assert_norm("years", "18 months", "1.5");
+	assert_norm("years", "1 yr 8 mo", "1.7");
+	assert_norm("years", "2 years and 3 months", "2.3");
+	assert_norm("years", "3 1/2", "3.5");
+	assert_norm("years", "about a year and a half", "1.5");
+	assert_norm("years", "one and a half years", "1.5");
 	assert_norm("years", "Two", "2");
+	assert_norm("years", "Twenty-six years in law libraries", "26");
 	assert_norm("years", "4 years", "4");
+	assert_norm("years", "about six years (two as a page)", "6");
 	assert_norm("years", "0", "0");
-	assert_norm("years", "less than one", "0");
-	assert_norm("years", "under 2 years", "1");
+	assert_norm("years", "less than one", "0.5");
+	assert_norm("years", "less than a year", "0.5");
+	assert_norm("years", "under 2 years", "1.5");
 	assert_norm("years", "a while", NULL);
+	assert_norm("years", "since 2016", NULL);
 	assert_norm("capacity", "2", "2");
 	assert_norm("capacity", "two", "2");
 	assert_norm("capacity", "1-2", "2");
@@ -528,8 +543,8 @@ extract(void **state, const char *text)
 	struct fixture		*f = *state;
 	struct rules		*r;
 	struct extraction	*x;
-	struct extract_input	 in = { "Application", text,
-				    "dana@example.org", 0, NULL };
+	struct extract_input	 in = { .subject = "Application", .text = text,
+				    .from_addr = "dana@example.org" };
 	char			*cause = NULL;
 
 	if (rules_load(f->dir, NULL, &r, &cause) != 0)
@@ -716,6 +731,44 @@ test_email_fallback(void **state)
 	extraction_free(x);
 	x = extract(state, "Name: Dana\nEmail: same as this one\n");
 	assert_field(x, "email", "dana@example.org");
+	extraction_free(x);
+}
+
+/*
+ * A NUL or control character (mime.c shows it as a control picture) makes
+ * the answer unclear: neither what comes before it nor the From instead.
+ */
+static void
+test_control_character_is_unclear(void **state)
+{
+	struct extraction	*x;
+	char			*unclear;
+
+	x = extract(state, "Name: Dana\n"
+	    "Email: dana@evil.example\xe2\x90\x80@example.org\n"
+	    "Library: Campbell County\xe2\x90\x9b Library\n");
+	assert_field(x, "email", NULL);
+	assert_field(x, "library", NULL);
+	assert_field(x, "name", "Dana");
+	unclear = joined(x->unclear);
+	assert_non_null(strstr(unclear, "email: the answer holds a character "
+	    "that is not text"));
+	assert_non_null(strstr(unclear, "library: the answer holds"));
+	g_free(unclear);
+	extraction_free(x);
+	/* A byte the charset did not allow is unclear too. */
+	x = extract(state, "Name: Dana\n"
+	    "Email: dana@evil.example\xef\xbf\xbd@example.org\n");
+	assert_field(x, "email", NULL);
+	unclear = joined(x->unclear);
+	assert_non_null(strstr(unclear, "email: the answer holds a character "
+	    "that could not be read"));
+	g_free(unclear);
+	extraction_free(x);
+	/* Other symbols near them are text. */
+	x = extract(state, "Name: Dana\nLibrary: Campbell \xe2\x90\xa3 "
+	    "County\n");
+	assert_field(x, "library", "Campbell \xe2\x90\xa3 County");
 	extraction_free(x);
 }
 
@@ -961,7 +1014,7 @@ test_hostile(void **state)
 		"Name: \xc3", "\xff\xfe Name: \xe2\x98 Mentor \xe2",
 		"Goals: a\n\n\n-- \n", "----- attachment: x -----\nName: a",
 	};
-	struct extract_input	 in = { NULL, NULL, NULL, 0, NULL };
+	struct extract_input	 in = { .subject = NULL };
 	struct fixture		*f = *state;
 	struct extraction	*x;
 	struct rules		*r;
@@ -1052,6 +1105,9 @@ main(void)
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_email_fallback,
 		    setup_form, teardown_dir),
+		cmocka_unit_test_setup_teardown(
+		    test_control_character_is_unclear, setup_form,
+		    teardown_dir),
 		cmocka_unit_test_setup_teardown(test_mark_styles,
 		    setup_form, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_roles_unclear,

@@ -1263,6 +1263,8 @@ receipt_vars(void)
 	v = tvars_new();
 	tvars_set(v, "program.name", "Wyoming Library Association "
 	    "Mentoring Program");
+	tvars_set(v, "program.the_name", "the Wyoming Library Association "
+	    "Mentoring Program");
 	tvars_set(v, "program.address", "mentoring@example.org");
 	tvars_set(v, "program.coordinator", "coordinator@example.org");
 	tvars_set(v, "form.title", "WLA Mentoring Program Application");
@@ -1289,7 +1291,7 @@ test_receipt_for_an_incomplete_application(void **state)
 	t = load_shipped("receipt");
 	v = receipt_vars();
 	assert_int_equal(template_render(t, v, &s, &b, &cause), 0);
-	assert_string_equal(s, "Your application to Wyoming Library "
+	assert_string_equal(s, "Your application to the Wyoming Library "
 	    "Association Mentoring Program: a few details needed");
 	assert_true(g_str_has_prefix(b, "Dear Dana Reyes,\n\n"));
 	assert_non_null(strstr(b, "WLA Mentoring Program Application"));
@@ -1317,13 +1319,14 @@ test_receipt_for_a_complete_resubmission(void **state)
 	t = load_shipped("receipt");
 	v = tvars_new();
 	tvars_set(v, "program.name", "CLA Mentoring Program");
+	tvars_set(v, "program.the_name", "the CLA Mentoring Program");
 	tvars_set(v, "program.coordinator", "coordinator@example.org");
 	tvars_set(v, "resubmission", "yes");
 	tvars_set(v, "complete", "yes");
 	add_field(v, "name", "Name", "Sam");
 	assert_int_equal(template_render(t, v, &s, &b, &cause), 0);
-	assert_string_equal(s, "Your updated application to CLA Mentoring "
-	    "Program");
+	assert_string_equal(s, "Your updated application to the CLA "
+	    "Mentoring Program");
 	assert_true(g_str_has_prefix(b, "Hello,\n\n"));
 	assert_non_null(strstr(b, "complete, and"));
 	assert_null(strstr(b, "reply to this message with"));

@@ -3,15 +3,19 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -63,6 +67,51 @@ put_file_in(const char *dir, const char *name, const char *text)
 
 	if (!put_file(path, text))
 		fail_msg("cannot write %s", path);
+	return path;
+}
+
+/* stderr. */
+
+static int	 stderr_saved = -1;
+static char	*stderr_path;
+
+void
+stderr_begin(const char *dir)
+{
+	int	fd;
+
+	stderr_path = g_build_filename(dir, "stderr", NULL);
+	fd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fflush(stderr);
+	if (fd == -1 || (stderr_saved = dup(2)) == -1 || dup2(fd, 2) != 2)
+		fail_msg("cannot send stderr to %s", stderr_path);
+	close(fd);
+}
+
+char *
+stderr_end(void)
+{
+	char	*text = NULL;
+
+	fflush(stderr);
+	if (stderr_saved == -1 || dup2(stderr_saved, 2) != 2)
+		fail_msg("stderr_end without stderr_begin");
+	close(stderr_saved);
+	stderr_saved = -1;
+	if (!g_file_get_contents(stderr_path, &text, NULL, NULL))
+		fail_msg("cannot read %s", stderr_path);
+	g_remove(stderr_path);
+	g_clear_pointer(&stderr_path, g_free);
+	return text;
+}
+
+char *
+put_secret_in(const char *dir, const char *name, const char *text)
+{
+	char	*path = put_file_in(dir, name, text);
+
+	if (chmod(path, 0600) != 0)
+		fail_msg("cannot chmod %s", path);
 	return path;
 }
 

@@ -43,6 +43,9 @@ gboolean put_file(const char *path, const char *text);
  */
 char	*put_file_in(const char *dir, const char *name, const char *text);
 
+/* put_file_in, mode 0600: for password files, which others must not read. */
+char	*put_secret_in(const char *dir, const char *name, const char *text);
+
 /* Strings. */
 
 /* Fail the test unless `haystack` is not NULL and contains `needle`. */
@@ -100,6 +103,16 @@ int	 bind_loopback(int *port);
 
 /* Send all of `buf`, or as much as the peer takes before an error. */
 void	 send_all(int fd, const char *buf, size_t len);
+
+/* What the program writes on stderr (its log). */
+
+/*
+ * From now until stderr_end(), stderr goes to a file in `dir`; fails the
+ * test on error.  stderr_end() puts it back and returns what was written
+ * (caller frees).  They do not nest.
+ */
+void	 stderr_begin(const char *dir);
+char	*stderr_end(void);
 
 /* GMime, for a group of tests that parse or compose mail. */
 

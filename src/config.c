@@ -490,6 +490,10 @@ set_clockish(const struct loader *l, const struct option *o,
 	int	a, b;
 	char	end;
 
+	if (o->type == OPTION_TIME && strcmp(value, "none") == 0) {
+		*(int *)slot = -1;
+		return 0;
+	}
 	if (o->type == OPTION_TIME && strlen(value) == 5 &&
 	    sscanf(value, "%2d:%2d%c", &a, &b, &end) == 2 && a >= 0 &&
 	    a < 24 && b >= 0 && b < 60) {
@@ -504,7 +508,7 @@ set_clockish(const struct loader *l, const struct option *o,
 	}
 	return keyfile_error(l->kf, o->group, o->key, cause,
 	    "%s must be %s, not \"%s\"", o->key, o->type == OPTION_TIME ?
-	    "a time of day as HH:MM (08:00)" : "a day as MM-DD (09-01)",
+	    "a time of day as HH:MM (08:00), or none" : "a day as MM-DD (09-01)",
 	    value);
 }
 

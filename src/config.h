@@ -67,7 +67,8 @@ struct calendar_config {
 	struct span	 coordinator_after;	/* past due: tell them */
 	char		**confirm;	/* who confirms a pairing, or NULL */
 	struct span	 confirm_within;
-	int		 send_from;	/* minutes after local midnight */
+	int		 send_from;	/* minutes after local midnight (-1,
+					   "none": at midnight) */
 	char		*alumni;	/* the thank-you's invitation, or NULL */
 	char		*intake_opens;	/* "MM-DD" applications open, or NULL */
 	char		*intake_closes;	/* "MM-DD" they close, or NULL */
@@ -84,7 +85,8 @@ struct stipend_config {
 
 /* [digest]: the coordinators' daily mail, and the alarm when runs fail. */
 struct digest_config {
-	int		 time;		/* minutes after local midnight */
+	int		 time;		/* minutes after local midnight; -1:
+					   no digest */
 	char		*quiet;		/* "send", or "skip": none on a day
 					   with no news */
 	int		 alarm_hours;	/* runs failing this long: an alert */

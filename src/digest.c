@@ -213,6 +213,8 @@ digest_run(struct program *prog, char **cause)
 	char	*day;
 	int	 error;
 
+	if (prog->cfg->digest.time < 0)
+		return 0;
 	date_of(prog->now, prog->cfg->tz, &today);
 	if (!date_reached(prog->now, prog->cfg->tz, &today,
 	    prog->cfg->digest.time))

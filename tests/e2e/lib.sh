@@ -813,8 +813,10 @@ mail_ids() {
 # make_config [KEY=VALUE...]: write $CONF for the servers started last, and
 # the password file next to it.  KEY is "section.key" or, for [imap], just
 # "key"; an empty VALUE leaves the key out.  Sections: program, imap, smtp,
-# coordinator, eligibility ("eligibility.mentor.experience=years_experience
-# >= 2").
+# coordinator, digest, calendar, stipend, eligibility
+# ("eligibility.mentor.experience=years_experience >= 2").  The daily
+# digest is off (digest.time=none) unless a scenario sets a time: mail
+# counts stay those of what the scenario does.
 # Defaults: IMAP over implicit TLS on the IMAPS port, trusting
 # $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT.
 make_config() {
@@ -825,7 +827,7 @@ make_config() {
 		program.templates
 		imap.host imap.port imap.security imap.username
 		imap.password_file imap.mailbox imap.processed imap.ca_file
-		smtp.host smtp.port smtp.security
+		smtp.host smtp.port smtp.security digest.time
 	)
 	value=(
 		[program.name]="Test Mentoring Program"
@@ -846,6 +848,7 @@ make_config() {
 		[smtp.host]=127.0.0.1
 		[smtp.port]=${SMTP_PORT:=$(pick_port)}
 		[smtp.security]=none
+		[digest.time]=none
 	)
 	local arg key section k
 	for arg; do
@@ -856,7 +859,8 @@ make_config() {
 	done
 	local lines
 	{
-		for section in program imap smtp coordinator eligibility; do
+		for section in program imap smtp coordinator digest calendar \
+		    stipend eligibility; do
 			lines=$(for k in "${order[@]}"; do
 				[ "${k%%.*}" = "$section" ] || continue
 				[ -n "${value[$k]}" ] || continue

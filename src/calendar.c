@@ -46,7 +46,7 @@ static int
 reached(struct look *l, const GDate *d)
 {
 	return date_reached(l->prog->now, l->prog->cfg->tz, d,
-	    l->c->send_from);
+	    MAX(l->c->send_from, 0));
 }
 
 static int

@@ -45,7 +45,6 @@ enum option_type {
 	OPTION_SPANS,		/* spans that may say "before" or "after" */
 	OPTION_COHORT,		/* "approval", "MM-DD" or "YYYY-MM-DD" */
 	OPTION_TIME,		/* "HH:MM", as minutes after midnight */
-	OPTION_TIME_NONE,	/* the same, or "none": -1 */
 	OPTION_MONTHDAY,	/* "MM-DD" */
 };
 
@@ -151,7 +150,7 @@ static const struct option options[] = {
 	{ "calendar", "intake_closes", OPTION_MONTHDAY, 0, NULL,
 	    C(calendar.intake_closes) },
 
-	{ "digest", "time", OPTION_TIME_NONE, 0, "07:30", C(digest.time) },
+	{ "digest", "time", OPTION_TIME, 0, "07:30", C(digest.time) },
 	{ "digest", "quiet", OPTION_WORD, 0, "send",
 	    W(digest.quiet, "send|skip") },
 	{ "digest", "alarm_hours", OPTION_COUNT, 0, "6",
@@ -678,7 +677,7 @@ set_cohort(const struct loader *l, const struct option *o, const char *value,
 	return -1;
 }
 
-/* "HH:MM" as minutes (or "none", where it may), "MM-DD" kept as text. */
+/* "HH:MM" as minutes, or "MM-DD" checked and kept as text. */
 static int
 set_clockish(const struct loader *l, const struct option *o,
     const char *value, void *slot, char **cause)
@@ -686,11 +685,11 @@ set_clockish(const struct loader *l, const struct option *o,
 	int	a, b;
 	char	end;
 
-	if (o->type == OPTION_TIME_NONE && strcmp(value, "none") == 0) {
+	if (o->type == OPTION_TIME && strcmp(value, "none") == 0) {
 		*(int *)slot = -1;
 		return 0;
 	}
-	if (o->type != OPTION_MONTHDAY && strlen(value) == 5 &&
+	if (o->type == OPTION_TIME && strlen(value) == 5 &&
 	    sscanf(value, "%2d:%2d%c", &a, &b, &end) == 2 && a >= 0 &&
 	    a < 24 && b >= 0 && b < 60) {
 		*(int *)slot = a * 60 + b;
@@ -704,9 +703,8 @@ set_clockish(const struct loader *l, const struct option *o,
 	}
 	return keyfile_error(l->kf, o->group, o->key, cause,
 	    "%s must be %s, not \"%s\"", o->key, o->type == OPTION_TIME ?
-	    "a time of day as HH:MM (08:00)" : o->type == OPTION_TIME_NONE ?
-	    "a time of day as HH:MM (07:30), or none" :
-	    "a day as MM-DD (09-01)", value);
+	    "a time of day as HH:MM (08:00), or none" : "a day as MM-DD (09-01)",
+	    value);
 }
 
 static int
@@ -725,7 +723,6 @@ option_set(const struct loader *l, const struct option *o, const char *value,
 	case OPTION_COHORT:
 		return set_cohort(l, o, value, slot, cause);
 	case OPTION_TIME:
-	case OPTION_TIME_NONE:
 	case OPTION_MONTHDAY:
 		return set_clockish(l, o, value, slot, cause);
 	case OPTION_ADDRESSES:

@@ -67,7 +67,8 @@ struct calendar_config {
 	struct span	 coordinator_after;	/* past due: tell them */
 	char		**confirm;	/* who confirms a pairing, or NULL */
 	struct span	 confirm_within;
-	int		 send_from;	/* minutes after local midnight */
+	int		 send_from;	/* minutes after local midnight (-1,
+					   "none": at midnight) */
 	char		*alumni;	/* the thank-you's invitation, or NULL */
 	char		*intake_opens;	/* "MM-DD" applications open, or NULL */
 	char		*intake_closes;	/* "MM-DD" they close, or NULL */

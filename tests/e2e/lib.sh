@@ -813,13 +813,12 @@ mail_ids() {
 # make_config [KEY=VALUE...]: write $CONF for the servers started last, and
 # the password file next to it.  KEY is "section.key" or, for [imap], just
 # "key"; an empty VALUE leaves the key out.  Sections: program, imap, smtp,
-# coordinator, eligibility ("eligibility.mentor.experience=years_experience
-# >= 2"), digest.
+# coordinator, digest, calendar, stipend, eligibility
+# ("eligibility.mentor.experience=years_experience >= 2").  The daily
+# digest is off (digest.time=none) unless a scenario sets a time: mail
+# counts stay those of what the scenario does.
 # Defaults: IMAP over implicit TLS on the IMAPS port, trusting
-# $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT; no digest
-# (digest.time=none), which would otherwise go out with the first run
-# after 07:30 in Denver, whatever a scenario counts: set digest.time to
-# have one.
+# $CERTS/ca.pem; SMTP in clear to 127.0.0.1:$SMTP_PORT.
 make_config() {
 	local -A value=()
 	local -a order=(
@@ -860,8 +859,8 @@ make_config() {
 	done
 	local lines
 	{
-		for section in program imap smtp coordinator eligibility \
-		    digest; do
+		for section in program imap smtp coordinator digest calendar \
+		    stipend eligibility; do
 			lines=$(for k in "${order[@]}"; do
 				[ "${k%%.*}" = "$section" ] || continue
 				[ -n "${value[$k]}" ] || continue

@@ -165,19 +165,6 @@ test_once_a_day_at_its_time(void **state)
 	assert_int_equal(digests(f), 4);
 }
 
-/* time = none: a program without a digest. */
-static void
-test_none_sends_no_digest(void **state)
-{
-	struct fixture	*f = *state;
-
-	start(f, "time = none\n");
-	assert_int_equal(f->cfg->digest.time, -1);
-	digest_at(f, "2026-03-02T14:30:00Z");
-	digest_at(f, "2026-03-03T23:59:00Z");
-	assert_int_equal(digests(f), 0);
-}
-
 /* 07:30 on the day daylight saving time begins is 13:30 UTC. */
 static void
 test_across_dst(void **state)
@@ -315,6 +302,18 @@ test_alarm_once_and_recovery_once(void **state)
 	assert_int_equal(mails(f, "recovered"), 2);
 }
 
+static void
+test_no_digest_when_none(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "time = none\n");
+	notice(f, "the goals are late", "2026-03-01T20:00:00Z");
+	digest_at(f, "2026-03-02T15:00:00Z");
+	digest_at(f, "2026-03-03T23:00:00Z");
+	assert_int_equal(digests(f), 0);
+}
+
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -322,10 +321,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_once_a_day_at_its_time),
-		T(test_none_sends_no_digest),
 		T(test_across_dst),
 		T(test_outage_one_digest_for_the_gap),
 		T(test_quiet_day_skipped),
+		T(test_no_digest_when_none),
 		T(test_html_escapes_values),
 		T(test_alarm_once_and_recovery_once),
 	};

@@ -26,10 +26,11 @@ BUILD_DIR=$T/build
 APPS=$TOP/tests/corpus/applications
 DANA=dana.whitfield@ccpls.example.org
 
-# A make of the repository, apart from the `make check` that runs us.
+# A make of the repository, apart from the `make check` that runs us;
+# without optimising, which takes a third of the time and changes no path.
 top_make() {
 	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS nice make -C "$TOP" -j2 \
-	    BUILD="$BUILD_DIR" "$@"
+	    BUILD="$BUILD_DIR" CFLAGS="-O0 -g" "$@"
 }
 
 dovecot_start
@@ -158,7 +159,8 @@ assert_no_match '^cc ' "$(cat "$T/make2.log")" \
 step "what was installed names the installed paths"
 assert_match '^kind: application$' "$(cat "$T/test-rules.out")" \
     "test-rules read the saved application"
-assert_eq 1 "$(find "$T/preview" -name '*.eml' | wc -l)" \
+# (The example's digest may be due too, after 07:30 in Denver.)
+assert_eq 1 "$(find "$T/preview" -name '*-receipt-*.eml' | wc -l)" \
     "the dry run wrote the receipt it would send"
 assert_match "[[:space:]]$P/bin/mentormail -c $P/etc/mentormail/mentormail.conf run\$" \
     "$(cat "$P/etc/cron.d/mentormail")" \

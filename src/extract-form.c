@@ -1167,11 +1167,15 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
 	g_array_free(seen, TRUE);
 }
 
+/*
+ * Options on a quoted line: the blank form under a reply, or questions
+ * answered inline.  Either way what the sender typed unquoted comes
+ * first (resolve_choice).
+ */
 static int
 quoted_in_reply(const struct line *l)
 {
-	return (l->flags & (LINE_QUOTED | LINE_MIXED)) ==
-	    (LINE_QUOTED | LINE_MIXED);
+	return (l->flags & LINE_QUOTED) != 0;
 }
 
 /*

@@ -85,16 +85,16 @@ statements(char *text)
 	return text;
 }
 
-/* The phrases of `fr` found in `text`, a bit each. */
+/* The phrases of `set` (struct mapping) found in `text`, a bit each. */
 static guint32
-phrases_in(const struct field_rule *fr, const char *text)
+phrases_in(const GArray *set, const char *text)
 {
 	const struct mapping	*m;
 	guint32			 found = 0;
 	guint			 k;
 
-	for (k = 0; text != NULL && k < fr->phrases->len; k++) {
-		m = &g_array_index(fr->phrases, struct mapping, k);
+	for (k = 0; text != NULL && k < set->len; k++) {
+		m = &g_array_index(set, struct mapping, k);
 		if (re_match(m->re, text, strlen(text), 0, NULL, NULL))
 			found |= (guint32)1 << k;
 	}
@@ -103,15 +103,15 @@ phrases_in(const struct field_rule *fr, const char *text)
 
 /* The one value several bits of phrases name, or NULL (none, or two). */
 static const char *
-phrase_value(const struct field_rule *fr, guint32 bits)
+phrase_value(const GArray *set, guint32 bits)
 {
 	const char	*v = NULL, *w;
 	guint		 k;
 
-	for (k = 0; k < fr->phrases->len; k++) {
+	for (k = 0; k < set->len; k++) {
 		if (!(bits & ((guint32)1 << k)))
 			continue;
-		w = g_array_index(fr->phrases, struct mapping, k).value;
+		w = g_array_index(set, struct mapping, k).value;
 		if (v != NULL && strcmp(v, w) != 0)
 			return NULL;
 		v = w;
@@ -220,9 +220,15 @@ settle_choice(const struct rules *rules, const struct form *form, int id,
 	if (fr == NULL || (fr->phrases->len == 0 && fr->implied->len == 0))
 		return;
 	own = statements(own_text(t, used));
-	bits = phrases_in(fr, in->subject) | phrases_in(fr, own);
+	bits = phrases_in(fr->phrases, in->subject) |
+	    phrases_in(fr->phrases, own);
+	said = phrase_value(fr->phrases, bits);
+	/* Both named, one chosen: "... so I'd like to apply as a mentee". */
+	if (bits != 0 && said == NULL &&
+	    (said = phrase_value(fr->decisions, phrases_in(fr->decisions,
+	    own))) != NULL)
+		bits = 0;
 	g_free(own);
-	said = phrase_value(fr, bits);
 	implied = implied_value(fr, res);
 	if (ticked > 0 && res->values[id] != NULL)
 		check_ticked(fr, res, said, bits != 0 && said == NULL,

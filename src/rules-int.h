@@ -106,6 +106,8 @@ struct field_rule {
 	GArray		*maps;		/* struct mapping, in file order */
 	GArray		*derives;	/* struct derive */
 	GArray		*phrases;	/* struct mapping: said in prose */
+	GArray		*decisions;	/* struct mapping: a choice made
+					   after weighing several */
 	GArray		*implied;	/* struct implied */
 	int		 phrases_line;
 };

@@ -42,6 +42,8 @@ static const char test_rules[] =
     "phrase.mentor = \\bas an? mentor\\b|\\bmentor application\\b\n"
     "phrase.mentee = \\bas an? mentee\\b|\\bmentee application\\b|"
     "\\b(have|find) an? mentor\\b\n"
+    "decision.mentor = \\bi'd like to apply as an? mentor\\b\n"
+    "decision.mentee = \\bi'd like to apply as an? mentee\\b\n"
     "implied.mentee = goals\n"
     "implied.mentor = strengths, capacity\n"
     "\n"
@@ -456,6 +458,18 @@ test_role_evidence(void **state)
 	x = extract(state, "Hello, please sign me up as a mentor.\n\n"
 	    "Name: Dana\nLibrary: Teton\n");
 	assert_field(x, "role", "mentor");
+	assert_int_equal(confidence(x, "role"), EXTRACT_SURE);
+	extraction_free(x);	/* both weighed, neither chosen: unclear, asked */
+	x = extract(state, "Hello, please sign me up: I could serve as a "
+	    "mentor or as a mentee.\n\nName: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", NULL);
+	assert_true(unclear_about(x, "role: "));
+	extraction_free(x);
+	/* both weighed, then one chosen in so many words: that one */
+	x = extract(state, "Hello, I thought of applying as a mentor, but I "
+	    "am new here. So I'd like to apply as a mentee.\n\n"
+	    "Name: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", "mentee");
 	assert_int_equal(confidence(x, "role"), EXTRACT_SURE);
 	extraction_free(x);
 }

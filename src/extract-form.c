@@ -61,6 +61,8 @@ struct reader {
 	guint8			*used;		/* lines already read */
 	guint8			*open;		/* sign-off lines read anyway */
 	struct line_question	*questions;	/* each line's, once found */
+	guint8			*above;		/* label rows answered on the
+						   line above them */
 	int			 found[FIELD_MAX];
 	GArray			*picks[FIELD_MAX];
 	const struct label	*via[FIELD_MAX];	/* for the trace */
@@ -1265,10 +1267,38 @@ has_single(const struct reader *r, const struct label *lab)
 	return 0;
 }
 
+/* Answers typed into the blanks: "Dana Whitfield______  307-555-0100___". */
+static int
+filled_blanks(const struct line *l)
+{
+	const char	*p;
+
+	if (l->flags & (LINE_BLANK | LINE_RULE))
+		return 0;
+	if ((p = g_strstr_len(l->s, (gssize)l->len, "___")) == NULL)
+		return 0;
+	return p > l->s && p[-1] != ' ' && p[-1] != '_';
+}
+
 /*
- * A line holding only labels of one-line answers, under a line of
- * underscores: the answers are on the line above the underscores, in
- * the labels' columns.
+ * Where the answers of a row of labels at line i are, in a PDF pasted as
+ * text: above a line of underscores over the labels, or typed into the
+ * blanks of the line right above them.  SIZE_MAX when neither.
+ */
+static size_t
+column_source(const struct reader *r, size_t i)
+{
+	if (i >= 2 && (line_at(r, i - 1)->flags & LINE_RULE))
+		return i - 2;
+	if (i >= 1 && (filled_blanks(line_at(r, i - 1)) ||
+	    (r->above != NULL && r->above[i])))
+		return i - 1;
+	return SIZE_MAX;
+}
+
+/*
+ * A line holding only labels of one-line answers, under their answers
+ * (column_source): the answers are in the labels' columns.
  */
 static int
 is_column_row(const struct reader *r, size_t i, GArray *hits)
@@ -1276,7 +1306,7 @@ is_column_row(const struct reader *r, size_t i, GArray *hits)
 	const struct hit	*h;
 	guint			 k;
 
-	if (i < 2 || !(line_at(r, i - 1)->flags & LINE_RULE))
+	if (column_source(r, i) == SIZE_MAX)
 		return 0;
 	for (k = 0; k < hits->len; k++) {
 		h = &g_array_index(hits, struct hit, k);
@@ -1301,32 +1331,53 @@ column_owner(const struct reader *r, GArray *hits, long col)
 	return owner;
 }
 
-/* The line holding the answers of column row i, or NULL. */
+/*
+ * The line holding the answers of column row i, or NULL.  An answer may
+ * start with a label's word ("Library Director" over "Position"): only a
+ * label that is one by itself, not a weak one nor a question's wording,
+ * makes it a row of labels.
+ */
 static const struct line *
 column_answers(const struct reader *r, size_t i)
 {
-	const struct line	*v = line_at(r, i - 2);
+	size_t			 j = column_source(r, i);
+	const struct line	*v;
+	struct hit		 h;
 
-	if ((v->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, i - 2) ||
-	    label_line(r, i - 2))
+	if (j == SIZE_MAX)
+		return NULL;
+	v = line_at(r, j);
+	if ((v->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, j) ||
+	    (hit_at(r, j, line_start(v), HIT_START, &h) && !h.weak))
 		return NULL;
 	return v;
 }
 
-/* The pieces of answer line v in the columns of the labels' hits. */
+/*
+ * The pieces of answer line v in the columns of the labels' hits.  Over
+ * a line of underscores the columns are drawn; without it (`drift`) they
+ * drift, and as many pieces as labels are theirs in order.
+ */
 static GPtrArray *
-column_pieces(const struct reader *r, GArray *hits, const struct line *v)
+column_pieces(const struct reader *r, GArray *hits, const struct line *v,
+    int drift)
 {
 	GPtrArray	*answers;
 	char		*piece, *joined;
 	size_t		 pos, end;
-	guint		 k;
+	guint		 k, n;
 
 	answers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(answers, hits->len);
-	for (pos = line_start(v); pos < v->len; pos = end) {
+	n = 0;
+	for (pos = line_start(v); drift && pos < v->len;
+	    pos = next_candidate(v, pos))
+		n++;
+	k = 0;
+	for (pos = line_start(v); pos < v->len; pos = end, k++) {
 		end = next_candidate(v, pos);
-		k = column_owner(r, hits, column(v, pos));
+		if (n != hits->len)
+			k = column_owner(r, hits, column(v, pos));
 		piece = trim_form(v->s + pos, v->s + end);
 		joined = g_strjoin(" ", answers->pdata[k] != NULL ?
 		    (char *)answers->pdata[k] : "", piece, NULL);
@@ -1401,7 +1452,8 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 	const struct line	*v;
 
 	if ((v = column_answers(r, i)) != NULL)
-		offer_columns(r, hits, column_pieces(r, hits, v));
+		offer_columns(r, hits, column_pieces(r, hits, v,
+		    !(line_at(r, i - 1)->flags & LINE_RULE)));
 }
 
 /*
@@ -1441,7 +1493,7 @@ read_row_below(struct reader *r, size_t i, GArray *hits, size_t j)
 	if (strchr(line_at(r, i)->s, '\t') != NULL && strchr(v->s, '\t'))
 		offer_columns(r, hits, cell_pieces(r, hits, v));
 	else
-		offer_columns(r, hits, column_pieces(r, hits, v));
+		offer_columns(r, hits, column_pieces(r, hits, v, 0));
 	r->used[j] = 1;
 }
 
@@ -1550,20 +1602,104 @@ read_label_runs(struct reader *r)
  * The answer lines of column rows are read by their rows, and not as
  * lines of their own: "Park County  Library System" has no label Library.
  */
+/* What a line is to a run of labels and answers (values_above). */
+enum row_kind {
+	ROW_OTHER,	/* blank, a label answered on its line, a stop */
+	ROW_LABELS,	/* only labels of one-line answers, bare (no ':'),
+			   unanswered */
+	ROW_VALUES,	/* words, no label of its own */
+};
+
+static enum row_kind
+row_kind(struct reader *r, size_t i)
+{
+	const struct line	*l = line_at(r, i);
+	GArray			*hits;
+	struct hit		 h;
+	enum row_kind		 kind = ROW_OTHER;
+	guint			 k;
+
+	/* a table's cells (tabs) have their own reading: row_below */
+	if ((l->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, i) ||
+	    memchr(l->s, '\t', l->len) != NULL)
+		return ROW_OTHER;
+	/* words, not a question: "Teton County Library" is an answer */
+	if (!hit_at(r, i, line_start(l), HIT_START, &h) || h.weak)
+		return l->len > 0 && strchr("?:", l->s[l->len - 1]) == NULL ?
+		    ROW_VALUES : ROW_OTHER;
+	hits = find_hits(r, i);
+	kind = hits->len > 0 ? ROW_LABELS : ROW_OTHER;
+	for (k = 0; k < hits->len; k++) {
+		h = g_array_index(hits, struct hit, k);
+		/* "Name:" asks for what follows it; a PDF's "Name" may not */
+		if (!has_single(r, h.label) || !is_empty_answer(r, &h) ||
+		    h.sep)
+			kind = ROW_OTHER;
+	}
+	g_array_free(hits, TRUE);
+	return kind;
+}
+
+/* Line i-1 is a label whose answer is on the next line, line i. */
+static int
+answers_above(struct reader *r, size_t i)
+{
+	struct hit	h;
+
+	return i > 0 && !(line_at(r, i - 1)->flags & LINE_BLANK) &&
+	    start_hit(r, i - 1, &h) && is_empty_answer(r, &h);
+}
+
+/*
+ * A form pasted from a PDF may give each answer above its label:
+ * "Lily Thornquist / Name / lily@... 360-555-0109 / Email  Phone".  A run
+ * of lines alternating answers and bare labels that starts with an
+ * answer and ends with labels (then something else), two rows of labels
+ * at least, is read that way; one that starts with labels has its
+ * answers under them, as usual.
+ */
+static void
+values_above(struct reader *r)
+{
+	enum row_kind	*kinds = g_new(enum row_kind, r->t->n + 1);
+	size_t		 i, j, start, rows;
+
+	for (i = 0; i < r->t->n; i++)
+		kinds[i] = row_kind(r, i);
+	for (i = 0; i < r->t->n; i = j) {
+		if (kinds[i] != ROW_VALUES) {
+			j = i + 1;
+			continue;
+		}
+		start = i;
+		for (j = i + 1; j < r->t->n && kinds[j] != ROW_OTHER &&
+		    kinds[j] != kinds[j - 1]; j++)
+			;
+		rows = (j - start) / 2;
+		if (kinds[j - 1] != ROW_LABELS || rows < 2 ||
+		    (j < r->t->n && kinds[j] != ROW_OTHER) ||
+		    answers_above(r, start))
+			continue;
+		for (i = start + 1; i < j; i += 2)
+			r->above[i] = 1;
+	}
+	g_free(kinds);
+}
+
 static void
 mark_column_answers(struct reader *r)
 {
 	GArray	*hits;
 	size_t	 i;
 
-	for (i = 2; i < r->t->n; i++) {
-		if (!(line_at(r, i - 1)->flags & LINE_RULE) ||
+	for (i = 1; i < r->t->n; i++) {
+		if (column_source(r, i) == SIZE_MAX ||
 		    (line_at(r, i)->flags & LINE_BLANK))
 			continue;
 		hits = find_hits(r, i);
 		if (hits->len > 0 && is_column_row(r, i, hits) &&
 		    column_answers(r, i) != NULL)
-			r->used[i - 2] = 1;
+			r->used[column_source(r, i)] = 1;
 		g_array_free(hits, TRUE);
 	}
 }
@@ -1778,6 +1914,8 @@ form_read(const struct rules *rules, const struct form *form,
 	r.open = g_new0(guint8, t->n + 1);
 	r.questions = g_new0(struct line_question, t->n + 1);
 	reopen_forms(&r);
+	r.above = g_new0(guint8, t->n + 1);
+	values_above(&r);
 	mark_column_answers(&r);
 	read_label_runs(&r);
 	for (i = 0; i < t->n; i++) {
@@ -1800,6 +1938,7 @@ form_read(const struct rules *rules, const struct form *form,
 		r.res->nfound += letter_read(rules, form, t, r.used, in, r.res);
 	g_free(r.used);
 	g_free(r.open);
+	g_free(r.above);
 	g_free(r.questions);
 	return r.res;
 }

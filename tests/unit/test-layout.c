@@ -365,6 +365,44 @@ test_rows_of_labels(void **state)
 	assert_field(x, "phone", "307-555-0101");
 	assert_field(x, "library", "Library Technician Hall");
 	extraction_free(x);
+	/* a PDF pasted as text: each row of answers above its labels */
+	x = extract(state,
+	    "Please see my form.\n\n"
+	    "Dana Whitfield\n"
+	    "Name\n"
+	    "dana@example.org          307-555-0101\n"
+	    "Email                                         Phone\n"
+	    "Teton County Library      Library Director\n"
+	    "Library                                         Position\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "email", "dana@example.org");
+	assert_field(x, "phone", "307-555-0101");
+	assert_field(x, "library", "Teton County Library");
+	assert_field(x, "position", "Library Director");
+	extraction_free(x);
+	/* answers typed into the blanks, the labels under them */
+	x = extract(state,
+	    "Dana Whitfield______________   307-555-0101__________\n"
+	    "Name                                            Phone\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "phone", "307-555-0101");
+	extraction_free(x);
+	/* a label's answer on the next line is no row above labels */
+	x = extract(state,
+	    "Applying as:\n"
+	    "Mentee\n"
+	    "Name\n"
+	    "Dana Whitfield\n"
+	    "Library\n"
+	    "Teton County Library\n"
+	    "Phone\n"
+	    "307-555-0101\n");
+	assert_field(x, "role", "mentee");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "library", "Teton County Library");
+	extraction_free(x);
 }
 
 static void

@@ -328,7 +328,9 @@ lead_in(const char *s, const char *e)
 
 /*
  * The passage of a letter a free-text field's cue points to: the
- * paragraph with the most sentences the cue matches, from the first such
+ * paragraph with the most sentences the cue matches (the later of two
+ * alike: a letter says who they are first, what they want after), from
+ * the first such
  * sentence that is not the letter applying ("I would like to apply as a
  * protégé.") to the paragraph's end; a lead-in ending in ':' takes the
  * paragraphs after it the cue matches too.  NULL when no paragraph
@@ -346,7 +348,7 @@ passage(const struct re *cue, const struct re *not, const char *text)
 		/* a lead-in to a list ("I could help with:") counts its list */
 		if (score > 0 && (lead_in(from, e) || (e > p && e[-1] == ':')))
 			score += 2;
-		if (score > most) {
+		if (score > 0 && score >= most) {
 			most = score;
 			best = from;
 			best_end = e;

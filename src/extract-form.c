@@ -981,16 +981,47 @@ is_signoff(const struct reader *r, const char *line)
 	return all && n > 0 && n <= 4;
 }
 
+/* A line a signature starts with: "Janelle Ostrowski | Branch Manager". */
+static int
+starts_signoff(const struct reader *r, const char *line)
+{
+	size_t	 n = strcspn(line, "|,\t");
+	char	*name;
+	int	 yes;
+
+	if (strstr(line, " - ") != NULL && (size_t)(strstr(line, " - ") -
+	    line) < n)
+		n = (size_t)(strstr(line, " - ") - line);
+	name = g_strndup(line, n);
+	yes = is_signoff(r, name);
+	g_free(name);
+	return yes;
+}
+
+/* Lines of a signature block, at most, under the applicant's name. */
+#define SIGNATURE_LINES	5
+
+/*
+ * A last paragraph that starts with the applicant's name is their
+ * signature ("Dana Whitfield | Branch Manager", the library, the
+ * address), not the answer.
+ */
 static void
 drop_signoff(const struct reader *r, GPtrArray *lines)
 {
-	guint	n = lines->len;
+	guint	n = lines->len, i;
 
-	if (n >= 3 && *(char *)lines->pdata[n - 2] == '\0' &&
-	    is_signoff(r, lines->pdata[n - 1]))
-		g_ptr_array_set_size(lines, n - 2);
-	else if (n == 1 && is_signoff(r, lines->pdata[0]))
+	if (n == 1 && is_signoff(r, lines->pdata[0])) {
 		g_ptr_array_set_size(lines, 0);
+		return;
+	}
+	for (i = n > 0 ? n - 1 : 0; i >= 2 && n - i <= SIGNATURE_LINES; i--) {
+		if (*(char *)lines->pdata[i - 1] == '\0' &&
+		    starts_signoff(r, lines->pdata[i])) {
+			g_ptr_array_set_size(lines, i - 1);
+			return;
+		}
+	}
 }
 
 /* Join lines; a line ending in a space was wrapped (format=flowed). */

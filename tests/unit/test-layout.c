@@ -648,6 +648,13 @@ test_free_text_edges(void **state)
 	    "Strengths:\nBudgets.\n\n-Dana\n");
 	assert_field(x, "strengths", "Budgets.");
 	extraction_free(x);
+	/* a signature block under the last answer, starting with the name */
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentor\n"
+	    "Strengths:\nBudgets.\n\nGrants too.\n\n"
+	    "Dana Whitfield | Branch Manager\nTeton County Library\n"
+	    "217 E. Third St.\n");
+	assert_field(x, "strengths", "Budgets.\n\nGrants too.");
+	extraction_free(x);
 	/* the rest of the question on the label's line is not the answer */
 	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentee\n"
 	    "Goals: (1) what you hope, (2) need help with:\nGrants.\n");

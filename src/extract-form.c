@@ -1865,17 +1865,23 @@ no_reader(const struct reader *r, const char *s)
 	    NULL);
 }
 
-/* Who sent it: the Reply-To of a sender no one reads, else the From. */
+/*
+ * Who sent it: the forwarded message's From in a forward, the Reply-To of
+ * a sender no one reads, else the From.
+ */
 static const char *
 sender_addr(const struct reader *r)
 {
+	if (r->t->forward_addr != NULL)
+		return r->t->forward_addr;
 	if (r->in->reply_to != NULL && no_reader(r, r->in->from_addr))
 		return r->in->reply_to;
 	return r->in->from_addr;
 }
 
 /*
- * The sender's name as people write it: "Brandvold, Kurt" is Kurt
+ * The sender's name (a forward's: its message's) as people write it:
+ * "Brandvold, Kurt" is Kurt
  * Brandvold; a sender no one reads, or one word, is no one's name.
  * Caller frees.
  */
@@ -1885,6 +1891,8 @@ sender_name(const struct reader *r)
 	const char	*n = r->in->from_name, *comma;
 	char		*name, *first;
 
+	if (r->t->forward_addr != NULL)
+		n = r->t->forward_name;
 	if (n == NULL || no_reader(r, n) || no_reader(r, r->in->from_addr) ||
 	    strpbrk(n, "@0123456789") != NULL)
 		return NULL;

@@ -476,6 +476,35 @@ letter_prose(const struct rules *rules, const struct form *form,
  * most lines; with no sign-off, the letter's last paragraph when it is
  * short (*signed is 0 then).  Caller frees.
  */
+/* "To: ...", "Subject: ...": a word and a colon. */
+static int
+header_line(const struct line *l)
+{
+	size_t	n = strcspn(l->s, ": ");
+
+	return n > 0 && n < l->len && l->s[n] == ':';
+}
+
+/*
+ * Where the applicant's letter starts: in a forward, under the forwarded
+ * message's header (the one forwarding signs above it); else the top.
+ */
+static size_t
+forwarded_start(const struct msg_text *t)
+{
+	size_t	i = 0;
+
+	if (t->forward_addr == NULL)
+		return 0;
+	while (i < t->n && !(t->lines[i].flags & LINE_REPLY))
+		i++;
+	/* From:, Sent:, To:, Cc:, Subject: */
+	while (i < t->n && ((t->lines[i].flags & LINE_REPLY) ||
+	    header_line(&t->lines[i])))
+		i++;
+	return i;
+}
+
 static GPtrArray *
 sign_block(const struct msg_text *t, int *signed_off)
 {
@@ -485,7 +514,7 @@ sign_block(const struct msg_text *t, int *signed_off)
 	size_t			 i;
 
 	*signed_off = 0;
-	for (i = 0; i <= t->n; i++) {
+	for (i = forwarded_start(t); i <= t->n; i++) {
 		l = i < t->n ? &t->lines[i] : NULL;
 		if (l != NULL && (l->flags & LINE_SIGNOFF) && !*signed_off) {
 			/* what came before was the letter */

@@ -774,6 +774,7 @@ static const struct text_key {
 	{ "reply", offsetof(struct text_rules, reply) },
 	{ "empty", offsetof(struct text_rules, empty) },
 	{ "noreply", offsetof(struct text_rules, noreply) },
+	{ "forward", offsetof(struct text_rules, forward) },
 };
 
 static int
@@ -801,6 +802,7 @@ static const struct key_rule text_rule_keys[] = {
 	{ "reply", te_pattern },
 	{ "empty", te_pattern },
 	{ "noreply", te_pattern },
+	{ "forward", te_pattern },
 };
 
 int

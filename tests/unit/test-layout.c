@@ -33,6 +33,8 @@ static const char test_rules[] =
     "closing = ^\\s*(thanks|regards|best|thank you),?!?\\s*$\n"
     "empty = ^(n/?a|none)(\\W|$)\n"
     "noreply = ^no-?reply\\b\n"
+    "reply = ^\\s*on\\b.*\\bwrote:\\s*$|^\\s*from:\\s.*<[^>]+@[^>]+>\n"
+    "forward = ^\\s*(fw|fwd)\\s*:\n"
     "\n"
     "[field role]\n"
     "labels = Applying as\n"
@@ -606,6 +608,28 @@ test_sender(void **state)
 	in.from_name = "Whitfield, Dana";
 	x = extract_message(r, &in);
 	assert_field(x, "name", "Dana Whitfield");
+	extraction_free(x);
+	/* a supervisor forwarding: the forwarded message is the applicant's */
+	in.subject = "FW: mentoring";
+	in.from_addr = "boss@example.org";
+	in.from_name = "Greg Boss";
+	in.reply_to = NULL;
+	in.text = "Please see Dana's note below.\n\nThanks,\nGreg\n\n"
+	    "From: Whitfield, Dana <dana@example.org>\n"
+	    "Subject: mentoring\n\n"
+	    "Please sign me up as a mentee. I would like to learn grant "
+	    "writing.\n\nThanks,\nDana Whitfield\nLibrarian\n";
+	x = extract_message(r, &in);
+	assert_string_equal(x->kind, "application");
+	assert_field(x, "role", "mentee");
+	assert_field(x, "email", "dana@example.org");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "position", "Librarian");
+	extraction_free(x);
+	/* the same text, no forward: the sender's sign-off ends the letter */
+	in.subject = "mentoring";
+	x = extract_message(r, &in);
+	assert_string_not_equal(x->kind, "application");
 	extraction_free(x);
 	rules_free(r);
 }

@@ -6,27 +6,37 @@
  * calendar (extend, remind, report, export stipends) join it with the
  * calendar.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
 #include "action.h"
+#include "calendar.h"
+#include "calendar-date.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "match.h"
+#include "report.h"
 #include "state-audit.h"
 #include "state-calendar.h"
 #include "state-message.h"
 #include "state-outbox.h"
 #include "state-participant.h"
+#include "state-report.h"
 
 static int	act_approve(struct action *, int, char **, char **);
 static int	act_reject(struct action *, int, char **, char **);
 static int	act_pin(struct action *, int, char **, char **);
 static int	act_withdraw(struct action *, int, char **, char **);
 static int	act_end(struct action *, int, char **, char **);
+static int	act_extend(struct action *, int, char **, char **);
+static int	act_remind(struct action *, int, char **, char **);
+static int	act_report(struct action *, int, char **, char **);
+static int	act_export(struct action *, int, char **, char **);
 static int	act_status(struct action *, int, char **, char **);
 static int	act_help(struct action *, int, char **, char **);
 
@@ -44,8 +54,17 @@ static const struct action_entry action_table[] = {
 	{ "withdraw", "EMAIL [REASON]", "take this participant out of the "
 	    "program: pending proposals withdrawn, matches ended", 1, -1,
 	    BOTH, act_withdraw },
-	{ "end", "MATCH REASON", "end this approved match (the pair are not "
-	    "mailed)", 2, -1, BOTH, act_end },
+	{ "end", "MATCH REASON", "end this mentorship today: the pair get "
+	    "the end-of-mentorship mail and the evaluation requests", 2, -1,
+	    BOTH, act_end },
+	{ "extend", "MATCH SPAN", "move the end of this mentorship later "
+	    "(\"extend 4 3 months\")", 2, -1, BOTH, act_extend },
+	{ "remind", "MATCH", "remind the pair now of what they owe first "
+	    "(goals, first meeting, evaluation)", 1, 1, BOTH, act_remind },
+	{ "report", "", "where every pair stands, the stipends owed, the "
+	    "evaluations", 0, 0, ACTION_MAIL, act_report },
+	{ "export", "goals|meetings|stipends|evaluations", "that record as "
+	    "CSV, in the answer", 1, 1, ACTION_MAIL, act_export },
 	{ "status", "", "the state of the program, as mentormail status "
 	    "prints it", 0, 0, ACTION_MAIL, act_status },
 	{ "help", "", "this list", 0, 0, ACTION_MAIL, act_help },
@@ -96,19 +115,27 @@ action_log(const struct action *a, const char *command, const char *outcome,
 	return state_audit_add(a->m->db, &e, cause);
 }
 
+static int
+match_number(const char *word, int64_t *id, char **cause)
+{
+	char	*end;
+
+	*id = g_ascii_strtoll(word, &end, 10);
+	if (*end != '\0' || *id <= 0)
+		return cause_set(cause, "\"%s\" is not a match number", word);
+	return 0;
+}
+
 /* Match numbers, all read before any is acted on. */
 static int
 read_ids(int argc, char **argv, GArray *ids, char **cause)
 {
-	char	*end;
 	int64_t	 id;
 	int	 i;
 
 	for (i = 1; i < argc; i++) {
-		id = g_ascii_strtoll(argv[i], &end, 10);
-		if (*end != '\0' || id <= 0)
-			return cause_set(cause, "\"%s\" is not a match number",
-			    argv[i]);
+		if (match_number(argv[i], &id, cause) != 0)
+			return -1;
 		g_array_append_val(ids, id);
 	}
 	return 0;
@@ -187,21 +214,140 @@ act_withdraw(struct action *a, int argc, char **argv, char **cause)
 static int
 act_end(struct action *a, int argc, char **argv, char **cause)
 {
-	char	*end, *reason;
+	char	*reason;
 	int64_t	 id;
 	int	 error;
 
-	id = g_ascii_strtoll(argv[1], &end, 10);
-	if (*end != '\0' || id <= 0)
-		return cause_set(cause, "\"%s\" is not a match number",
-		    argv[1]);
+	if (match_number(argv[1], &id, cause) != 0)
+		return -1;
 	reason = reason_of(argc, argv, 2);
 	error = match_end(a->m, id, reason, cause);
 	if (error == 0)
-		g_string_append_printf(a->said, "match %lld ended: %s (the "
-		    "pair are not mailed)\n", (long long)id, reason);
+		g_string_append_printf(a->said, "match %lld ended today: %s "
+		    "(the pair are sent the end-of-mentorship mail)\n",
+		    (long long)id, reason);
 	g_free(reason);
 	return error;
+}
+
+/* "14 October 2026" for a stored day. */
+static char *
+day_of(const char *iso)
+{
+	GDate	d;
+
+	return date_parse(iso, &d) == 0 ? date_text(&d) : g_strdup(iso);
+}
+
+static int
+act_extend(struct action *a, int argc, char **argv, char **cause)
+{
+	struct span	 by;
+	char		*text, *ends = NULL, *t;
+	int64_t		 id;
+	int		 error;
+
+	if (match_number(argv[1], &id, cause) != 0)
+		return -1;
+	text = g_strjoinv(" ", argv + 2);
+	error = span_parse(text, 0, &by, cause);
+	g_free(text);
+	if (error != 0)
+		return -1;
+	if (span_is_zero(&by))
+		return cause_set(cause, "extend by how long? (\"extend %lld "
+		    "3 months\")", (long long)id);
+	if (match_extend(a->m, id, &by, &ends, cause) != 0)
+		return -1;
+	t = day_of(ends);
+	g_string_append_printf(a->said, "match %lld extended: it now ends "
+	    "on %s\n", (long long)id, t);
+	g_free(t);
+	g_free(ends);
+	return 0;
+}
+
+static int
+act_remind(struct action *a, int argc, char **argv, char **cause)
+{
+	struct pair	*p = NULL;
+	const char	*what;
+	int64_t		 id;
+	int		 found;
+
+	if (match_number(argv[1], &id, cause) != 0)
+		return -1;
+	if ((found = state_calendar_pair(a->m->db, id, &p, cause)) < 0)
+		return -1;
+	if (found == 0)
+		return cause_set(cause, "match %lld is not a mentorship "
+		    "mentormail follows", (long long)id);
+	found = calendar_remind(a->m->prog, p, &what, cause);
+	if (found == 0)
+		g_string_append_printf(a->said, "match %lld reminded of %s\n",
+		    (long long)id, what);
+	pair_free(p);
+	return found;
+}
+
+/* What `write` puts in a FILE, appended to what is said. */
+static int
+said_of(struct action *a, int (*write)(void *, FILE *, char **), void *arg,
+    char **cause)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+	int	 error;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return cause_set(cause, "open_memstream: %s",
+		    g_strerror(errno));
+	error = write(arg, f, cause);
+	if (fclose(f) != 0 && error == 0)
+		error = cause_set(cause, "out of memory for the answer");
+	if (error == 0)
+		g_string_append_len(a->said, buf, (gssize)len);
+	free(buf);
+	return error;
+}
+
+static int
+write_report(void *arg, FILE *f, char **cause)
+{
+	return report_write(arg, f, cause);
+}
+
+static int
+act_report(struct action *a, int argc, char **argv, char **cause)
+{
+	return said_of(a, write_report, a->m->prog, cause);
+}
+
+struct export_arg {
+	struct db	*db;
+	const char	*what;
+};
+
+static int
+write_export(void *arg, FILE *f, char **cause)
+{
+	struct export_arg	*e = arg;
+	int			 error;
+
+	error = state_export_csv(e->db, e->what, f, cause);
+	if (error == 1)
+		return cause_set(cause, "there is no export \"%s\": goals, "
+		    "meetings, stipends or evaluations", e->what);
+	return error;
+}
+
+static int
+act_export(struct action *a, int argc, char **argv, char **cause)
+{
+	struct export_arg	e = { .db = a->m->db, .what = argv[1] };
+
+	return said_of(a, write_export, &e, cause);
 }
 
 static void

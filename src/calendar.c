@@ -611,3 +611,52 @@ calendar_next_due(struct program *prog, struct pair *p, GDate *day,
 		next_checkin(&l, day, what);
 	return *what != NULL;
 }
+
+/* The earliest due day of what pair `l` still owes, or NULL. */
+static const struct family *
+owed_first(struct look *l, GDate *best)
+{
+	const struct family	*f = NULL;
+	GDate			 due;
+	size_t			 i;
+
+	for (i = 0; i < G_N_ELEMENTS(families); i++) {
+		if (families[i].due(l, &due) && !families[i].met(l) &&
+		    (f == NULL || g_date_compare(&due, best) < 0)) {
+			f = &families[i];
+			*best = due;
+		}
+	}
+	return f;
+}
+
+int
+calendar_remind(struct program *prog, struct pair *p, const char **what,
+    char **cause)
+{
+	struct look		 l = { .prog = prog, .c = &prog->cfg->calendar,
+				    .p = p };
+	const struct family	*f;
+	GDate			 due, best;
+	size_t			 i;
+
+	*what = NULL;
+	if (pair_days(p, &l.start, &l.end, &l.ended, &l.has_ended) != 0)
+		return cause_set(cause, "match %lld has not been introduced "
+		    "yet", (long long)p->id);
+	l.running = strcmp(p->status, "approved") == 0;
+	if ((f = owed_first(&l, &best)) == NULL)
+		return cause_set(cause, "match %lld owes nothing now: the "
+		    "goals, the first meeting and the evaluations are in or "
+		    "not asked for yet", (long long)p->id);
+	*what = f->label;
+	/* Both evaluations are due the same day: remind each side owing. */
+	for (i = 0; i < G_N_ELEMENTS(families); i++) {
+		f = &families[i];
+		if (f->due(&l, &due) && !f->met(&l) &&
+		    g_date_compare(&due, &best) == 0 && calendar_mail(prog, p,
+		    f->reminder, f->to, extra_due, &best, cause) != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -80,4 +80,14 @@ int	calendar_start(struct program *, int64_t id, char **starts,
 int	calendar_next_due(struct program *, struct pair *p, GDate *day,
 	    const char **what);
 
+/*
+ * Remind pair `p` now of the earliest of what it still owes (the goals,
+ * the first meeting, an evaluation), as the calendar's own reminder
+ * would, when the coordinator asks; *what names it ("the goals").  The
+ * calendar's own reminders go on as planned.  Returns 0, or -1 with
+ * *cause set (also when nothing is owed).
+ */
+int	calendar_remind(struct program *, struct pair *p, const char **what,
+	    char **cause);
+
 #endif

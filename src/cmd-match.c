@@ -187,7 +187,7 @@ const struct cmd_entry cmd_match_entry = {
 	/* action.c's ACTION_CLI commands. */
 	.usage = "[approve ID... | reject ID... | pin MENTEE MENTOR | "
 	    "exclude MENTEE MENTOR | withdraw EMAIL [REASON] | "
-	    "end MATCH REASON]",
+	    "end MATCH REASON | extend MATCH SPAN | remind MATCH]",
 	.help = "propose matches, or act on them",
 	.exec = match_exec,
 };

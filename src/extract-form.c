@@ -61,6 +61,8 @@ struct reader {
 	guint8			*used;		/* lines already read */
 	guint8			*open;		/* sign-off lines read anyway */
 	struct line_question	*questions;	/* each line's, once found */
+	guint8			*above;		/* label rows answered on the
+						   line above them */
 	int			 found[FIELD_MAX];
 	GArray			*picks[FIELD_MAX];
 	const struct label	*via[FIELD_MAX];	/* for the trace */
@@ -979,16 +981,47 @@ is_signoff(const struct reader *r, const char *line)
 	return all && n > 0 && n <= 4;
 }
 
+/* A line a signature starts with: "Janelle Ostrowski | Branch Manager". */
+static int
+starts_signoff(const struct reader *r, const char *line)
+{
+	size_t	 n = strcspn(line, "|,\t");
+	char	*name;
+	int	 yes;
+
+	if (strstr(line, " - ") != NULL && (size_t)(strstr(line, " - ") -
+	    line) < n)
+		n = (size_t)(strstr(line, " - ") - line);
+	name = g_strndup(line, n);
+	yes = is_signoff(r, name);
+	g_free(name);
+	return yes;
+}
+
+/* Lines of a signature block, at most, under the applicant's name. */
+#define SIGNATURE_LINES	5
+
+/*
+ * A last paragraph that starts with the applicant's name is their
+ * signature ("Dana Whitfield | Branch Manager", the library, the
+ * address), not the answer.
+ */
 static void
 drop_signoff(const struct reader *r, GPtrArray *lines)
 {
-	guint	n = lines->len;
+	guint	n = lines->len, i;
 
-	if (n >= 3 && *(char *)lines->pdata[n - 2] == '\0' &&
-	    is_signoff(r, lines->pdata[n - 1]))
-		g_ptr_array_set_size(lines, n - 2);
-	else if (n == 1 && is_signoff(r, lines->pdata[0]))
+	if (n == 1 && is_signoff(r, lines->pdata[0])) {
 		g_ptr_array_set_size(lines, 0);
+		return;
+	}
+	for (i = n > 0 ? n - 1 : 0; i >= 2 && n - i <= SIGNATURE_LINES; i--) {
+		if (*(char *)lines->pdata[i - 1] == '\0' &&
+		    starts_signoff(r, lines->pdata[i])) {
+			g_ptr_array_set_size(lines, i - 1);
+			return;
+		}
+	}
 }
 
 /* Join lines; a line ending in a space was wrapped (format=flowed). */
@@ -1167,11 +1200,15 @@ picks_in(struct reader *r, int id, const char *s, const char *e, int quoted,
 	g_array_free(seen, TRUE);
 }
 
+/*
+ * Options on a quoted line: the blank form under a reply, or questions
+ * answered inline.  Either way what the sender typed unquoted comes
+ * first (resolve_choice).
+ */
 static int
 quoted_in_reply(const struct line *l)
 {
-	return (l->flags & (LINE_QUOTED | LINE_MIXED)) ==
-	    (LINE_QUOTED | LINE_MIXED);
+	return (l->flags & LINE_QUOTED) != 0;
 }
 
 /*
@@ -1261,10 +1298,38 @@ has_single(const struct reader *r, const struct label *lab)
 	return 0;
 }
 
+/* Answers typed into the blanks: "Dana Whitfield______  307-555-0100___". */
+static int
+filled_blanks(const struct line *l)
+{
+	const char	*p;
+
+	if (l->flags & (LINE_BLANK | LINE_RULE))
+		return 0;
+	if ((p = g_strstr_len(l->s, (gssize)l->len, "___")) == NULL)
+		return 0;
+	return p > l->s && p[-1] != ' ' && p[-1] != '_';
+}
+
 /*
- * A line holding only labels of one-line answers, under a line of
- * underscores: the answers are on the line above the underscores, in
- * the labels' columns.
+ * Where the answers of a row of labels at line i are, in a PDF pasted as
+ * text: above a line of underscores over the labels, or typed into the
+ * blanks of the line right above them.  SIZE_MAX when neither.
+ */
+static size_t
+column_source(const struct reader *r, size_t i)
+{
+	if (i >= 2 && (line_at(r, i - 1)->flags & LINE_RULE))
+		return i - 2;
+	if (i >= 1 && (filled_blanks(line_at(r, i - 1)) ||
+	    (r->above != NULL && r->above[i])))
+		return i - 1;
+	return SIZE_MAX;
+}
+
+/*
+ * A line holding only labels of one-line answers, under their answers
+ * (column_source): the answers are in the labels' columns.
  */
 static int
 is_column_row(const struct reader *r, size_t i, GArray *hits)
@@ -1272,7 +1337,7 @@ is_column_row(const struct reader *r, size_t i, GArray *hits)
 	const struct hit	*h;
 	guint			 k;
 
-	if (i < 2 || !(line_at(r, i - 1)->flags & LINE_RULE))
+	if (column_source(r, i) == SIZE_MAX)
 		return 0;
 	for (k = 0; k < hits->len; k++) {
 		h = &g_array_index(hits, struct hit, k);
@@ -1297,32 +1362,53 @@ column_owner(const struct reader *r, GArray *hits, long col)
 	return owner;
 }
 
-/* The line holding the answers of column row i, or NULL. */
+/*
+ * The line holding the answers of column row i, or NULL.  An answer may
+ * start with a label's word ("Library Director" over "Position"): only a
+ * label that is one by itself, not a weak one nor a question's wording,
+ * makes it a row of labels.
+ */
 static const struct line *
 column_answers(const struct reader *r, size_t i)
 {
-	const struct line	*v = line_at(r, i - 2);
+	size_t			 j = column_source(r, i);
+	const struct line	*v;
+	struct hit		 h;
 
-	if ((v->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, i - 2) ||
-	    label_line(r, i - 2))
+	if (j == SIZE_MAX)
+		return NULL;
+	v = line_at(r, j);
+	if ((v->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, j) ||
+	    (hit_at(r, j, line_start(v), HIT_START, &h) && !h.weak))
 		return NULL;
 	return v;
 }
 
-/* The pieces of answer line v in the columns of the labels' hits. */
+/*
+ * The pieces of answer line v in the columns of the labels' hits.  Over
+ * a line of underscores the columns are drawn; without it (`drift`) they
+ * drift, and as many pieces as labels are theirs in order.
+ */
 static GPtrArray *
-column_pieces(const struct reader *r, GArray *hits, const struct line *v)
+column_pieces(const struct reader *r, GArray *hits, const struct line *v,
+    int drift)
 {
 	GPtrArray	*answers;
 	char		*piece, *joined;
 	size_t		 pos, end;
-	guint		 k;
+	guint		 k, n;
 
 	answers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(answers, hits->len);
-	for (pos = line_start(v); pos < v->len; pos = end) {
+	n = 0;
+	for (pos = line_start(v); drift && pos < v->len;
+	    pos = next_candidate(v, pos))
+		n++;
+	k = 0;
+	for (pos = line_start(v); pos < v->len; pos = end, k++) {
 		end = next_candidate(v, pos);
-		k = column_owner(r, hits, column(v, pos));
+		if (n != hits->len)
+			k = column_owner(r, hits, column(v, pos));
 		piece = trim_form(v->s + pos, v->s + end);
 		joined = g_strjoin(" ", answers->pdata[k] != NULL ?
 		    (char *)answers->pdata[k] : "", piece, NULL);
@@ -1397,7 +1483,8 @@ read_columns(struct reader *r, size_t i, GArray *hits)
 	const struct line	*v;
 
 	if ((v = column_answers(r, i)) != NULL)
-		offer_columns(r, hits, column_pieces(r, hits, v));
+		offer_columns(r, hits, column_pieces(r, hits, v,
+		    !(line_at(r, i - 1)->flags & LINE_RULE)));
 }
 
 /*
@@ -1437,7 +1524,7 @@ read_row_below(struct reader *r, size_t i, GArray *hits, size_t j)
 	if (strchr(line_at(r, i)->s, '\t') != NULL && strchr(v->s, '\t'))
 		offer_columns(r, hits, cell_pieces(r, hits, v));
 	else
-		offer_columns(r, hits, column_pieces(r, hits, v));
+		offer_columns(r, hits, column_pieces(r, hits, v, 0));
 	r->used[j] = 1;
 }
 
@@ -1546,20 +1633,104 @@ read_label_runs(struct reader *r)
  * The answer lines of column rows are read by their rows, and not as
  * lines of their own: "Park County  Library System" has no label Library.
  */
+/* What a line is to a run of labels and answers (values_above). */
+enum row_kind {
+	ROW_OTHER,	/* blank, a label answered on its line, a stop */
+	ROW_LABELS,	/* only labels of one-line answers, bare (no ':'),
+			   unanswered */
+	ROW_VALUES,	/* words, no label of its own */
+};
+
+static enum row_kind
+row_kind(struct reader *r, size_t i)
+{
+	const struct line	*l = line_at(r, i);
+	GArray			*hits;
+	struct hit		 h;
+	enum row_kind		 kind = ROW_OTHER;
+	guint			 k;
+
+	/* a table's cells (tabs) have their own reading: row_below */
+	if ((l->flags & (LINE_BLANK | LINE_RULE)) || stop_at(r, i) ||
+	    memchr(l->s, '\t', l->len) != NULL)
+		return ROW_OTHER;
+	/* words, not a question: "Teton County Library" is an answer */
+	if (!hit_at(r, i, line_start(l), HIT_START, &h) || h.weak)
+		return l->len > 0 && strchr("?:", l->s[l->len - 1]) == NULL ?
+		    ROW_VALUES : ROW_OTHER;
+	hits = find_hits(r, i);
+	kind = hits->len > 0 ? ROW_LABELS : ROW_OTHER;
+	for (k = 0; k < hits->len; k++) {
+		h = g_array_index(hits, struct hit, k);
+		/* "Name:" asks for what follows it; a PDF's "Name" may not */
+		if (!has_single(r, h.label) || !is_empty_answer(r, &h) ||
+		    h.sep)
+			kind = ROW_OTHER;
+	}
+	g_array_free(hits, TRUE);
+	return kind;
+}
+
+/* Line i-1 is a label whose answer is on the next line, line i. */
+static int
+answers_above(struct reader *r, size_t i)
+{
+	struct hit	h;
+
+	return i > 0 && !(line_at(r, i - 1)->flags & LINE_BLANK) &&
+	    start_hit(r, i - 1, &h) && is_empty_answer(r, &h);
+}
+
+/*
+ * A form pasted from a PDF may give each answer above its label:
+ * "Lily Thornquist / Name / lily@... 360-555-0109 / Email  Phone".  A run
+ * of lines alternating answers and bare labels that starts with an
+ * answer and ends with labels (then something else), two rows of labels
+ * at least, is read that way; one that starts with labels has its
+ * answers under them, as usual.
+ */
+static void
+values_above(struct reader *r)
+{
+	enum row_kind	*kinds = g_new(enum row_kind, r->t->n + 1);
+	size_t		 i, j, start, rows;
+
+	for (i = 0; i < r->t->n; i++)
+		kinds[i] = row_kind(r, i);
+	for (i = 0; i < r->t->n; i = j) {
+		if (kinds[i] != ROW_VALUES) {
+			j = i + 1;
+			continue;
+		}
+		start = i;
+		for (j = i + 1; j < r->t->n && kinds[j] != ROW_OTHER &&
+		    kinds[j] != kinds[j - 1]; j++)
+			;
+		rows = (j - start) / 2;
+		if (kinds[j - 1] != ROW_LABELS || rows < 2 ||
+		    (j < r->t->n && kinds[j] != ROW_OTHER) ||
+		    answers_above(r, start))
+			continue;
+		for (i = start + 1; i < j; i += 2)
+			r->above[i] = 1;
+	}
+	g_free(kinds);
+}
+
 static void
 mark_column_answers(struct reader *r)
 {
 	GArray	*hits;
 	size_t	 i;
 
-	for (i = 2; i < r->t->n; i++) {
-		if (!(line_at(r, i - 1)->flags & LINE_RULE) ||
+	for (i = 1; i < r->t->n; i++) {
+		if (column_source(r, i) == SIZE_MAX ||
 		    (line_at(r, i)->flags & LINE_BLANK))
 			continue;
 		hits = find_hits(r, i);
 		if (hits->len > 0 && is_column_row(r, i, hits) &&
 		    column_answers(r, i) != NULL)
-			r->used[i - 2] = 1;
+			r->used[column_source(r, i)] = 1;
 		g_array_free(hits, TRUE);
 	}
 }
@@ -1694,17 +1865,23 @@ no_reader(const struct reader *r, const char *s)
 	    NULL);
 }
 
-/* Who sent it: the Reply-To of a sender no one reads, else the From. */
+/*
+ * Who sent it: the forwarded message's From in a forward, the Reply-To of
+ * a sender no one reads, else the From.
+ */
 static const char *
 sender_addr(const struct reader *r)
 {
+	if (r->t->forward_addr != NULL)
+		return r->t->forward_addr;
 	if (r->in->reply_to != NULL && no_reader(r, r->in->from_addr))
 		return r->in->reply_to;
 	return r->in->from_addr;
 }
 
 /*
- * The sender's name as people write it: "Brandvold, Kurt" is Kurt
+ * The sender's name (a forward's: its message's) as people write it:
+ * "Brandvold, Kurt" is Kurt
  * Brandvold; a sender no one reads, or one word, is no one's name.
  * Caller frees.
  */
@@ -1714,6 +1891,8 @@ sender_name(const struct reader *r)
 	const char	*n = r->in->from_name, *comma;
 	char		*name, *first;
 
+	if (r->t->forward_addr != NULL)
+		n = r->t->forward_name;
 	if (n == NULL || no_reader(r, n) || no_reader(r, r->in->from_addr) ||
 	    strpbrk(n, "@0123456789") != NULL)
 		return NULL;
@@ -1774,6 +1953,8 @@ form_read(const struct rules *rules, const struct form *form,
 	r.open = g_new0(guint8, t->n + 1);
 	r.questions = g_new0(struct line_question, t->n + 1);
 	reopen_forms(&r);
+	r.above = g_new0(guint8, t->n + 1);
+	values_above(&r);
 	mark_column_answers(&r);
 	read_label_runs(&r);
 	for (i = 0; i < t->n; i++) {
@@ -1796,6 +1977,7 @@ form_read(const struct rules *rules, const struct form *form,
 		r.res->nfound += letter_read(rules, form, t, r.used, in, r.res);
 	g_free(r.used);
 	g_free(r.open);
+	g_free(r.above);
 	g_free(r.questions);
 	return r.res;
 }

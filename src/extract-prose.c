@@ -85,16 +85,16 @@ statements(char *text)
 	return text;
 }
 
-/* The phrases of `fr` found in `text`, a bit each. */
+/* The phrases of `set` (struct mapping) found in `text`, a bit each. */
 static guint32
-phrases_in(const struct field_rule *fr, const char *text)
+phrases_in(const GArray *set, const char *text)
 {
 	const struct mapping	*m;
 	guint32			 found = 0;
 	guint			 k;
 
-	for (k = 0; text != NULL && k < fr->phrases->len; k++) {
-		m = &g_array_index(fr->phrases, struct mapping, k);
+	for (k = 0; text != NULL && k < set->len; k++) {
+		m = &g_array_index(set, struct mapping, k);
 		if (re_match(m->re, text, strlen(text), 0, NULL, NULL))
 			found |= (guint32)1 << k;
 	}
@@ -103,15 +103,15 @@ phrases_in(const struct field_rule *fr, const char *text)
 
 /* The one value several bits of phrases name, or NULL (none, or two). */
 static const char *
-phrase_value(const struct field_rule *fr, guint32 bits)
+phrase_value(const GArray *set, guint32 bits)
 {
 	const char	*v = NULL, *w;
 	guint		 k;
 
-	for (k = 0; k < fr->phrases->len; k++) {
+	for (k = 0; k < set->len; k++) {
 		if (!(bits & ((guint32)1 << k)))
 			continue;
-		w = g_array_index(fr->phrases, struct mapping, k).value;
+		w = g_array_index(set, struct mapping, k).value;
 		if (v != NULL && strcmp(v, w) != 0)
 			return NULL;
 		v = w;
@@ -220,9 +220,15 @@ settle_choice(const struct rules *rules, const struct form *form, int id,
 	if (fr == NULL || (fr->phrases->len == 0 && fr->implied->len == 0))
 		return;
 	own = statements(own_text(t, used));
-	bits = phrases_in(fr, in->subject) | phrases_in(fr, own);
+	bits = phrases_in(fr->phrases, in->subject) |
+	    phrases_in(fr->phrases, own);
+	said = phrase_value(fr->phrases, bits);
+	/* Both named, one chosen: "... so I'd like to apply as a mentee". */
+	if (bits != 0 && said == NULL &&
+	    (said = phrase_value(fr->decisions, phrases_in(fr->decisions,
+	    own))) != NULL)
+		bits = 0;
 	g_free(own);
-	said = phrase_value(fr, bits);
 	implied = implied_value(fr, res);
 	if (ticked > 0 && res->values[id] != NULL)
 		check_ticked(fr, res, said, bits != 0 && said == NULL,
@@ -322,7 +328,9 @@ lead_in(const char *s, const char *e)
 
 /*
  * The passage of a letter a free-text field's cue points to: the
- * paragraph with the most sentences the cue matches, from the first such
+ * paragraph with the most sentences the cue matches (the later of two
+ * alike: a letter says who they are first, what they want after), from
+ * the first such
  * sentence that is not the letter applying ("I would like to apply as a
  * protégé.") to the paragraph's end; a lead-in ending in ':' takes the
  * paragraphs after it the cue matches too.  NULL when no paragraph
@@ -340,7 +348,7 @@ passage(const struct re *cue, const struct re *not, const char *text)
 		/* a lead-in to a list ("I could help with:") counts its list */
 		if (score > 0 && (lead_in(from, e) || (e > p && e[-1] == ':')))
 			score += 2;
-		if (score > most) {
+		if (score > 0 && score >= most) {
 			most = score;
 			best = from;
 			best_end = e;
@@ -468,6 +476,35 @@ letter_prose(const struct rules *rules, const struct form *form,
  * most lines; with no sign-off, the letter's last paragraph when it is
  * short (*signed is 0 then).  Caller frees.
  */
+/* "To: ...", "Subject: ...": a word and a colon. */
+static int
+header_line(const struct line *l)
+{
+	size_t	n = strcspn(l->s, ": ");
+
+	return n > 0 && n < l->len && l->s[n] == ':';
+}
+
+/*
+ * Where the applicant's letter starts: in a forward, under the forwarded
+ * message's header (the one forwarding signs above it); else the top.
+ */
+static size_t
+forwarded_start(const struct msg_text *t)
+{
+	size_t	i = 0;
+
+	if (t->forward_addr == NULL)
+		return 0;
+	while (i < t->n && !(t->lines[i].flags & LINE_REPLY))
+		i++;
+	/* From:, Sent:, To:, Cc:, Subject: */
+	while (i < t->n && ((t->lines[i].flags & LINE_REPLY) ||
+	    header_line(&t->lines[i])))
+		i++;
+	return i;
+}
+
 static GPtrArray *
 sign_block(const struct msg_text *t, int *signed_off)
 {
@@ -477,7 +514,7 @@ sign_block(const struct msg_text *t, int *signed_off)
 	size_t			 i;
 
 	*signed_off = 0;
-	for (i = 0; i <= t->n; i++) {
+	for (i = forwarded_start(t); i <= t->n; i++) {
 		l = i < t->n ? &t->lines[i] : NULL;
 		if (l != NULL && (l->flags & LINE_SIGNOFF) && !*signed_off) {
 			/* what came before was the letter */

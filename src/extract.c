@@ -325,7 +325,7 @@ extract_as(const struct rules *rules, const struct form *form,
 	struct msg_text		*t;
 	struct form_result	*res;
 
-	t = msg_text_new(&rules->text, in->text);
+	t = msg_text_new(&rules->text, in->text, in->subject);
 	res = form_read(rules, form, t, in);
 	x->kind = g_strdup("application");
 	take_application(x, res);
@@ -385,7 +385,7 @@ extract_valid(const struct rules *rules, const struct extract_input *in,
 	if (k != NULL && strcmp(k->name, "application") != 0)
 		return extract_as_kind(rules, k, in);
 	x = extraction_new();
-	t = msg_text_new(&rules->text, in->text);
+	t = msg_text_new(&rules->text, in->text, in->subject);
 	res = best_form(rules, t, in);
 	k = decide_kind(rules, in, res != NULL ? res->nfound : 0, x);
 	x->kind = g_strdup(k != NULL ? k->name : "other");

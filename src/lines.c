@@ -101,7 +101,7 @@ signoff(const struct text_rules *tr, const struct line *l)
  * until a signature or disclaimer makes it hard.
  */
 static void
-mark_cuts(const struct text_rules *tr, struct msg_text *t)
+mark_cuts(const struct text_rules *tr, struct msg_text *t, int forward)
 {
 	size_t		i;
 	unsigned	quoted = 0, cut = 0, start;
@@ -109,7 +109,9 @@ mark_cuts(const struct text_rules *tr, struct msg_text *t)
 	for (i = 0; i < t->n; i++) {
 		struct line	*l = &t->lines[i];
 
-		if (l->flags & LINE_SEP)
+		/* the forwarded message's header: a sign-off ends there */
+		if ((l->flags & LINE_SEP) || (forward && (l->flags &
+		    LINE_REPLY)))
 			cut = 0;
 		else if (cut != 0 && !(l->flags & LINE_BLANK) &&
 		    (l->flags & LINE_QUOTED) != quoted)
@@ -162,12 +164,55 @@ mark_sections(struct msg_text *t)
 	}
 }
 
+/*
+ * "From: Ibáñez, Marisol <mibanez@example.org>", "From: Dana Whitfield
+ * [mailto:dana@example.org]": the name and the address, when it has one.
+ */
+static void
+header_from(const char *s, char **name, char **addr)
+{
+	const char	*p = strchr(s, ':'), *open, *close;
+
+	if (p == NULL || (open = strpbrk(p, "<[")) == NULL ||
+	    (close = strchr(open, *open == '<' ? '>' : ']')) == NULL)
+		return;
+	open++;
+	if (g_str_has_prefix(open, "mailto:"))
+		open += strlen("mailto:");
+	if (memchr(open, '@', (size_t)(close - open)) == NULL)
+		return;
+	*addr = g_ascii_strdown(open, close - open);
+	*name = g_strndup(p + 1, (gsize)(strpbrk(p, "<[") - p - 1));
+	g_strstrip(g_strdelimit(*name, "\"*", ' '));
+	if (**name == '\0') {
+		g_free(*name);
+		*name = NULL;
+	}
+}
+
+/* The From of the forwarded message: the first header line giving one. */
+static void
+mark_forward(struct msg_text *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n && t->forward_addr == NULL; i++) {
+		if ((t->lines[i].flags & LINE_REPLY) &&
+		    g_ascii_strncasecmp(t->lines[i].s + strspn(t->lines[i].s,
+		    " *"), "from:", 5) == 0)
+			header_from(t->lines[i].s, &t->forward_name,
+			    &t->forward_addr);
+	}
+}
+
 struct msg_text *
-msg_text_new(const struct text_rules *tr, const char *text)
+msg_text_new(const struct text_rules *tr, const char *text,
+    const char *subject)
 {
 	struct msg_text	*t;
 	char		*p, *nl;
 	size_t		 i, len;
+	int		 forward;
 
 	t = g_new0(struct msg_text, 1);
 	t->buf = g_strdup(text != NULL ? text : "");
@@ -182,8 +227,12 @@ msg_text_new(const struct text_rules *tr, const char *text)
 		*nl = '\0';
 		line_prepare(tr, &t->lines[i], p);
 	}
-	mark_cuts(tr, t);
+	forward = subject != NULL && tr->forward != NULL &&
+	    re_match(tr->forward, subject, strlen(subject), 0, NULL, NULL);
+	mark_cuts(tr, t, forward);
 	mark_sections(t);
+	if (forward)
+		mark_forward(t);
 	return t;
 }
 
@@ -194,6 +243,8 @@ msg_text_free(struct msg_text *t)
 		return;
 	g_free(t->buf);
 	g_free(t->lines);
+	g_free(t->forward_name);
+	g_free(t->forward_addr);
 	g_free(t);
 }
 

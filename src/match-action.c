@@ -17,6 +17,7 @@
 #include "reply.h"
 #include "rules.h"
 #include "calendar.h"
+#include "calendar-date.h"
 #include "state-calendar.h"
 #include "state-match.h"
 #include "state-outbox.h"
@@ -665,7 +666,9 @@ match_withdraw(struct match_ctx *m, const char *email, const char *reason,
 int
 match_end(struct match_ctx *m, int64_t id, const char *reason, char **cause)
 {
-	struct pair	p;
+	struct proposal	p;
+	GDate		today;
+	char		*day;
 	int		found, error;
 
 	memset(&p, 0, sizeof(p));
@@ -681,6 +684,34 @@ match_end(struct match_ctx *m, int64_t id, const char *reason, char **cause)
 		return -1;
 	}
 	g_free(p.status);
-	error = state_match_decide(m->db, id, "ended", reason, m->now, cause);
+	/* Ended today: the calendar sends the end-of-mentorship mail. */
+	date_of(m->prog->now, m->cfg->tz, &today);
+	day = date_iso(&today);
+	error = state_match_end(m->db, id, day, reason, m->now, cause);
+	g_free(day);
+	return error;
+}
+
+int
+match_extend(struct match_ctx *m, int64_t id, const struct span *by,
+    char **ends, char **cause)
+{
+	struct pair	*p = NULL;
+	GDate		 start, end, ended;
+	int		 found, has_ended, error;
+
+	*ends = NULL;
+	if ((found = state_calendar_pair(m->db, id, &p, cause)) < 0)
+		return -1;
+	if (found == 0 || strcmp(p->status, "approved") != 0 ||
+	    pair_days(p, &start, &end, &ended, &has_ended) != 0) {
+		pair_free(p);
+		return cause_set(cause, "match %lld is not a running "
+		    "mentorship", (long long)id);
+	}
+	date_add(&end, by);
+	*ends = date_iso(&end);
+	error = state_match_dates(m->db, id, p->starts_on, *ends, cause);
+	pair_free(p);
 	return error;
 }

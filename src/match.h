@@ -146,9 +146,20 @@ int	match_rule_outlook(struct match_ctx *, const char *mentee,
 int	match_withdraw(struct match_ctx *, const char *email,
 	    const char *reason, GString *said, char **cause);
 
+struct span;
+
 /*
- * End approved match `id` for `reason`: its status becomes ended (the
- * pair are not mailed).  Refused when it is not an approved match.
+ * Extend running match `id` by `by`: its end moves later (*ends: the new
+ * last day, "YYYY-MM-DD", caller frees).
+ */
+int	match_extend(struct match_ctx *, int64_t id, const struct span *by,
+	    char **ends, char **cause);
+
+/*
+ * End approved match `id` today for `reason`: its status becomes ended,
+ * and the calendar's next step sends the pair the end-of-mentorship mail
+ * and, in time, the evaluation requests.  Refused when it is not an
+ * approved match.
  */
 int	match_end(struct match_ctx *, int64_t id, const char *reason,
 	    char **cause);

@@ -227,6 +227,21 @@ fk_phrase(struct loader *l, const char *group, const char *key,
 	return 0;
 }
 
+/* "decision.mentee = so I'd like to apply as a mentee": weighed, chosen. */
+static int
+fk_decision(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+	struct mapping		 m = { NULL, NULL };
+
+	if (loader_compile(l, group, key, value, &m.re, cause) != 0)
+		return -1;
+	m.value = g_strdup(key + strlen("decision."));
+	g_array_append_val(fr->decisions, m);
+	return 0;
+}
+
 static int
 fk_implied(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
@@ -257,8 +272,22 @@ static const struct key_rule field_keys[] = {
 	{ "map.", fk_map },
 	{ "from.", fk_from },
 	{ "phrase.", fk_phrase },
+	{ "decision.", fk_decision },
 	{ "implied.", fk_implied },
 };
+
+/* Free a GArray of struct mapping's contents and the array. */
+static void
+mappings_free(GArray *a)
+{
+	guint	k;
+
+	for (k = 0; k < a->len; k++) {
+		g_free(g_array_index(a, struct mapping, k).value);
+		re_free(g_array_index(a, struct mapping, k).re);
+	}
+	g_array_free(a, TRUE);
+}
 
 void
 field_rule_free(gpointer p)
@@ -282,16 +311,13 @@ field_rule_free(gpointer p)
 	}
 	for (k = 0; k < fr->derives->len; k++)
 		re_free(g_array_index(fr->derives, struct derive, k).re);
-	for (k = 0; k < fr->phrases->len; k++) {
-		g_free(g_array_index(fr->phrases, struct mapping, k).value);
-		re_free(g_array_index(fr->phrases, struct mapping, k).re);
-	}
+	mappings_free(fr->phrases);
+	mappings_free(fr->decisions);
 	for (k = 0; k < fr->implied->len; k++) {
 		g_free(g_array_index(fr->implied, struct implied, k).value);
 		g_array_free(g_array_index(fr->implied, struct implied, k).ids,
 		    TRUE);
 	}
-	g_array_free(fr->phrases, TRUE);
 	g_array_free(fr->implied, TRUE);
 	g_array_free(fr->choices, TRUE);
 	g_array_free(fr->maps, TRUE);
@@ -359,6 +385,7 @@ group_field(struct loader *l, const char *group, char **cause)
 	fr->maps = g_array_new(FALSE, FALSE, sizeof(struct mapping));
 	fr->derives = g_array_new(FALSE, FALSE, sizeof(struct derive));
 	fr->phrases = g_array_new(FALSE, FALSE, sizeof(struct mapping));
+	fr->decisions = g_array_new(FALSE, FALSE, sizeof(struct mapping));
 	fr->implied = g_array_new(FALSE, FALSE, sizeof(struct implied));
 	g_ptr_array_add(l->rules->owned, fr);
 	if (loader_keys(l, group, field_keys, G_N_ELEMENTS(field_keys), fr,
@@ -747,6 +774,7 @@ static const struct text_key {
 	{ "reply", offsetof(struct text_rules, reply) },
 	{ "empty", offsetof(struct text_rules, empty) },
 	{ "noreply", offsetof(struct text_rules, noreply) },
+	{ "forward", offsetof(struct text_rules, forward) },
 };
 
 static int
@@ -774,6 +802,7 @@ static const struct key_rule text_rule_keys[] = {
 	{ "reply", te_pattern },
 	{ "empty", te_pattern },
 	{ "noreply", te_pattern },
+	{ "forward", te_pattern },
 };
 
 int

@@ -106,6 +106,8 @@ struct field_rule {
 	GArray		*maps;		/* struct mapping, in file order */
 	GArray		*derives;	/* struct derive */
 	GArray		*phrases;	/* struct mapping: said in prose */
+	GArray		*decisions;	/* struct mapping: a choice made
+					   after weighing several */
 	GArray		*implied;	/* struct implied */
 	int		 phrases_line;
 };
@@ -155,6 +157,7 @@ struct text_rules {
 	struct re	*reply;
 	struct re	*empty;		/* an answer meaning "nothing" */
 	struct re	*noreply;	/* a From no one reads: see Reply-To */
+	struct re	*forward;	/* a Subject forwarding a message */
 };
 
 /* [letter]: reading a message that is no form. */
@@ -202,10 +205,17 @@ struct msg_text {
 	char		*buf;		/* the text, cut into lines in place */
 	struct line	*lines;
 	size_t		 n;
+	char		*forward_name;	/* a forward: its message's From */
+	char		*forward_addr;
 };
 
-/* Cut `text` (may be NULL) into lines.  Free with msg_text_free. */
-struct msg_text *msg_text_new(const struct text_rules *, const char *text);
+/*
+ * Cut `text` (may be NULL) into lines.  When `subject` forwards a message
+ * ([text] forward), the forwarded message under its header is the
+ * sender's own text too, and its From is kept.  Free with msg_text_free.
+ */
+struct msg_text *msg_text_new(const struct text_rules *, const char *text,
+	    const char *subject);
 void	msg_text_free(struct msg_text *);
 /* A line that ends any answer: a separator, sign-off, quote header, rule. */
 int	line_is_stop(const struct line *);

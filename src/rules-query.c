@@ -255,7 +255,7 @@ is_question(const struct msg_text *t, size_t i)
 char *
 rules_own_text(const struct rules *rules, const char *text)
 {
-	struct msg_text		*t = msg_text_new(&rules->text, text);
+	struct msg_text		*t = msg_text_new(&rules->text, text, NULL);
 	GString			*out = g_string_new(NULL);
 	const struct line	*l;
 	size_t			 i;

@@ -497,6 +497,7 @@ rules_free(struct rules *r)
 	re_free(r->text.reply);
 	re_free(r->text.empty);
 	re_free(r->text.noreply);
+	re_free(r->text.forward);
 	re_free(r->letter.apply);
 	re_free(r->letter.ask);
 	for (i = 0; i < FIELD_MAX; i++) {

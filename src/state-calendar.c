@@ -10,11 +10,14 @@
 #include "log.h"
 #include "state-calendar.h"
 
-/* The matches the calendar still has work for. */
+/*
+ * The matches the calendar still has work for.  A match ended by a
+ * withdrawal has no end day: the calendar mails neither side of it.
+ */
 #define LIVE	"(SELECT id FROM match WHERE status = 'approved' OR " \
-	"(status = 'ended' AND starts_on IS NOT NULL AND NOT EXISTS " \
-	"(SELECT 1 FROM event e WHERE e.match = match.id AND " \
-	"e.name = 'thanks')))"
+	"(status = 'ended' AND starts_on IS NOT NULL AND ended_on IS NOT NULL " \
+	"AND NOT EXISTS (SELECT 1 FROM event e WHERE e.match = match.id " \
+	"AND e.name = 'thanks')))"
 
 #define PAIR_COLUMNS	"id, mentee, mentor, status, starts_on, ends_on, " \
 	"ended_on, end_reason, confirm, decided_at"

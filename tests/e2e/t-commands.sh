@@ -314,10 +314,45 @@ assert_match "^[0-9TZ:-]+ $mentor \\(mail, message [0-9]+\\): withdraw \
 \\(confirmed by reply\\): done" "$(cat "$STDOUT")" "the log keeps it"
 
 # ---------------------------------------------------------------------------
+step "the calendar's commands by mail: remind, extend, report, export"
+pair_mentee=$(db "SELECT p.email FROM match m JOIN participant p
+		  ON p.id = m.mentee WHERE m.id = $second")
+pair_mentor=$(db "SELECT p.email FROM match m JOIN participant p
+		  ON p.id = m.mentor WHERE m.id = $second")
+ends=$(db "SELECT ends_on FROM match WHERE id = $second")
+lines=$(printf '%s\n' "remind $second" "extend $second 3 months" \
+    "extend $second soon" "report" "export meetings" "export payroll")
+mail_append INBOX "$(write_mail "The Coordinator <$SECOND>" "calendar" \
+    "$AR_PASS" -- "$lines")"
+assert_exit 0 mentormail run
+body=$(smtp_body "$(newest command-transcript "$SECOND")")
+assert_match "^match $second reminded of the goals\$" "$body" \
+    "remind says what was owed"
+assert_eq 1 "$(count_of goals-reminder "$pair_mentee")" \
+    "the mentee is sent the goals reminder"
+assert_eq 0 "$(count_of goals-reminder "$pair_mentor")" "not the mentor"
+assert_eq "$(date -d "$ends + 3 months" +%F)" \
+    "$(db "SELECT ends_on FROM match WHERE id = $second")" \
+    "extend moves the end three months later"
+assert_match "^match $second extended: it now ends on " "$body" \
+    "and says so"
+assert_match '^not done: "soon" is not' "$body" "a span it cannot read"
+assert_match "^match $second: " "$body" "report lists the pair"
+assert_match '^  goals: not in$' "$body" "with where it stands"
+assert_match '^match,mentee_name,' "$body" "export gives the CSV header"
+assert_match '^not done: there is no export "payroll"' "$body" \
+    "an export it has not"
+
+# ---------------------------------------------------------------------------
 step "the command line runs the same table, and the log keeps it too"
 assert_exit 0 mentormail match end "$second" the mentee moved away
-assert_eq "match $second ended: the mentee moved away (the pair are not \
-mailed)" "$(cat "$STDOUT")" "end says what it did, as by mail"
+assert_eq "match $second ended today: the mentee moved away (the pair are \
+sent the end-of-mentorship mail)" "$(cat "$STDOUT")" \
+    "end says what it did, as by mail"
+assert_exit 0 mentormail run
+assert_eq 1 "$(count_of mentorship-end "$pair_mentee")" \
+    "the mentee is sent the end-of-mentorship mail"
+assert_eq 1 "$(count_of mentorship-end "$pair_mentor")" "and the mentor"
 assert_eq "ended|the mentee moved away" "$(db "SELECT status || '|' ||
 	   end_reason FROM match WHERE id = $second")" "the match has ended"
 assert_exit 65 mentormail match end "$second" again

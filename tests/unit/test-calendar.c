@@ -623,6 +623,60 @@ test_next_due(void **state)
 	pair_free(p);
 }
 
+/* The coordinator's "remind": what is owed first, then nothing. */
+static void
+test_remind_what_is_owed(void **state)
+{
+	struct fixture	*f = *state;
+	struct pair	*p;
+	const char	*what;
+	char		*cause = NULL;
+	int		 rev;
+
+	start(f, "goals = 30 days\nfirst_meeting = 45 days\ncontact = none\n"
+	    "first_meeting_in_person = no\n");
+	assert_int_equal(state_calendar_pair(f->db, f->match, &p, NULL), 1);
+	assert_int_equal(calendar_remind(f->prog, p, &what, &cause), 0);
+	assert_string_equal(what, "the goals");
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = "
+	    "'goals-reminder' AND to_addr = '" MENTEE "'"), 1);
+	pair_free(p);
+	assert_int_equal(state_goals_add(f->db, f->match, 0, "a\nb",
+	    "2026-02-01", 1, &rev, NULL), 0);
+	assert_int_equal(state_calendar_pair(f->db, f->match, &p, NULL), 1);
+	assert_int_equal(calendar_remind(f->prog, p, &what, &cause), 0);
+	assert_string_equal(what, "the first meeting");
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = "
+	    "'first-meeting-reminder'"), 2);
+	pair_free(p);
+	assert_true(db_exec(f->db, NULL, "INSERT INTO meeting (match, "
+	    "held_on, mode, received_at) VALUES (?, '2026-02-03', 'virtual', "
+	    "'x')", "i", f->match) == 1);
+	assert_int_equal(state_calendar_pair(f->db, f->match, &p, NULL), 1);
+	assert_int_equal(calendar_remind(f->prog, p, &what, &cause), -1);
+	assert_non_null(strstr(cause, "owes nothing"));
+	g_free(cause);
+	pair_free(p);
+	/* The calendar's own reminders are not counted as sent. */
+	assert_int_equal(count(f, "SELECT count(*) FROM event"), 0);
+}
+
+/* A match ended by a withdrawal: nobody is mailed about it. */
+static void
+test_withdrawn_pair_is_left_alone(void **state)
+{
+	struct fixture	*f = *state;
+
+	start(f, "goals = 30 days\nfirst_meeting = none\ncontact = none\n"
+	    "evaluation = 30 days\n" REMINDERS);
+	assert_true(db_exec(f->db, NULL, "UPDATE match SET status = 'ended', "
+	    "end_reason = 'withdrawn'", "") == 1);
+	run_at(f, "2026-02-20T16:00:00Z");
+	run_at(f, "2027-02-20T16:00:00Z");
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM notice"), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Goals, whatever shape they come in. */
 
@@ -688,6 +742,8 @@ main(void)
 		T(test_end_evaluations_and_thanks),
 		T(test_confirmations_late),
 		T(test_next_due),
+		T(test_remind_what_is_owed),
+		T(test_withdrawn_pair_is_left_alone),
 	};
 
 	return cmocka_run_group_tests_name("dates", dates, NULL, NULL) +

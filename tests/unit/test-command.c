@@ -999,8 +999,9 @@ test_withdraw_and_end_by_mail(void **state)
 	t = sent_to(f, "command-transcript", COORD);
 	assert_contains(t.text, fmt(f, GABRIEL " withdrawn: moved out of "
 	    "state\nproposal %lld withdrawn\n", (long long)f->gabriel_match));
-	assert_contains(t.text, fmt(f, "match %lld ended: Dana changed jobs "
-	    "(the pair are not mailed)", (long long)f->dana_match));
+	assert_contains(t.text, fmt(f, "match %lld ended today: Dana changed "
+	    "jobs (the pair are sent the end-of-mentorship mail)",
+	    (long long)f->dana_match));
 	assert_contains(t.text, "> withdraw " GABRIEL "\nnot done: " GABRIEL
 	    " has withdrawn already");
 }

@@ -33,6 +33,8 @@ static const char test_rules[] =
     "closing = ^\\s*(thanks|regards|best|thank you),?!?\\s*$\n"
     "empty = ^(n/?a|none)(\\W|$)\n"
     "noreply = ^no-?reply\\b\n"
+    "reply = ^\\s*on\\b.*\\bwrote:\\s*$|^\\s*from:\\s.*<[^>]+@[^>]+>\n"
+    "forward = ^\\s*(fw|fwd)\\s*:\n"
     "\n"
     "[field role]\n"
     "labels = Applying as\n"
@@ -42,6 +44,8 @@ static const char test_rules[] =
     "phrase.mentor = \\bas an? mentor\\b|\\bmentor application\\b\n"
     "phrase.mentee = \\bas an? mentee\\b|\\bmentee application\\b|"
     "\\b(have|find) an? mentor\\b\n"
+    "decision.mentor = \\bi'd like to apply as an? mentor\\b\n"
+    "decision.mentee = \\bi'd like to apply as an? mentee\\b\n"
     "implied.mentee = goals\n"
     "implied.mentor = strengths, capacity\n"
     "\n"
@@ -363,6 +367,44 @@ test_rows_of_labels(void **state)
 	assert_field(x, "phone", "307-555-0101");
 	assert_field(x, "library", "Library Technician Hall");
 	extraction_free(x);
+	/* a PDF pasted as text: each row of answers above its labels */
+	x = extract(state,
+	    "Please see my form.\n\n"
+	    "Dana Whitfield\n"
+	    "Name\n"
+	    "dana@example.org          307-555-0101\n"
+	    "Email                                         Phone\n"
+	    "Teton County Library      Library Director\n"
+	    "Library                                         Position\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "email", "dana@example.org");
+	assert_field(x, "phone", "307-555-0101");
+	assert_field(x, "library", "Teton County Library");
+	assert_field(x, "position", "Library Director");
+	extraction_free(x);
+	/* answers typed into the blanks, the labels under them */
+	x = extract(state,
+	    "Dana Whitfield______________   307-555-0101__________\n"
+	    "Name                                            Phone\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "phone", "307-555-0101");
+	extraction_free(x);
+	/* a label's answer on the next line is no row above labels */
+	x = extract(state,
+	    "Applying as:\n"
+	    "Mentee\n"
+	    "Name\n"
+	    "Dana Whitfield\n"
+	    "Library\n"
+	    "Teton County Library\n"
+	    "Phone\n"
+	    "307-555-0101\n");
+	assert_field(x, "role", "mentee");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "library", "Teton County Library");
+	extraction_free(x);
 }
 
 static void
@@ -456,6 +498,18 @@ test_role_evidence(void **state)
 	x = extract(state, "Hello, please sign me up as a mentor.\n\n"
 	    "Name: Dana\nLibrary: Teton\n");
 	assert_field(x, "role", "mentor");
+	assert_int_equal(confidence(x, "role"), EXTRACT_SURE);
+	extraction_free(x);	/* both weighed, neither chosen: unclear, asked */
+	x = extract(state, "Hello, please sign me up: I could serve as a "
+	    "mentor or as a mentee.\n\nName: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", NULL);
+	assert_true(unclear_about(x, "role: "));
+	extraction_free(x);
+	/* both weighed, then one chosen in so many words: that one */
+	x = extract(state, "Hello, I thought of applying as a mentor, but I "
+	    "am new here. So I'd like to apply as a mentee.\n\n"
+	    "Name: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", "mentee");
 	assert_int_equal(confidence(x, "role"), EXTRACT_SURE);
 	extraction_free(x);
 }
@@ -555,6 +609,28 @@ test_sender(void **state)
 	x = extract_message(r, &in);
 	assert_field(x, "name", "Dana Whitfield");
 	extraction_free(x);
+	/* a supervisor forwarding: the forwarded message is the applicant's */
+	in.subject = "FW: mentoring";
+	in.from_addr = "boss@example.org";
+	in.from_name = "Greg Boss";
+	in.reply_to = NULL;
+	in.text = "Please see Dana's note below.\n\nThanks,\nGreg\n\n"
+	    "From: Whitfield, Dana <dana@example.org>\n"
+	    "Subject: mentoring\n\n"
+	    "Please sign me up as a mentee. I would like to learn grant "
+	    "writing.\n\nThanks,\nDana Whitfield\nLibrarian\n";
+	x = extract_message(r, &in);
+	assert_string_equal(x->kind, "application");
+	assert_field(x, "role", "mentee");
+	assert_field(x, "email", "dana@example.org");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "position", "Librarian");
+	extraction_free(x);
+	/* the same text, no forward: the sender's sign-off ends the letter */
+	in.subject = "mentoring";
+	x = extract_message(r, &in);
+	assert_string_not_equal(x->kind, "application");
+	extraction_free(x);
 	rules_free(r);
 }
 
@@ -595,6 +671,13 @@ test_free_text_edges(void **state)
 	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentor\n"
 	    "Strengths:\nBudgets.\n\n-Dana\n");
 	assert_field(x, "strengths", "Budgets.");
+	extraction_free(x);
+	/* a signature block under the last answer, starting with the name */
+	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentor\n"
+	    "Strengths:\nBudgets.\n\nGrants too.\n\n"
+	    "Dana Whitfield | Branch Manager\nTeton County Library\n"
+	    "217 E. Third St.\n");
+	assert_field(x, "strengths", "Budgets.\n\nGrants too.");
 	extraction_free(x);
 	/* the rest of the question on the label's line is not the answer */
 	x = extract(state, "Name: Dana Whitfield\nApplying as: Mentee\n"

@@ -629,6 +629,21 @@ smtp_body() {
 	EOF
 }
 
+# smtp_attachment FILE NAME: the attachment called NAME of the message in
+# FILE, decoded, with its type on the first line ("text/csv").
+smtp_attachment() {
+	"$PYTHON" - "$1" "$2" <<-'EOF' | tr -d '\r'
+	import sys
+	from email import message_from_binary_file, policy
+	with open(sys.argv[1], "rb") as f:
+	    msg = message_from_binary_file(f, policy=policy.default)
+	for part in msg.iter_attachments():
+	    if part.get_filename() == sys.argv[2]:
+	        sys.stdout.write(part.get_content_type() + "\n")
+	        sys.stdout.write(part.get_content())
+	EOF
+}
+
 # text_section HEADING TEXT: the indented lines (and the blank lines among
 # them) under the first line of TEXT that matches HEADING (extended regex),
 # as a mail lists what it understood or what is missing.

@@ -3,7 +3,7 @@
 #   make            build ./build/mentormail
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the demo
-#   make bench      benchmarks (bench/)
+#   make bench      benchmarks (bench/); BIG=1 adds 100,000 applications
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX	?= /usr/local
@@ -83,9 +83,9 @@ demo:
 	@tools/demo $(abspath $(BUILD)/mentormail)
 
 bench:
-	@tools/deps build test bench
+	@tools/deps build bench
 	$(MAKE) all
-	@bench/run $(abspath $(BUILD)/mentormail)
+	@BIG=$(BIG) bench/run $(abspath $(BUILD)/mentormail)
 
 install: $(BUILD)/mentormail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \

@@ -34,7 +34,9 @@
 # (no closing "# N checks passed", for scripts that are not tests),
 # MENTORMAIL_E2E_TIMEOUT (seconds one mentormail run may take, default 120),
 # MENTORMAIL_E2E_BIG (size of the big mailbox, default 2000),
-# MENTORMAIL_E2E_SEED (seed of the random scenarios).
+# MENTORMAIL_E2E_SEED (seed of the random scenarios), DOVECOT_EXTRA_CONF
+# (lines added to every Dovecot configuration, as the benchmarks add
+# logging).
 
 set -u
 
@@ -303,6 +305,9 @@ _dovecot_conf() {
 		  chroot =
 		}
 		EOF
+	fi
+	if [ -n "${DOVECOT_EXTRA_CONF:-}" ]; then
+		printf '%s\n' "$DOVECOT_EXTRA_CONF" >>"$DOVECOT_CONF"
 	fi
 }
 

@@ -60,11 +60,12 @@ $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 deps:
-	@tools/deps build test
+	@tools/deps build test demo bench
 
-# The test suite runs against a sanitizer build of its own.
+# The test suite runs against a sanitizer build of its own.  It runs the
+# demo and the benchmarks too (tests/e2e/t-deps.sh), so it needs theirs.
 check:
-	@tools/deps build test
+	@tools/deps build test demo bench
 	$(MAKE) BUILD=build/check SANITIZE=1 unit e2e
 	$(MAKE) BUILD=build valgrind
 

@@ -7,9 +7,9 @@
 #    queued), the matching round and the sending of every mail, against
 #    the floor: bench/floor.c, a bare libetpan fetch + GMime parse of the
 #    same mailbox on the same server over the same TLS, in the same run.
-#    Intake's time is from the start to Dovecot's LOGOUT (its log, with
-#    microseconds); the rest of the run is split where the SMTP server
-#    saves the first mail.
+#    Intake's time is from the start to the end of the IMAP session
+#    (Dovecot's log, with microseconds); the rest of the run is split
+#    where the SMTP server saves the first mail.
 # 2. The idle pass: `mentormail run` again with nothing new and nothing
 #    due, at N participants (the best of up to 5 runs, as many as fit in
 #    10 seconds), and the IMAP commands it sends, as Dovecot counts them,
@@ -81,14 +81,16 @@ smtp_first_time() {
 }
 
 first_run() {
-	local logout first end
+	local logout first end rc
 	server_mark
 	run_timed first "$MENTORMAIL" -c "$CONF" run
-	run_ok "the first run" $?
+	rc=$?
+	[ "$rc" -eq 0 ] || first_run_partial
+	run_ok "the first run" "$rc"
 	end=$(awk -v a="$START" -v s="$SECS" 'BEGIN { printf "%.6f", a + s }')
 	logout=$(imap_logout_time)
 	first=$(smtp_first_time)
-	[ -n "$logout" ] || die "Dovecot logged no LOGOUT for the first run"
+	[ -n "$logout" ] || die "Dovecot logged no end of session for the first run"
 	[ -n "$first" ] || die "the first run sent no mail"
 	awk -v a="$START" -v b="$logout" -v c="$first" -v d="$end" \
 	    'BEGIN { exit !(a < b && b <= c && c <= d + 0.01) }' ||
@@ -98,6 +100,22 @@ first_run() {
 	INTAKE_SECS=$(awk -v a="$START" -v b="$logout" 'BEGIN { print b - a }')
 	MATCH_SECS=$(awk -v b="$logout" -v c="$first" 'BEGIN { print c - b }')
 	SEND_SECS=$(awk -v c="$first" -v d="$end" 'BEGIN { print d - c }')
+}
+
+# A first run that failed may have failed after its intake (as in a
+# matching round too large for the memory there is): say how far it got.
+first_run_partial() {
+	local logout
+	logout=$(imap_logout_time)
+	[ -n "$logout" ] || return 0
+	echo "the first run over $(thousands "$N") applications failed after" \
+	    "its intake; $(thousands "$(db "SELECT count(*) FROM message")")" \
+	    "messages recorded, $(thousands "$(db \
+	    "SELECT count(*) FROM participant")") participants"
+	awk -v a="$START" -v b="$logout" -v f="$FLOOR_SECS" 'BEGIN {
+		printf "intake: %.2f s, %.2f times the floor (%.2f s); " \
+		    "the run had taken %.0f MiB when it failed\n", b - a,
+		    (b - a) / f, f, '"$RSS_KIB"' / 1024 }'
 }
 
 # The counts the first run must leave, or the figures mean nothing.
@@ -208,7 +226,7 @@ print_idle() {
 	echo "idle pass at $(thousands "$PEOPLE") participants (nothing new," \
 	    "nothing due; best of $IDLE_BEST_OF; ratio = mentormail / goal)"
 	printf '%-44s %12s %12s %7s\n' measure mentormail goal ratio
-	printf '%-44s %12s %12s %7s\n' "time" "$(ms "$IDLE_SECS")" "50 ms" \
+	printf '%-44s %12s %12s %7s\n' "time" "$(duration "$IDLE_SECS")" "50 ms" \
 	    "$(ratio "$IDLE_SECS" 0.050)"
 	printf '%-44s %12s %12s %7s\n' "peak RSS" "$(mib "$IDLE_RSS")" \
 	    "32 MiB" "$(ratio "$IDLE_RSS" 32768)"
@@ -217,7 +235,7 @@ print_idle() {
 	echo "  commands: $(paste -sd ',' "$T/idle.commands" |
 	    sed 's/,/, /g')"
 	echo "  the same number as at 1 participant: $same; the time is less" \
-	    "the $(ms "$OVERHEAD") that measuring takes"
+	    "the $(duration "$OVERHEAD") that measuring takes"
 }
 
 print_match() {
@@ -234,7 +252,9 @@ gen_applications
 build_floor
 dovecot_start
 smtpd_start
+imap_log_commands on
 idle_commands_at_one
+imap_log_commands off
 mail_append INBOX "$T/apps" >/dev/null
 # Counting makes Dovecot index the new mail: neither side pays for it.
 [ "$(mail_count INBOX)" -eq "$N" ] || die "INBOX holds $(mail_count INBOX) of $N"
@@ -244,17 +264,19 @@ first_run
 first_run_check
 summary "first run at $(thousands "$N"): intake" \
     "$(ratio "$INTAKE_SECS" "$FLOOR_SECS")x the floor (goal 3x)," \
-    "$(mib "$FIRST_RSS") (goal 64)"
+    "$(mib "$FIRST_RSS") (goal 64 MiB)"
 if [ "${ONLY_FIRST:-0}" = 1 ]; then
 	print_first
 	exit 0
 fi
+imap_log_commands on
 idle_pass
 match_round
 print_first
 print_idle
 print_match
-summary "idle pass: $(ms "$IDLE_SECS") (goal 50), $(mib "$IDLE_RSS")" \
-    "(goal 32), $(wc -l <"$T/idle.commands") IMAP commands"
+summary "idle pass: $(duration "$IDLE_SECS") (goal 50 ms)," \
+    "$(mib "$IDLE_RSS") (goal 32 MiB), $(wc -l <"$T/idle.commands") IMAP" \
+    "commands"
 summary "matching round: $(printf '%.2f s' "$MATCH_ROUND_SECS")," \
     "$(mib "$MATCH_ROUND_RSS")"

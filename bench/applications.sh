@@ -29,6 +29,9 @@ N=${2:-10000}
 
 IDLE_RUNS=5
 MATCH_RUNS=3
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	IDLE_RUNS=1 MATCH_RUNS=1
+fi
 
 gen_applications() {
 	"$PYTHON" "$TOP/bench/gen-applications.py" \

@@ -16,7 +16,8 @@
 #   run_ok NAME STATUS          die, saying why, unless a mentormail
 #                               command ended 0
 #   bench_build NAME CC SRC... -- FLAGS...   compile a helper program into
-#                               $BENCH_BUILD/NAME (dies if it cannot)
+#                               $BENCH_BUILD/NAME unless it is newer than
+#                               SRC... (dies if it cannot)
 #   imap_log_commands on|off    Dovecot logs each IMAP command, or not
 #   imap_commands               the IMAP commands of the sessions ended
 #                               since server_mark, one a line, as Dovecot
@@ -119,6 +120,14 @@ bench_build() {
 	shift
 	flags=("$@")
 	mkdir -p "$BENCH_BUILD" || die "cannot make $BENCH_BUILD"
+	# Built already from these sources (LEMON's templates take a while)?
+	if [ -x "$BENCH_BUILD/$name" ]; then
+		local f newer=
+		for f in "${srcs[@]}" "$TOP"/src/*.h "$TOP/bench/lib.sh"; do
+			[ -f "$f" ] && [ "$f" -nt "$BENCH_BUILD/$name" ] && newer=1
+		done
+		[ -n "$newer" ] || return 0
+	fi
 	"$cc" -O2 -o "$BENCH_BUILD/$name" "${srcs[@]}" "${flags[@]}" \
 	    2>"$T/build-$name.err" ||
 	    die "cannot build $name with $cc" "$(head -n 20 "$T/build-$name.err")"

@@ -55,10 +55,10 @@ idle_commands_at_one() {
 	make_config program.database=idle1.db
 	mail_append INBOX "$TOP/tests/corpus/applications/wy01-mentee-clean.eml"
 	run_timed idle1 "$MENTORMAIL" -c "$CONF" run
-	run_ok "a first run over one application" $?
+	run_ok idle1 $? "a first run over one application"
 	server_mark
 	run_timed idle1 "$MENTORMAIL" -c "$CONF" run
-	run_ok "an idle pass at 1 participant" $?
+	run_ok idle1 $? "an idle pass at 1 participant"
 	imap_commands >"$T/idle1.commands"
 	[ -s "$T/idle1.commands" ] ||
 	    die "Dovecot logged no IMAP command for the idle pass at 1"
@@ -89,7 +89,7 @@ first_run() {
 	run_timed first "$MENTORMAIL" -c "$CONF" run
 	rc=$?
 	[ "$rc" -eq 0 ] || first_run_partial
-	run_ok "the first run" "$rc"
+	run_ok first "$rc" "the first run"
 	end=$(awk -v a="$START" -v s="$SECS" 'BEGIN { printf "%.6f", a + s }')
 	logout=$(imap_logout_time)
 	first=$(smtp_first_time)
@@ -151,7 +151,7 @@ best_of() {
 	do
 		server_mark
 		run_timed "$name" "$@"
-		run_ok "$what" $?
+		run_ok "$name" $? "$what"
 		BEST_RUNS=$((BEST_RUNS + 1))
 		spent=$(awk -v a="$spent" -v b="$SECS" 'BEGIN { print a + b }')
 		BEST_SECS=$(awk -v a="$SECS" -v b="${BEST_SECS:-$SECS}" \

@@ -88,7 +88,7 @@ mentormail_run() {
 	local got sent
 	make_config
 	run_timed mentormail "$MENTORMAIL" -c "$CONF" run
-	run_ok "mentormail run" $?
+	run_ok mentormail $? "mentormail run"
 	got=$(db "SELECT count(*) FROM message WHERE outcome = 'automatic'")
 	[ "$got" -eq "$N" ] ||
 	    die "mentormail recorded $got of $N as list mail"

@@ -37,7 +37,9 @@
 # (no closing "# N checks passed", for scripts that are not tests),
 # MENTORMAIL_E2E_TIMEOUT (seconds one mentormail run may take, default 120),
 # MENTORMAIL_E2E_BIG (size of the big mailbox, default 2000),
-# MENTORMAIL_E2E_SEED (seed of the random scenarios).
+# MENTORMAIL_E2E_SEED (seed of the random scenarios), DOVECOT_EXTRA_CONF
+# (lines added to every Dovecot configuration, as the benchmarks add
+# logging).
 
 set -u
 
@@ -313,6 +315,9 @@ _dovecot_conf() {
 		  chroot =
 		}
 		EOF
+	fi
+	if [ -n "${DOVECOT_EXTRA_CONF:-}" ]; then
+		printf '%s\n' "$DOVECOT_EXTRA_CONF" >>"$DOVECOT_CONF"
 	fi
 }
 
@@ -745,8 +750,12 @@ mail_append() {
 			my $data = <$in> // "";
 			close $in;
 			$seq++;
-			my $name = sprintf "%d.M%dP%dQ%d.mm-e2e,S=%d",
-			    $now, $seq, $$, $seq, length $data;
+			# The counter once, as the microseconds are in real
+			# names: written twice, it made the names of a large
+			# mailbox collide in the hash Dovecot keeps of them,
+			# and each sync of 100,000 cost it seconds of CPU.
+			my $name = sprintf "%d.M%08dP%d.mm-e2e,S=%d",
+			    $now, $seq, $$, length $data;
 			open my $out, ">", "$dir/tmp/$name" or die "$name: $!\n";
 			binmode $out;
 			print $out $data;

@@ -58,7 +58,11 @@ check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		config_free(cfg);
 		return error;
 	}
-	printf("%s: configuration OK\n", cfg->path);
+	if (config_is_preset(cfg))
+		printf("%s: configuration OK (a preset: set the [imap] and "
+		    "[smtp] servers, then check again)\n", cfg->path);
+	else
+		printf("%s: configuration OK\n", cfg->path);
 	config_free(cfg);
 	return 0;
 }

@@ -69,6 +69,7 @@ static const struct option options[] = {
 	{ "program", "rules", OPTION_PATH, 0, SHAREDIR "/rules", C(rules) },
 	{ "program", "templates", OPTION_PATH, 0, SHAREDIR "/templates",
 	    C(templates) },
+	{ "program", "own_templates", OPTION_PATH, 0, NULL, C(own_templates) },
 	{ "program", "forms", OPTION_LIST, 0, NULL, C(forms) },
 	{ "program", "mentee_term", OPTION_STRING, 0, "mentee",
 	    C(mentee_term) },
@@ -772,6 +773,7 @@ config_free(struct config *c)
 	g_free(c->database);
 	g_free(c->rules);
 	g_free(c->templates);
+	g_free(c->own_templates);
 	g_strfreev(c->forms);
 	g_strfreev(c->required);
 	server_free(&c->imap);
@@ -809,25 +811,64 @@ check_readable(const char *what, const char *path, int dir, char **cause)
 	return 0;
 }
 
+/* A name RFC 2606 keeps for examples: no real server is ever at one. */
+static int
+placeholder_host(const char *host)
+{
+	static const char *const names[] = { "example", "example.com",
+	    "example.net", "example.org", "invalid", NULL };
+	const char	*dot;
+	size_t		 i;
+
+	if (host == NULL)
+		return 0;
+	for (i = 0; names[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(host, names[i]) == 0)
+			return 1;
+		dot = host + strlen(host) - strlen(names[i]) - 1;
+		if (dot > host && *dot == '.' &&
+		    g_ascii_strcasecmp(dot + 1, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
-config_check_paths(const struct config *c, char **cause)
+config_is_preset(const struct config *c)
+{
+	return placeholder_host(c->imap.host) &&
+	    (c->smtp.host == NULL || placeholder_host(c->smtp.host));
+}
+
+/* The files of a deployment: a preset's are not there yet. */
+static int
+check_deployment(const struct config *c, char **cause)
 {
 	char	*dbdir;
 	int	 error;
 
-	if (check_readable("rules directory", c->rules, 1, cause) != 0 ||
-	    check_readable("templates directory", c->templates, 1, cause) != 0 ||
-	    check_readable("[imap] password_file", c->imap.password_file, 0,
+	if (check_readable("[imap] password_file", c->imap.password_file, 0,
 	    cause) != 0 ||
-	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
 	    check_readable("[smtp] password_file", c->smtp.password_file, 0,
-	    cause) != 0 ||
-	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0)
+	    cause) != 0)
 		return -1;
 	dbdir = g_path_get_dirname(c->database);
 	error = check_readable("database directory", dbdir, 1, cause);
 	g_free(dbdir);
 	return error;
+}
+
+int
+config_check_paths(const struct config *c, char **cause)
+{
+	if (check_readable("rules directory", c->rules, 1, cause) != 0 ||
+	    check_readable("templates directory", c->templates, 1, cause) != 0 ||
+	    check_readable("own_templates directory", c->own_templates, 1,
+	    cause) != 0 ||
+	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
+	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0)
+		return -1;
+	return config_is_preset(c) ? 0 : check_deployment(c, cause);
 }
 
 char *

@@ -120,6 +120,20 @@ schema_new(const struct reply_def *d, const char *value)
 	return schema;
 }
 
+char *
+reply_path(const struct config *cfg, const char *file)
+{
+	char	*own;
+
+	if (cfg->own_templates != NULL) {
+		own = g_build_filename(cfg->own_templates, file, NULL);
+		if (g_file_test(own, G_FILE_TEST_EXISTS))
+			return own;
+		g_free(own);
+	}
+	return g_build_filename(cfg->templates, file, NULL);
+}
+
 static int
 reply_load_one(const struct config *cfg, const struct reply_def *d,
     struct template **out, char **cause)
@@ -129,7 +143,7 @@ reply_load_one(const struct config *cfg, const struct reply_def *d,
 	int		 error;
 
 	file = g_strconcat(d->name, ".txt", NULL);
-	path = g_build_filename(cfg->templates, file, NULL);
+	path = reply_path(cfg, file);
 	g_free(file);
 	error = template_load(path, out, cause);
 	g_free(path);

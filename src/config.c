@@ -154,6 +154,8 @@ static const struct option options[] = {
 	{ "stipend", "max_meetings", OPTION_COUNT0, 0, "0",
 	    C(stipend.max_meetings) },
 	{ "stipend", "min_hours", OPTION_AMOUNT, 0, "0", C(stipend.min_hours) },
+	{ "stipend", "min_total_hours", OPTION_AMOUNT, 0, "0",
+	    C(stipend.min_total_hours) },
 	{ "stipend", "mileage_rate", OPTION_AMOUNT, 0, "0",
 	    C(stipend.mileage_rate) },
 	{ "stipend", "currency", OPTION_STRING, 0, "$", C(stipend.currency) },

@@ -78,6 +78,7 @@ struct stipend_config {
 	double		 amount;	/* 0: no stipends */
 	int		 max_meetings;	/* paid meetings at most; 0: no cap */
 	double		 min_hours;	/* a meeting shorter is not paid */
+	double		 min_total_hours; /* in person in all, before any is owed */
 	double		 mileage_rate;	/* per mile of travel reported */
 	char		*currency;	/* "$" */
 };

@@ -37,11 +37,11 @@ struct reply_def {
 	"alumni start end ended goals_by first_meeting_by evaluation_by " \
 	"first_meeting_in_person cadence contacts_expected stipend " \
 	"stipend.currency stipend.amount stipend.max_meetings " \
-	"stipend.min_hours stipend.mileage_rate "
+	"stipend.min_hours stipend.min_total_hours stipend.mileage_rate "
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
-	    "resubmission complete text_cut",
+	    "resubmission complete text_cut opens",
 	    "fields:name,label,value missing:name,label,hint unclear:text "
 	    "cut:label,chars" },
 	{ "ineligible", PROGRAM "applicant.name applicant.email role",
@@ -64,7 +64,7 @@ static const struct reply_def reply_defs[] = {
 	{ "meeting-receipt", PROGRAM PAIR "meeting.date meeting.mode "
 	    "meeting.hours meeting.place meeting.miles meeting.travel "
 	    "meeting.topics same paid paid.number paid.total reimbursed "
-	    "unpaid owed", "" },
+	    "unpaid owed held released hours.total", "" },
 	{ "checkin-receipt", PROGRAM PAIR "verdict ending", "" },
 	{ "evaluation-receipt", PROGRAM PAIR "satisfaction keep_in_touch "
 	    "mentor_again", "" },

@@ -393,6 +393,55 @@ state_meeting_paid_others(struct db *db, int64_t match, int64_t id,
 	    "WHERE match = ? AND id != ? AND paid > 0", "ii", match, id);
 }
 
+/* The meetings that may earn a stipend, in SQL: ?2 is min_hours. */
+#define EARNING	"mode = 'in-person' AND (CAST(?2 AS REAL) = 0 OR hours >= " \
+	"CAST(?2 AS REAL))"
+
+int64_t
+state_meeting_earners_before(struct db *db, int64_t match, int64_t id,
+    double min_hours, char **cause)
+{
+	char	*min = maybe(min_hours);
+	int64_t	 n;
+
+	n = db_query_int(db, cause, NULL, "SELECT count(*) FROM meeting WHERE "
+	    "match = ?1 AND id < ?3 AND " EARNING, "iti", match, min, id);
+	g_free(min);
+	return n;
+}
+
+int
+state_meeting_hours(struct db *db, int64_t match, double *hours,
+    char **cause)
+{
+	char	*t;
+	int	 found;
+
+	t = db_query_text(db, cause, &found, "SELECT CAST(total(hours) AS "
+	    "TEXT) FROM meeting WHERE match = ? AND mode = 'in-person'", "i",
+	    match);
+	*hours = t != NULL ? g_ascii_strtod(t, NULL) : 0;
+	g_free(t);
+	return found < 0 ? -1 : 0;
+}
+
+int
+state_meeting_release(struct db *db, int64_t match, double amount,
+    int max_meetings, double min_hours, char **cause)
+{
+	char	*min = maybe(min_hours), *pay = maybe(amount);
+	int	 n;
+
+	n = db_exec(db, cause, "UPDATE meeting SET paid = CAST(?3 AS REAL) "
+	    "WHERE paid = 0 AND id IN (SELECT id FROM meeting WHERE match = ?1 "
+	    "AND " EARNING " ORDER BY id LIMIT CASE WHEN ?4 > 0 THEN ?4 ELSE -1 "
+	    "END)", "itti", match,
+	    min, pay, (int64_t)max_meetings);
+	g_free(min);
+	g_free(pay);
+	return n;
+}
+
 int
 state_meeting_pay(struct db *db, int64_t id, double paid, double reimbursed,
     char **cause)

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "program.h"
 #include "state-calendar.h"
+#include "state-participant.h"
 #include "template.h"
 
 /* One pair being looked at, at the run's now. */
@@ -497,6 +498,26 @@ pair_run(struct program *prog, struct pair *p, char **cause)
 	return db_rollback_savepoint(prog->db, cause) == 0 ? 0 : EX_IOERR;
 }
 
+/* Applications are open today: those who waited join the pool. */
+static int
+intake_step(struct program *prog, char **cause)
+{
+	const struct calendar_config	*c = &prog->cfg->calendar;
+	GDate				 today, next;
+	int				 n;
+
+	date_of(prog->now, prog->cfg->tz, &today);
+	if (c->intake_opens == NULL || !intake_open(c->intake_opens,
+	    c->intake_closes, &today, &next))
+		return 0;
+	if ((n = state_participants_open(prog->db, prog->now_iso, cause)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("applications are open: %d applicant(s) who waited "
+		    "join the pool", n);
+	return 0;
+}
+
 int
 calendar_run(struct program *prog, char **cause)
 {
@@ -506,7 +527,8 @@ calendar_run(struct program *prog, char **cause)
 
 	if (db_begin(prog->db, cause) != 0)
 		return EX_IOERR;
-	if (state_calendar_load(prog->db, &pairs, cause) != 0) {
+	if (intake_step(prog, cause) != 0 ||
+	    state_calendar_load(prog->db, &pairs, cause) != 0) {
 		db_rollback(prog->db);
 		return EX_IOERR;
 	}

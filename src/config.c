@@ -716,6 +716,12 @@ loader_run(struct loader *l, const char *path, char **cause)
 	}
 	if (loader_eligibility(l, cause) != 0)
 		return -1;
+	if ((l->config->calendar.intake_opens == NULL) !=
+	    (l->config->calendar.intake_closes == NULL))
+		return keyfile_error(l->kf, "calendar",
+		    l->config->calendar.intake_opens != NULL ? "intake_opens" :
+		    "intake_closes", cause, "intake_opens and intake_closes go "
+		    "together: the days applications open and close");
 	default_ports(l->config);
 	if (l->config->imap.username == NULL)
 		return keyfile_error(l->kf, NULL, NULL, cause,

@@ -256,6 +256,20 @@ participant_export_csv(struct db *db, FILE *out, char **cause)
 	return c.error;
 }
 
+char *
+participant_status(struct db *db, int64_t id, char **cause)
+{
+	return db_query_text(db, cause, NULL, "SELECT status FROM participant "
+	    "WHERE id = ?", "i", id);
+}
+
+int
+state_participants_open(struct db *db, const char *now, char **cause)
+{
+	return db_exec(db, cause, "UPDATE participant SET status = 'applied', "
+	    "updated_at = ? WHERE status = 'waiting'", "t", now);
+}
+
 static const struct {
 	const char	*key;
 	const char	*sql;
@@ -271,6 +285,8 @@ static const struct {
 	    "SELECT count(*) FROM participant WHERE status = 'ineligible'" },
 	{ "participants.applied",
 	    "SELECT count(*) FROM participant WHERE status = 'applied'" },
+	{ "participants.waiting",
+	    "SELECT count(*) FROM participant WHERE status = 'waiting'" },
 };
 
 int

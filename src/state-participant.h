@@ -20,7 +20,9 @@ struct extraction;
 #define PARTICIPANT_INCOMPLETE	"incomplete"	/* something missing/unclear */
 #define PARTICIPANT_INELIGIBLE	"ineligible"
 #define PARTICIPANT_APPLIED	"applied"	/* complete and eligible */
-
+/* Complete and eligible, while applications are closed: not matched
+ * until they open (state_participants_open). */
+#define PARTICIPANT_WAITING	"waiting"
 /*
  * Create or update the participant whose address is `email` from the
  * fields of `x`: each field that differs is written and noted in the
@@ -35,6 +37,15 @@ int	participant_apply(struct db *, const char *email,
 /* Set the participant's status and the reason (may be NULL). */
 int	participant_set_status(struct db *, int64_t id, const char *status,
 	    const char *reason, const char *now, char **cause);
+
+/* The participant's status, as a new string; NULL when unknown. */
+char	*participant_status(struct db *, int64_t id, char **cause);
+
+/*
+ * Applications are open: those who waited for it join the pool.  Returns
+ * how many, or -1.
+ */
+int	state_participants_open(struct db *, const char *now, char **cause);
 
 /*
  * The participant's current fields as name -> value (a new table: caller
@@ -66,7 +77,7 @@ int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 
 /*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
- * .ineligible, .applied.  `fn` is called as for state_status.
+ * .ineligible, .applied, .waiting.  `fn` is called as for state_status.
  */
 int	state_participant_status(struct db *,
 	    void (*fn)(const char *key, const char *value, void *arg),

@@ -276,6 +276,38 @@ test_rolling_and_cohorts(void **state)
 	assert_int_equal(cohort_parse("02-30", &c, NULL), -1);
 }
 
+/* Applications open and close each year; a window may span the new year. */
+static void
+assert_intake(const char *opens, const char *closes, const char *today,
+    int open, const char *next)
+{
+	GDate	 d, n;
+	char	*got;
+
+	assert_int_equal(date_parse(today, &d), 0);
+	assert_int_equal(intake_open(opens, closes, &d, &n), open);
+	if (open)
+		return;
+	got = date_iso(&n);
+	assert_string_equal(got, next);
+	g_free(got);
+}
+
+static void
+test_intake_window(void **state)
+{
+	assert_intake(NULL, NULL, "2026-03-01", 1, NULL);
+	/* Washington: September. */
+	assert_intake("09-01", "09-30", "2026-08-31", 0, "2026-09-01");
+	assert_intake("09-01", "09-30", "2026-09-01", 1, NULL);
+	assert_intake("09-01", "09-30", "2026-09-30", 1, NULL);
+	assert_intake("09-01", "09-30", "2026-10-01", 0, "2027-09-01");
+	assert_intake("11-01", "02-28", "2027-01-10", 1, NULL);
+	assert_intake("11-01", "02-28", "2026-03-01", 0, "2026-11-01");
+	/* Opening on 29 February: the 28th in other years. */
+	assert_intake("02-29", "03-31", "2026-02-01", 0, "2026-02-28");
+}
+
 /* ------------------------------------------------------------------ */
 /* The calendar phase. */
 
@@ -578,6 +610,41 @@ test_end_evaluations_and_thanks(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 5);
 }
 
+static char *
+status_of(struct fixture *f, const char *email)
+{
+	return db_query_text(f->db, NULL, NULL, "SELECT status FROM "
+	    "participant WHERE email = ?", "t", email);
+}
+
+static void
+assert_status(struct fixture *f, const char *email, const char *want)
+{
+	char	*got = status_of(f, email);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	g_free(got);
+}
+
+/* On the day applications open, those who waited join the pool. */
+static void
+test_waiting_applicants_join_when_intake_opens(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 id;
+
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n"
+	    "intake_opens = 09-01\nintake_closes = 09-30\n");
+	id = add_person(f, "late@example.org", "Late", "mentee");
+	assert_true(db_exec(f->db, NULL, "UPDATE participant SET status = "
+	    "'waiting' WHERE id = ?", "i", id) == 1);
+	run_at(f, "2026-08-31T16:00:00Z");
+	assert_status(f, "late@example.org", "waiting");
+	run_at(f, "2026-09-01T16:00:00Z");
+	assert_status(f, "late@example.org", "applied");
+}
+
 /* The report's next due thing, and nothing once over. */
 static void
 test_next_due(void **state)
@@ -652,6 +719,7 @@ main(void)
 		cmocka_unit_test(test_the_day_is_the_programs),
 		cmocka_unit_test(test_morning_across_dst),
 		cmocka_unit_test(test_rolling_and_cohorts),
+		cmocka_unit_test(test_intake_window),
 		cmocka_unit_test(test_goals_lists),
 	};
 	const struct CMUnitTest phase[] = {
@@ -663,6 +731,7 @@ main(void)
 		T(test_checkins),
 		T(test_end_evaluations_and_thanks),
 		T(test_next_due),
+		T(test_waiting_applicants_join_when_intake_opens),
 	};
 
 	return cmocka_run_group_tests_name("dates", dates, NULL, NULL) +

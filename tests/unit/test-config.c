@@ -900,6 +900,18 @@ test_no_username_no_password(void **state)
 	config_free(c);
 }
 
+/* An intake window needs both its days. */
+static void
+test_intake_window_needs_both_days(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_error_at(f, MINIMAL "[calendar]\nintake_opens = 09-01\n",
+	    11, "intake_opens and intake_closes go together");
+	assert_error_at(f, MINIMAL "[calendar]\nintake_closes = 09-30\n",
+	    11, "go together");
+}
+
 /* What loading cannot check. */
 
 /* A deployment's server: .test names may well resolve (RFC 2606). */
@@ -1168,6 +1180,7 @@ main(void)
 		T(test_check_paths_missing_password_file),
 		T(test_check_paths_missing_database_dir),
 		T(test_check_paths_of_a_preset),
+		T(test_intake_window_needs_both_days),
 		T(test_which_configurations_are_presets),
 		T(test_host_is_loopback),
 	};

@@ -417,7 +417,10 @@ end_step(struct look *l, char **cause)
 		if (!reached(l, &l->end))
 			return 0;
 		day = date_iso(&l->end);
+		/* Done: out of the pool, not proposed a new partner. */
 		if (state_match_end(l->prog->db, l->p->id, day, "completed",
+		    l->prog->now_iso, cause) != 0 ||
+		    state_participants_complete(l->prog->db, l->p->id,
 		    l->prog->now_iso, cause) != 0) {
 			g_free(day);
 			return -1;

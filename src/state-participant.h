@@ -23,6 +23,10 @@ struct extraction;
 /* Complete and eligible, while applications are closed: not matched
  * until they open (state_participants_open). */
 #define PARTICIPANT_WAITING	"waiting"
+/* The mentorship ended as planned, and no other runs: not in the pool
+ * until they apply again. */
+#define PARTICIPANT_COMPLETED	"completed"
+
 /*
  * Create or update the participant whose address is `email` from the
  * fields of `x`: each field that differs is written and noted in the
@@ -46,6 +50,13 @@ char	*participant_status(struct db *, int64_t id, char **cause);
  * how many, or -1.
  */
 int	state_participants_open(struct db *, const char *now, char **cause);
+
+/*
+ * The mentorship `match` ended as planned: each of its two people who has
+ * no other running match is completed (out of the pool).
+ */
+int	state_participants_complete(struct db *, int64_t match,
+	    const char *now, char **cause);
 
 /*
  * The participant's current fields as name -> value (a new table: caller
@@ -77,7 +88,7 @@ int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 
 /*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
- * .ineligible, .applied, .waiting.  `fn` is called as for state_status.
+ * .ineligible, .applied, .waiting, .completed.  `fn` is called as for state_status.
  */
 int	state_participant_status(struct db *,
 	    void (*fn)(const char *key, const char *value, void *arg),

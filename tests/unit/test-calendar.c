@@ -627,6 +627,33 @@ assert_status(struct fixture *f, const char *email, const char *want)
 	g_free(got);
 }
 
+/*
+ * A mentorship that ends as planned takes its mentee out of the pool
+ * (else the next matching proposes a new mentor at once), and its
+ * mentor too unless another of their mentorships runs on.
+ */
+static void
+test_the_end_leaves_the_pool(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 mentor, other;
+
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n");
+	mentor = count(f, "SELECT mentor FROM match");
+	other = add_person(f, "two@example.org", "Two", "mentee");
+	assert_true(db_exec(f->db, NULL, "INSERT INTO match (mentee, mentor, "
+	    "score, status, why, created_at, starts_on, ends_on) VALUES (?, ?, "
+	    "1, 'approved', 'why', 'x', '2026-06-01', '2027-06-01')", "ii",
+	    other, mentor) == 1);
+	run_at(f, "2027-01-15T16:00:00Z");
+	assert_status(f, MENTEE, "completed");
+	assert_status(f, MENTOR, "applied");
+	assert_status(f, "two@example.org", "applied");
+	run_at(f, "2027-06-01T16:00:00Z");
+	assert_status(f, MENTOR, "completed");
+	assert_status(f, "two@example.org", "completed");
+}
+
 /* On the day applications open, those who waited join the pool. */
 static void
 test_waiting_applicants_join_when_intake_opens(void **state)
@@ -731,6 +758,7 @@ main(void)
 		T(test_checkins),
 		T(test_end_evaluations_and_thanks),
 		T(test_next_due),
+		T(test_the_end_leaves_the_pool),
 		T(test_waiting_applicants_join_when_intake_opens),
 	};
 

@@ -502,7 +502,8 @@ test_status_keys_in_order(void **state)
 	static const char	*want[] = { "participants.total",
 	    "participants.mentors", "participants.mentees",
 	    "participants.incomplete", "participants.ineligible",
-	    "participants.applied", "participants.waiting" };
+	    "participants.applied", "participants.waiting",
+	    "participants.completed" };
 	struct status		 s;
 	size_t			 i;
 

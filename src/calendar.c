@@ -475,6 +475,61 @@ pair_step(struct look *l, char **cause)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Before the introduction: confirmations not in after confirm_within. */
+
+/* "the mentor and the supervisor": who has not answered.  Caller frees. */
+static char *
+unanswered(struct look *l)
+{
+	GString		*s = g_string_new(NULL);
+	GList		*who, *w;
+	guint		 n = 0, i = 0;
+
+	who = g_list_sort(g_hash_table_get_keys(l->p->answers),
+	    (GCompareFunc)strcmp);
+	for (w = who; w != NULL; w = w->next)
+		n += *(char *)g_hash_table_lookup(l->p->answers, w->data) == '\0';
+	for (w = who; w != NULL; w = w->next) {
+		if (*(char *)g_hash_table_lookup(l->p->answers, w->data) != '\0')
+			continue;
+		g_string_append_printf(s, "%s%s", i == 0 ? "the " : i + 1 == n ?
+		    " and the " : ", the ", (char *)w->data);
+		i++;
+	}
+	g_list_free(who);
+	return g_string_free(s, n == 0);
+}
+
+static int
+confirm_step(struct look *l, char **cause)
+{
+	GDateTime	*asked;
+	GDate		 due;
+	char		*who, *day, *text;
+	int		 error;
+
+	if (span_is_zero(&l->c->confirm_within) || done(l, "confirm.late") ||
+	    (asked = g_date_time_new_from_iso8601(l->p->decided_at,
+	    NULL)) == NULL)
+		return 0;
+	date_of(asked, l->prog->cfg->tz, &due);
+	g_date_time_unref(asked);
+	day = date_text(&due);
+	date_add(&due, &l->c->confirm_within);
+	if (!reached(l, &due) || (who = unanswered(l)) == NULL) {
+		g_free(day);
+		return 0;
+	}
+	text = g_strdup_printf("%s ha%s not confirmed the pairing (asked %s)",
+	    who, strstr(who, " and ") != NULL ? "ve" : "s", day);
+	error = tell(l, "confirm", text, cause);
+	g_free(text);
+	g_free(who);
+	g_free(day);
+	return error == 0 ? record(l, "confirm.late", &due, "told", cause) : -1;
+}
+
 /* One pair in a savepoint: its failure is its own. */
 static int
 pair_run(struct program *prog, struct pair *p, char **cause)
@@ -482,14 +537,18 @@ pair_run(struct program *prog, struct pair *p, char **cause)
 	struct look	 l = { .prog = prog, .c = &prog->cfg->calendar, .p = p };
 	unsigned	 gone = db_gone_count(prog->db);
 	char		*why = NULL;
+	int		 introduced, error;
 
-	/* Not introduced yet (waiting for confirmations): nothing due. */
-	if (pair_days(p, &l.start, &l.end, &l.ended, &l.has_ended) != 0)
+	introduced = pair_days(p, &l.start, &l.end, &l.ended,
+	    &l.has_ended) == 0;
+	/* Neither introduced nor waiting for confirmations: nothing due. */
+	if (!introduced && g_strcmp0(p->confirm, "waiting") != 0)
 		return 0;
 	l.running = strcmp(p->status, "approved") == 0;
 	if (db_savepoint(prog->db, cause) != 0)
 		return EX_IOERR;
-	if (pair_step(&l, &why) == 0)
+	error = introduced ? pair_step(&l, &why) : confirm_step(&l, &why);
+	if (error == 0)
 		return db_release(prog->db, cause) == 0 ? 0 : EX_IOERR;
 	if (db_gone_count(prog->db) != gone) {
 		*cause = why;

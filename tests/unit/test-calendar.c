@@ -654,6 +654,47 @@ test_the_end_leaves_the_pool(void **state)
 	assert_status(f, "two@example.org", "completed");
 }
 
+/*
+ * Confirmations still out [calendar] confirm_within after the approval:
+ * the coordinator is told who has not answered, once.
+ */
+static void
+test_confirmations_not_in(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 a, b, m;
+	char		*text;
+
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n"
+	    "confirm = mentor; mentee; supervisor\nconfirm_within = 14 days\n");
+	a = add_person(f, "p1@example.org", "P1", "mentee");
+	b = add_person(f, "p2@example.org", "P2", "mentor");
+	assert_true(db_exec(f->db, NULL, "INSERT INTO match (mentee, mentor, "
+	    "score, status, why, created_at, decided_at, confirm) VALUES (?, "
+	    "?, 1, 'approved', 'why', 'x', '2026-02-02T16:00:00Z', "
+	    "'waiting')", "ii", a, b) == 1);
+	m = db_last_id(f->db);
+	assert_int_equal(state_confirm_ask(f->db, m, "mentor", "p2@example.org",
+	    "x", NULL), 0);
+	assert_int_equal(state_confirm_ask(f->db, m, "mentee", "p1@example.org",
+	    "x", NULL), 0);
+	assert_int_equal(state_confirm_ask(f->db, m, "supervisor",
+	    "boss@example.org", "x", NULL), 0);
+	assert_int_equal(state_confirm_answer(f->db, m, "mentor", "yes", NULL,
+	    0, "x", NULL), 0);
+	run_at(f, "2026-02-15T16:00:00Z");
+	assert_int_equal(count(f, "SELECT count(*) FROM notice"), 0);
+	run_at(f, "2026-02-16T16:00:00Z");
+	run_at(f, "2026-02-17T16:00:00Z");
+	assert_int_equal(count(f, "SELECT count(*) FROM notice WHERE what = "
+	    "'confirm'"), 1);
+	text = db_query_text(f->db, NULL, NULL, "SELECT text FROM notice", "");
+	assert_string_equal(text, "the mentee and the supervisor have not "
+	    "confirmed the pairing (asked 2 February 2026)");
+	g_free(text);
+	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+}
+
 /* On the day applications open, those who waited join the pool. */
 static void
 test_waiting_applicants_join_when_intake_opens(void **state)
@@ -759,6 +800,7 @@ main(void)
 		T(test_end_evaluations_and_thanks),
 		T(test_next_due),
 		T(test_the_end_leaves_the_pool),
+		T(test_confirmations_not_in),
 		T(test_waiting_applicants_join_when_intake_opens),
 	};
 

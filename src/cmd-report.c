@@ -88,10 +88,14 @@ pair_line(const struct report_pair *p, void *arg)
 		printf("  goals: not in\n");
 	g_free(t);
 	t = day_text(p->last_contact);
-	printf("  meetings: %d (%d in person)%s%s\n", p->meetings, p->in_person,
+	printf("  meetings: %d (%d in person)%s%s", p->meetings, p->in_person,
 	    p->last_contact != NULL ? ", last on " : "",
 	    p->last_contact != NULL ? t : "");
 	g_free(t);
+	/* What the program asks in the whole mentorship (WLA: 5-6). */
+	if (r->prog->cfg->calendar.contacts_expected > 0)
+		printf("; %d expected", r->prog->cfg->calendar.contacts_expected);
+	printf("\n");
 	if (strcmp(p->status, "ended") == 0)
 		printf("  evaluations: %d of 2\n", p->evaluations);
 	print_next(r, p->id);

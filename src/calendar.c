@@ -329,16 +329,35 @@ contact_period(struct look *l, GDate *from, GDate *to, GDate *nudge)
 	return k;
 }
 
+/* The last day before `by` the pair were in touch, else their start. */
+static void
+last_contact(struct look *l, const GDate *by, GDate *out)
+{
+	const GDate	*d;
+	guint		 i;
+
+	*out = l->start;
+	for (i = 0; i < l->p->contacts->len; i++) {
+		d = &g_array_index(l->p->contacts, GDate, i);
+		if (g_date_compare(d, by) <= 0 && g_date_compare(d, out) > 0)
+			*out = *d;
+	}
+}
+
 /* Silent a second period in a row: the coordinator, not the pair. */
 static int
-contact_silent(struct look *l, const char *name, const GDate *from,
-    const GDate *nudge, char **cause)
+contact_silent(struct look *l, const char *name, const GDate *nudge,
+    char **cause)
 {
-	char	*since = date_text(from), *text;
+	GDate	 last;
+	char	*since, *text;
 	int	 error;
 
-	text = g_strdup_printf("the pair have not been in touch since %s, "
-	    "after a reminder", since);
+	last_contact(l, nudge, &last);
+	since = date_text(&last);
+	text = g_strdup_printf("the pair have not been in touch since %s%s, "
+	    "after a reminder", g_date_compare(&last, &l->start) == 0 &&
+	    !in_touch(l, &last, &last) ? "the start on " : "", since);
 	error = tell(l, "silent", text, cause);
 	g_free(text);
 	g_free(since);
@@ -363,7 +382,7 @@ contact_step(struct look *l, char **cause)
 	if (done(l, name) || in_touch(l, &from, &nudge))
 		error = 0;
 	else if (g_strcmp0(g_hash_table_lookup(l->p->done, prev), "sent") == 0)
-		error = contact_silent(l, name, &from, &nudge, cause);
+		error = contact_silent(l, name, &nudge, cause);
 	else if ((error = calendar_mail(l->prog, l->p, "contact-nudge",
 	    TO_BOTH, NULL, NULL, cause)) == 0)
 		error = record(l, name, &nudge, "sent", cause);

@@ -511,6 +511,7 @@ static void
 test_silent_pair(void **state)
 {
 	struct fixture	*f = *state;
+	char		*text;
 
 	start(f, "goals = none\nfirst_meeting = 30 days\ncontact = 1 month\n"
 	    "contact_grace = 14 days\n" REMINDERS);
@@ -530,6 +531,11 @@ test_silent_pair(void **state)
 	assert_outcome(f, "contact.3", "told");
 	assert_int_equal(count(f, "SELECT count(*) FROM notice WHERE what = "
 	    "'silent'"), 1);
+	/* Since their last contact, not since the period began. */
+	text = db_query_text(f->db, NULL, NULL, "SELECT text FROM notice", "");
+	assert_string_equal(text, "the pair have not been in touch since 1 "
+	    "February 2026, after a reminder");
+	g_free(text);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = "
 	    "'contact-nudge'"), 2);
 }

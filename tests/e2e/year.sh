@@ -11,6 +11,7 @@
 #            (in the thread of the last mail of KIND the program sent to
 #            ADDRESS, as a mail program's "Reply" does)
 # Time:      on DAY (one run on DAY at 09:00 in the program's zone),
+#            year FROM TO (runs through the year: see there),
 #            every_day FROM TO, every_week FROM TO, day_after DAY N,
 #            coordinator COMMAND... (a command as the coordinator runs
 #            it, with the day of the last run)
@@ -122,18 +123,32 @@ send() {
 # supervisor answers for the address they were asked at).
 reply_to() {
 	local to=$1 kind=$2 from=$3 body=$4 id file subject name
-	id=$(db "SELECT message_id FROM outbox WHERE to_addr = '$to' AND
-	    kind = '$kind' AND status = 'sent' ORDER BY id DESC LIMIT 1")
-	[ -n "$id" ] || die "reply_to: no $kind was sent to $to"
-	file=$(smtp_messages | xargs grep -il -- "^Message-Id: <$id>" |
-	    head -n 1)
-	[ -n "$file" ] || die "reply_to: the SMTP server has no <$id>"
+	file=$(mail_file "$to" "$kind")
+	[ -n "$file" ] || die "reply_to: the SMTP server has no $kind to $to"
+	id=$(smtp_header "$file" message-id)
 	subject=$(smtp_header "$file" subject)
 	name=$(db "SELECT value FROM participant_field f JOIN participant p
 	    ON p.id = f.participant WHERE p.email = '$from' AND
 	    f.name = 'name'")
 	send "$from" "${name:-$from}" "Re: $subject" "$body" \
-	    "In-Reply-To: <$id>" "References: <$id>"
+	    "In-Reply-To: $id" "References: $id"
+}
+
+# mail_file ADDRESS KIND: the SMTP server's file of the last mail of KIND
+# sent to ADDRESS.
+mail_file() {
+	local id
+	id=$(db "SELECT message_id FROM outbox WHERE to_addr = '$1' AND
+	    kind = '$2' AND status = 'sent' ORDER BY id DESC LIMIT 1")
+	[ -n "$id" ] || return 0
+	smtp_messages | xargs grep -il -- "^Message-Id: <$id>" | head -n 1
+}
+
+# body_of ADDRESS KIND: its text, as the recipient reads it.
+body_of() {
+	local file
+	file=$(mail_file "$1" "$2")
+	[ -n "$file" ] && smtp_body "$file"
 }
 
 # on DAY: one run on DAY (YYYY-MM-DD) at 09:00, the program's morning.
@@ -165,6 +180,39 @@ every_week() {
 		on "$d"
 		d=$(day_after "$d" 7)
 	done
+}
+
+# year FROM TO: the simulated year, day by day.  A run happens on each
+# day of the windows in YEAR_DAILY ("FROM:TO ..."), on each day listed in
+# YEAR_DAYS (the days something falls due), on each day the scenario's
+# before_run or after_run names (a "YYYY-MM-DD)" case: something arrives
+# or is done), and a week after the last run when none came in between.
+# For each: before_run DAY (the mail
+# that arrives that day), the run, then after_run DAY (the coordinator's
+# commands, the checks).
+year() {
+	local d=$1
+	YEAR_ACTIONS=$(declare -f before_run after_run |
+	    grep -o '20[0-9][0-9]-[0-9][0-9]-[0-9][0-9])' | tr -d ')' |
+	    tr '\n' ' ')
+	while [[ ! $d > $2 ]]; do
+		if runs_on "$d"; then
+			before_run "$d"
+			on "$d"
+			after_run "$d"
+		fi
+		d=$(day_after "$d" 1)
+	done
+}
+
+runs_on() {
+	local w
+	for w in $YEAR_DAILY; do
+		[[ $1 < ${w%%:*} || $1 > ${w##*:} ]] || return 0
+	done
+	[[ " $YEAR_DAYS $YEAR_ACTIONS " == *" $1 "* ]] && return 0
+	# And a quiet run when a week has gone by without one.
+	[ -z "$TODAY" ] || [[ ! $(day_after "$TODAY" 7) > $1 ]]
 }
 
 # coordinator COMMAND...: mentormail COMMAND as the coordinator runs it
@@ -199,6 +247,13 @@ assert_all_delivered() {
 match_of() {
 	db "SELECT m.id FROM match m JOIN participant p ON p.id = m.mentee
 	    WHERE p.email = '$1' ORDER BY m.id DESC LIMIT 1"
+}
+
+# pair_status MENTEE MENTOR: the status of the latest match of the two.
+pair_status() {
+	db "SELECT m.status FROM match m JOIN participant a ON a.id = m.mentee
+	    JOIN participant b ON b.id = m.mentor WHERE a.email = '$1' AND
+	    b.email = '$2' ORDER BY m.id DESC LIMIT 1"
 }
 
 # proposal MENTEE MENTOR: the id of the proposal pairing the two.

@@ -9,7 +9,9 @@
 #            NAME [SECTION.KEY=VALUE...]
 # Mail:      send FROM NAME SUBJECT BODY, reply_to ADDRESS KIND FROM BODY
 #            (in the thread of the last mail of KIND the program sent to
-#            ADDRESS, as a mail program's "Reply" does)
+#            ADDRESS, as a mail program's "Reply" does), mail_file and
+#            body_of ADDRESS KIND (the last such mail), wla_app (an
+#            application on the WLA form)
 # Time:      on DAY (one run on DAY at 09:00 in the program's zone),
 #            year FROM TO (runs through the year: see there),
 #            every_day FROM TO, every_week FROM TO, day_after DAY N,
@@ -149,6 +151,32 @@ body_of() {
 	local file
 	file=$(mail_file "$1" "$2")
 	[ -n "$file" ] && smtp_body "$file"
+}
+
+# wla_app ROLE NAME EMAIL LIBRARY TYPE ROLE_NOW YEARS TEXT [PREFERENCE]: an
+# application on the WLA (Washington) form, the mentor's or the mentee's.
+wla_app() {
+	local role=$1 name=$2 email=$3 library=$4 type=$5 now=$6 years=$7
+	local text=$8 pref=${9:-Either} title=Mentee question="What do you hope to learn?"
+	if [ "$role" = mentor ]; then
+		title=Mentor question="How do you imagine supporting a mentee?"
+	fi
+	send "$email" "$name" "WLA $role application - $name" \
+"WLA Mentorship Program - $title Application
+
+Name: $name
+Email: $email
+Library or organization: $library
+Library type: $type
+Current role: $now
+Years of library experience: $years
+
+$question
+$text
+
+How many mentees can you take on this cycle? 1
+Preferred way to meet (in person / virtual / either): Either
+When matching, do you prefer career alignment or identity? $pref"
 }
 
 # on DAY: one run on DAY (YYYY-MM-DD) at 09:00, the program's morning.

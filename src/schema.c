@@ -274,7 +274,14 @@ const char *const schema_migrations[] = {
 	"  covers_to TEXT NOT NULL,"
 	"  outbox INTEGER REFERENCES outbox (id)"	/* NULL: a quiet day */
 	");",
+
+	/*
+	 * 7 -> 8: a mentor's matches by index, as a mentee's are
+	 * (match_by_status): what a mentor has taken is looked up for every
+	 * mentor of the pool.
+	 */
+	"CREATE INDEX match_by_mentor ON match (status, mentor);",
 	NULL
 };
 
-const int schema_version = 7;
+const int schema_version = 8;

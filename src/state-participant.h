@@ -88,7 +88,8 @@ int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 
 /*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
- * .ineligible, .applied, .waiting, .completed.  `fn` is called as for state_status.
+ * .ineligible, .applied, .waiting, .completed.  `fn` is called as for
+ * state_status.
  */
 int	state_participant_status(struct db *,
 	    void (*fn)(const char *key, const char *value, void *arg),

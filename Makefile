@@ -106,10 +106,12 @@ endif
 
 install: $(BUILD)/mentormail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \
-	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron
+	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron \
+	    $(DESTDIR)$(SHAREDIR)/presets
 	install -m 755 $(BUILD)/mentormail $(DESTDIR)$(BINDIR)/mentormail
 	cp -R rules/. $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
+	cp -R presets/. $(DESTDIR)$(SHAREDIR)/presets/
 	install -m 644 cron/* $(DESTDIR)$(SHAREDIR)/cron/
 	install -m 644 mentormail.conf.example $(DESTDIR)$(SHAREDIR)/
 

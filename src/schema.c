@@ -354,7 +354,14 @@ const char *const schema_migrations[] = {
 	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;"
 	"CREATE TRIGGER pool_rule_delete AFTER DELETE ON match_rule "
 	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;",
+
+	/*
+	 * 9 -> 10: a mentor's matches by index, as a mentee's are
+	 * (match_by_status): what a mentor has taken is looked up for every
+	 * mentor of the pool.
+	 */
+	"CREATE INDEX match_by_mentor ON match (status, mentor);",
 	NULL
 };
 
-const int schema_version = 9;
+const int schema_version = 10;

@@ -3,7 +3,7 @@
 #   make            build ./build/mentormail
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the demo
-#   make bench      benchmarks (bench/)
+#   make bench      benchmarks (bench/); BIG=1 adds 100,000 applications
 #   make accuracy   how well the rules read the corpora (not a test)
 #   make install    PREFIX=/usr/local DESTDIR= (SYSCONFDIR, STATEDIR, ...)
 
@@ -75,11 +75,12 @@ $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 deps:
-	@tools/deps build test
+	@tools/deps build test demo bench
 
-# The test suite runs against a sanitizer build of its own.
+# The test suite runs against a sanitizer build of its own.  It runs the
+# demo and the benchmarks too (tests/e2e/t-deps.sh), so it needs theirs.
 check:
-	@tools/deps build test
+	@tools/deps build test demo bench
 	mandoc -T lint -W warning $(MANPAGES)
 	$(MAKE) BUILD=build/check SANITIZE=1 unit e2e
 	$(MAKE) BUILD=build valgrind
@@ -99,9 +100,9 @@ demo:
 	@tools/demo $(abspath $(BUILD)/mentormail)
 
 bench:
-	@tools/deps build test bench
+	@tools/deps build bench
 	$(MAKE) all
-	@bench/run $(abspath $(BUILD)/mentormail)
+	@BIG=$(BIG) bench/run $(abspath $(BUILD)/mentormail)
 
 # Field accuracy per program and per field (tools/accuracy), for each
 # first-sight batch and the tuning corpus; CORPUS=DIR for one corpus only,
@@ -130,10 +131,11 @@ install: $(BUILD)/mentormail
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/rules \
 	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/cron \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(SYSTEMDDIR)
+	    $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SHAREDIR)/presets
 	install -m 755 $(BUILD)/mentormail $(DESTDIR)$(BINDIR)/mentormail
 	cp -R rules/. $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
+	cp -R presets/. $(DESTDIR)$(SHAREDIR)/presets/
 	for f in cron/mentormail.cron mentormail.conf.example systemd/* \
 	    $(MANPAGES); do \
 		case $$f in \

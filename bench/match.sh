@@ -1,48 +1,43 @@
 #!/bin/bash
 # bench/match.sh [MENTORMAIL] -- the assignment solver (src/match-solve.c)
-# against scipy.optimize.linear_sum_assignment on the same instances:
-# dense random pools of 1,000, 2,000 and 5,000 mentees and as many mentors
-# (every pair allowed, scores 0..1000), and 10,000 mentees with 5,000
-# mentors of capacity 2, each mentee allowed ~20 of them.  That last one
-# is also given to scipy's sparse solver (csgraph's
-# min_weight_full_bipartite_matching), the fairer peer for a sparse pool.
-# Each instance is written once to a file that both read; only the solve
-# is timed, on both sides, in the same run.  Prints one table with the
-# time ratio and whether both reach the same optimal total (MISMATCH and
-# exit 1 if not), and the driver's peak RSS.
+# against two peers on the same instances: scipy's linear_sum_assignment
+# and LEMON's min-cost flow (NetworkSimplex and CostScaling, the
+# strongest general solvers we know in C++).  The instances: dense random
+# pools of 1,000, 2,000 and 5,000 mentees and as many mentors (every pair
+# allowed, scores 0..1000), and 10,000 mentees with 5,000 mentors of
+# capacity 2, each mentee allowed ~20 of them.  That last one is also
+# given to scipy's sparse solver (csgraph's
+# min_weight_full_bipartite_matching), the fairer scipy for a sparse pool.
+# Each instance is written once to a file that every side reads; only the
+# solve is timed, on every side, in the same run.  Prints one table with
+# the time ratios and whether all reach the same optimal total (MISMATCH
+# and exit 1 if not), and the drivers' peak RSS.  BENCH_QUICK=1 runs small
+# instances only (for the tests).
 #
-# The driver is built with -O2 next to MENTORMAIL (in its build
-# directory) when given, else in a temporary directory.  scipy comes from
-# Debian's python3-scipy: /usr/bin/python3, whatever python3 is on PATH.
+# The drivers (bench/match.c with src/match-solve.c, bench/lemon.cc with
+# g++ and Debian's liblemon-dev) are built with -O2 next to MENTORMAIL (in
+# its build directory) when given, else in a temporary directory.  scipy
+# comes from Debian's python3-scipy: /usr/bin/python3, whatever python3 is
+# on PATH.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-PY=/usr/bin/python3
-T=$(mktemp -d "${TMPDIR:-/tmp}/mentormail-match.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-if [ $# -ge 1 ]; then
-	OUT=$(dirname "$1")/bench
-else
-	OUT=$T
-fi
-mkdir -p "$OUT"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+[ $# -ge 1 ] || BENCH_BUILD=$T/build
+PY=$PYTHON
 
-die() {
-	echo "bench/match.sh: $*" >&2
-	exit 1
+build_drivers() {
+	local flags
+	mapfile -t flags < <(pkg_flags glib-2.0)
+	bench_build match cc -std=c11 -D_GNU_SOURCE "${BENCH_WARN[@]}" -I"$TOP/src" \
+	    "$TOP/bench/match.c" "$TOP/src/match-solve.c" "$TOP/src/log.c" \
+	    -- "${flags[@]}"
+	mapfile -t flags < <(pkg_flags lemon)
+	bench_build lemon g++ -std=c++17 -Wall -Wextra -Werror \
+	    "$TOP/bench/lemon.cc" -- "${flags[@]}"
+	"$PY" -c 'import numpy, scipy.optimize' 2>/dev/null ||
+	    die "$PY has no scipy (apt-get install python3-scipy)"
 }
 
-# shellcheck disable=SC2046
-cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$TOP/src" \
-    $(pkg-config --cflags glib-2.0) -o "$OUT/match" "$TOP/bench/match.c" \
-    "$TOP/src/match-solve.c" "$TOP/src/log.c" \
-    $(pkg-config --libs glib-2.0) || die "cannot build the driver"
-"$PY" -c 'import numpy, scipy.optimize' 2>/dev/null ||
-    die "$PY has no scipy (apt-get install python3-scipy)"
-
-# The instance generator and the scipy side, in one script:
-#   gen dense N SEED FILE | gen capacity N M CAP DEGREE SEED FILE
-#   lsa FILE RUNS | sparse FILE RUNS  ->  "seconds total", the shortest
-#   of RUNS solves
 cat >"$T/match.py" <<'PY'
 import sys, time
 import numpy as np
@@ -153,43 +148,87 @@ else:
     sparse_solve(sys.argv[2], int(sys.argv[3]))
 PY
 
-status=0
-# row NAME RUNS lsa|sparse GEN-ARGS...: each side's shortest of RUNS
-# solves, since a busy machine only ever makes a solve slower.
+MISMATCHES=()
+# row NAME RUNS lsa|sparse lemon|- GEN-ARGS...: each side's shortest of
+# RUNS solves, since a busy machine only ever makes a solve slower.  With
+# "-" instead of "lemon", the instance is the one above, LEMON's figures
+# given there.
 row() {
-	local name=$1 runs=$2 how=$3 file=$T/instance mm sp mt mtotal rss
-	local input st stotal same
-	shift 3
+	local name=$1 runs=$2 how=$3 peers=$4 file=$T/instance
+	local mt mtotal rss input st stotal nt ntotal ct ctotal lrss same
+	shift 4
 	"$PY" "$T/match.py" gen "$@" "$file" || die "$name: cannot generate"
-	mm=$("$OUT/match" -r "$runs" "$file") || die "$name: the driver failed"
-	read -r mt mtotal _ rss input <<<"$mm"
-	sp=$("$PY" "$T/match.py" "$how" "$file" "$runs") ||
-	    die "$name: scipy failed"
-	read -r st stotal <<<"$sp"
-	same=same
-	if [ "$mtotal" != "$stotal" ]; then
-		same=MISMATCH
-		status=1
+	read -r mt mtotal _ rss input < <("$BENCH_BUILD/match" -r "$runs" \
+	    "$file") && [ -n "${input:-}" ] || die "$name: the driver failed"
+	read -r st stotal < <("$PY" "$T/match.py" "$how" "$file" "$runs") &&
+	    [ -n "${stotal:-}" ] || die "$name: scipy failed"
+	nt=- ntotal=$mtotal ct=- ctotal=$mtotal lrss=
+	if [ "$peers" = lemon ]; then
+		read -r nt ntotal ct ctotal lrss < <("$BENCH_BUILD/lemon" \
+		    -r "$runs" "$file") && [ -n "${lrss:-}" ] ||
+		    die "$name: LEMON failed"
 	fi
-	printf '%-34s %9.3f s %9.3f s %7.3f %10s %10s %-8s %5.0f MiB %5.0f MiB\n' \
-	    "$name" "$mt" "$st" "$(echo "$mt / $st" | bc -l)" "$mtotal" \
-	    "$stotal" "$same" "$(echo "$rss / 1024" | bc -l)" \
-	    "$(echo "$input / 1024" | bc -l)"
+	same=same
+	if [ "$mtotal" != "$stotal" ] || [ "$mtotal" != "$ntotal" ] ||
+	    [ "$mtotal" != "$ctotal" ]; then
+		same=MISMATCH
+		MISMATCHES+=("$name: mentormail $mtotal, scipy $stotal," \
+		    "NetworkSimplex $ntotal, CostScaling $ctotal")
+	fi
+	printf '%-34s %9.3f s %9.3f s %5s %9s %5s %9s %5s  %-8s %5.0f %5.0f %5s\n' \
+	    "$name" "$mt" "$st" "$(ratio "$mt" "$st")" \
+	    "$(secs "$nt")" "$(ratio "$mt" "$nt")" "$(secs "$ct")" \
+	    "$(ratio "$mt" "$ct")" "$same" "$(awk -v k="$rss" \
+	    'BEGIN { print k / 1024 }')" "$(awk -v k="$input" \
+	    'BEGIN { print k / 1024 }')" "$(if [ -n "$lrss" ]; then
+		awk -v k="$lrss" 'BEGIN { printf "%.0f", k / 1024 }'; fi)"
 	rm -f "$file"
+	RATIOS+=("$(ratio "$mt" "$st") $(ratio "$mt" "$nt") $(ratio "$mt" "$ct")")
 }
 
+secs() {
+	if [ "$1" = - ]; then
+		echo -
+	else
+		printf '%.3f s' "$1"
+	fi
+}
+
+RATIOS=()
+build_drivers
 echo "assignment: mentormail (match-solve.c) against scipy $("$PY" -c \
-    'import scipy; print(scipy.__version__)') linear_sum_assignment"
-echo "(solve time only; each side's best of 5 runs, or of 1 run for the two" \
-    "slowest rows;"
-echo " ratio = mentormail / scipy, below 1 is faster;" \
-    "peak RSS of the C driver, and of it the pair list it was given)"
-printf '%-34s %11s %11s %7s %10s %10s %-8s %9s %9s\n' instance mentormail \
-    scipy ratio "total mm" "total sp" optimum "peak RSS" "pairs"
-row "dense 1,000 x 1,000" 5 lsa dense 1000 1
-row "dense 2,000 x 2,000" 5 lsa dense 2000 2
-row "dense 5,000 x 5,000" 1 lsa dense 5000 5
-row "10,000 x 5,000 cap 2, ~20 allowed" 1 lsa capacity 10000 5000 2 20 10
-row "  the same, scipy's sparse solver" 5 sparse capacity 10000 5000 2 20 \
-    10
-exit $status
+    'import scipy; print(scipy.__version__)') linear_sum_assignment and" \
+    "LEMON $(pkg-config --modversion lemon) NetworkSimplex (NS) and" \
+    "CostScaling (CS)"
+echo "(solve time only; each side's best of 5 runs, or of 1 run for the" \
+    "two slowest rows; ratio = mentormail / peer, below 1 is faster;"
+echo " peak RSS in MiB of mentormail's driver, of it the pair list it was" \
+    "given, and of LEMON's driver)"
+printf '%-34s %11s %11s %5s %9s %5s %9s %5s  %-8s %5s %5s %5s\n' instance \
+    mentormail scipy ratio "LEMON NS" ratio "LEMON CS" ratio optimum \
+    "RSS" pairs LEMON
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	row "dense 100 x 100" 3 lsa lemon dense 100 1
+	row "1,000 x 500 cap 2, ~20 allowed" 3 lsa lemon capacity 1000 500 2 \
+	    20 10
+	row "  the same, scipy's sparse solver" 3 sparse - capacity 1000 500 2 \
+	    20 10
+else
+	row "dense 1,000 x 1,000" 5 lsa lemon dense 1000 1
+	row "dense 2,000 x 2,000" 5 lsa lemon dense 2000 2
+	row "dense 5,000 x 5,000" 1 lsa lemon dense 5000 5
+	row "10,000 x 5,000 cap 2, ~20 allowed" 1 lsa lemon capacity 10000 \
+	    5000 2 20 10
+	row "  the same, scipy's sparse solver" 5 sparse - capacity 10000 5000 \
+	    2 20 10
+fi
+if [ ${#MISMATCHES[@]} -gt 0 ]; then
+	die "the optimal totals differ" "${MISMATCHES[@]}"
+fi
+# The summary: the geometric mean of each peer's ratios over the rows.
+summary "$(printf '%s\n' "${RATIOS[@]}" | awk '
+	function add(i, v) { if (v != "-") { s[i] += log(v); n[i]++ } }
+	function mean(i) { return n[i] ? sprintf("%.2f", exp(s[i] / n[i])) : "-" }
+	{ add(1, $1); add(2, $2); add(3, $3) }
+	END { printf "solver: %sx scipy, %sx LEMON NS, %sx LEMON CS " \
+	    "(geometric means)", mean(1), mean(2), mean(3) }')"

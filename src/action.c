@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "action.h"
+#include "compose.h"
 #include "calendar.h"
 #include "calendar-date.h"
 #include "config.h"
@@ -64,7 +65,8 @@ static const struct action_entry action_table[] = {
 	{ "report", "", "where every pair stands, the stipends owed, the "
 	    "evaluations", 0, 0, ACTION_MAIL, act_report },
 	{ "export", "goals|meetings|stipends|evaluations", "that record as "
-	    "CSV, in the answer", 1, 1, ACTION_MAIL, act_export },
+	    "a CSV file attached to the answer", 1, 1, ACTION_MAIL,
+	    act_export },
 	{ "status", "", "the state of the program, as mentormail status "
 	    "prints it", 0, 0, ACTION_MAIL, act_status },
 	{ "help", "", "this list", 0, 0, ACTION_MAIL, act_help },
@@ -290,26 +292,27 @@ act_remind(struct action *a, int argc, char **argv, char **cause)
 	return found;
 }
 
-/* What `write` puts in a FILE, appended to what is said. */
-static int
-said_of(struct action *a, int (*write)(void *, FILE *, char **), void *arg,
+/* What `write` puts in a FILE (*len bytes, caller frees), or NULL. */
+static char *
+written(int (*write)(void *, FILE *, char **), void *arg, size_t *len,
     char **cause)
 {
 	char	*buf = NULL;
-	size_t	 len = 0;
 	FILE	*f;
 	int	 error;
 
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		return cause_set(cause, "open_memstream: %s",
-		    g_strerror(errno));
+	if ((f = open_memstream(&buf, len)) == NULL) {
+		cause_set(cause, "open_memstream: %s", g_strerror(errno));
+		return NULL;
+	}
 	error = write(arg, f, cause);
 	if (fclose(f) != 0 && error == 0)
 		error = cause_set(cause, "out of memory for the answer");
-	if (error == 0)
-		g_string_append_len(a->said, buf, (gssize)len);
-	free(buf);
-	return error;
+	if (error != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 static int
@@ -318,10 +321,19 @@ write_report(void *arg, FILE *f, char **cause)
 	return report_write(arg, f, cause);
 }
 
+/* The report, in the answer; the audit log keeps only that it was sent. */
 static int
 act_report(struct action *a, int argc, char **argv, char **cause)
 {
-	return said_of(a, write_report, a->m->prog, cause);
+	char	*text;
+	size_t	 len;
+
+	if ((text = written(write_report, a->m->prog, &len, cause)) == NULL)
+		return -1;
+	g_string_append_len(a->said, text, (gssize)len);
+	free(text);
+	a->log_as = "the report, in the answer";
+	return 0;
 }
 
 struct export_arg {
@@ -342,12 +354,45 @@ write_export(void *arg, FILE *f, char **cause)
 	return error;
 }
 
+/* The export as a CSV file attached to the answer. */
 static int
 act_export(struct action *a, int argc, char **argv, char **cause)
 {
-	struct export_arg	e = { .db = a->m->db, .what = argv[1] };
+	struct export_arg	 e = { .db = a->m->db, .what = argv[1] };
+	struct compose_file	 file;
+	size_t			 len, rows = 0, i;
+	char			*csv;
 
-	return said_of(a, write_export, &e, cause);
+	if (a->files == NULL)
+		return cause_set(cause, "an export goes as a file attached "
+		    "to a mail: use mentormail export %s", argv[1]);
+	if ((csv = written(write_export, &e, &len, cause)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		rows += csv[i] == '\n';
+	file = (struct compose_file){ .name = g_strdup_printf("%s.csv",
+	    argv[1]), .data = csv, .len = len };
+	g_array_append_val(a->files, file);
+	g_string_append_printf(a->said, "%s attached (%zu line%s after its "
+	    "header)\n", file.name, rows > 0 ? rows - 1 : 0, rows == 2 ? "" :
+	    "s");
+	return 0;
+}
+
+void
+action_files_free(GArray *files)
+{
+	struct compose_file	*f;
+	guint			 i;
+
+	if (files == NULL)
+		return;
+	for (i = 0; i < files->len; i++) {
+		f = &g_array_index(files, struct compose_file, i);
+		g_free((char *)f->name);
+		free((char *)f->data);
+	}
+	g_array_unref(files);
 }
 
 static void

@@ -20,6 +20,7 @@
 
 #include "state-message.h"
 
+struct compose_file;
 struct config;
 struct db;
 struct match_ctx;
@@ -37,7 +38,16 @@ struct action {
 	int64_t			 message; /* the command mail, or 0 */
 	int			 line;	/* its line in that mail, or 0 */
 	GString			*said;	/* what was done, a line each */
+	const char		*log_as; /* what the audit log keeps instead
+					   of `said`, when that is a report
+					   or an export; NULL: `said` */
+	GArray			*files;	/* struct compose_file, owned: exports
+					   to attach to the answer; NULL
+					   where there is no answer mail */
 };
+
+/* Free a->files' contents and the array (NULL is fine). */
+void	action_files_free(GArray *);
 
 struct action_entry {
 	const char	*name;

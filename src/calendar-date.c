@@ -263,18 +263,47 @@ cohort_parse(const char *text, struct cohort *out, char **cause)
 	    "year, e.g. 10-15) or \"YYYY-MM-DD\" (one cohort)", text);
 }
 
-/* The yearly cohort's start in `year` (29 February: the 28th if need be). */
+/* Day `day` of `month` in `year` (29 February: the 28th if need be). */
 static void
-cohort_in(const struct cohort *c, int year, GDate *out)
+day_in(int month, int day, int year, GDate *out)
 {
-	int	day = c->day;
-
-	while (!g_date_valid_dmy((GDateDay)day, (GDateMonth)c->month,
+	while (!g_date_valid_dmy((GDateDay)day, (GDateMonth)month,
 	    (GDateYear)year))
 		day--;
 	g_date_clear(out, 1);
-	g_date_set_dmy(out, (GDateDay)day, (GDateMonth)c->month,
-	    (GDateYear)year);
+	g_date_set_dmy(out, (GDateDay)day, (GDateMonth)month, (GDateYear)year);
+}
+
+/* The yearly cohort's start in `year`. */
+static void
+cohort_in(const struct cohort *c, int year, GDate *out)
+{
+	day_in(c->month, c->day, year, out);
+}
+
+/* "MM-DD" as MMDD, or -1. */
+static int
+month_day(const char *text, int *month, int *day)
+{
+	if (text == NULL || sscanf(text, "%2d-%2d", month, day) != 2)
+		return -1;
+	return *month * 100 + *day;
+}
+
+int
+intake_open(const char *opens, const char *closes, const GDate *today,
+    GDate *next)
+{
+	int	om, od, cm, cd, o, c, t, year = g_date_get_year(today);
+
+	if ((o = month_day(opens, &om, &od)) < 0 ||
+	    (c = month_day(closes, &cm, &cd)) < 0)
+		return 1;
+	t = g_date_get_month(today) * 100 + g_date_get_day(today);
+	if (o <= c ? t >= o && t <= c : t >= o || t <= c)
+		return 1;
+	day_in(om, od, t < o ? year : year + 1, next);
+	return 0;
 }
 
 /* The start of the first cohort whose end is after `approved`. */
@@ -320,40 +349,4 @@ mentorship_dates(const struct cohort *c, const struct span *length,
 		*end = *approved;
 		date_add(end, length);
 	}
-}
-
-/* "MM-DD" of `year` into `d` (29 February: the 28th in other years). */
-static int
-monthday_in(const char *md, int year, GDate *d)
-{
-	struct cohort	c;
-
-	if (cohort_parse(md, &c, NULL) != 0 || c.kind != COHORT_YEARLY)
-		return -1;
-	cohort_in(&c, year, d);
-	return 0;
-}
-
-int
-intake_closed(const char *opens, const char *closes, const GDate *today,
-    GDate *next_open)
-{
-	GDate	o, c;
-	int	y = g_date_get_year(today);
-
-	if (opens == NULL || closes == NULL || monthday_in(opens, y, &o) != 0 ||
-	    monthday_in(closes, y, &c) != 0)
-		return 0;
-	if (g_date_compare(&o, &c) <= 0) {
-		/* Within one year: open from `opens` to `closes`. */
-		if (g_date_compare(today, &o) >= 0 &&
-		    g_date_compare(today, &c) <= 0)
-			return 0;
-		if (g_date_compare(today, &c) > 0)
-			monthday_in(opens, y + 1, &o);
-	} else if (g_date_compare(today, &o) >= 0 ||
-	    g_date_compare(today, &c) <= 0)
-		return 0;	/* across the new year, and open */
-	*next_open = o;
-	return 1;
 }

@@ -67,6 +67,15 @@ int	date_reached(GDateTime *now, GTimeZone *tz, const GDate *d,
 /* Days from `a` to `b` (negative when b is earlier). */
 int	date_days_between(const GDate *a, const GDate *b);
 
+/*
+ * Whether applications are taken on `today` under [calendar]
+ * intake_opens and intake_closes ("MM-DD", both days taken; the window
+ * may run over the new year): always when they are NULL.  When they are
+ * not taken, *next is the day they next open.
+ */
+int	intake_open(const char *opens, const char *closes, const GDate *today,
+	    GDate *next);
+
 /* When mentorships start: when approved, or with a cohort. */
 enum cohort_kind {
 	COHORT_NONE,		/* rolling: at the approval */
@@ -95,14 +104,5 @@ int	cohort_parse(const char *text, struct cohort *out, char **cause);
  */
 void	mentorship_dates(const struct cohort *, const struct span *length,
 	    const GDate *approved, GDate *start, GDate *end);
-
-/*
- * Whether applications are closed on `today` with the yearly window
- * `opens` to `closes` ("MM-DD" each, both days open; a window may cross
- * the new year); then *next_open is when they open again.  Without both
- * ends there is no window: 0.
- */
-int	intake_closed(const char *opens, const char *closes,
-	    const GDate *today, GDate *next_open);
 
 #endif

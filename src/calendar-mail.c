@@ -127,6 +127,8 @@ vars_stipend(struct program *prog, struct tvars *v)
 		set_number(v, "stipend.max_meetings", s->max_meetings);
 	if (s->min_hours > 0)
 		set_number(v, "stipend.min_hours", s->min_hours);
+	if (s->min_total_hours > 0)
+		set_number(v, "stipend.min_total_hours", s->min_total_hours);
 	if (s->mileage_rate > 0)
 		set_number(v, "stipend.mileage_rate", s->mileage_rate);
 }

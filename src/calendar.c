@@ -15,6 +15,7 @@
 #include "log.h"
 #include "program.h"
 #include "state-calendar.h"
+#include "state-participant.h"
 #include "template.h"
 
 /* One pair being looked at, at the run's now. */
@@ -25,7 +26,6 @@ struct look {
 	GDate			 start, end, ended;
 	int			 has_ended;
 	int			 running;	/* approved, not ended */
-	int			 waiting;	/* for confirmations, not started */
 };
 
 /* A family of obligations with a due date and reminders around it. */
@@ -329,16 +329,35 @@ contact_period(struct look *l, GDate *from, GDate *to, GDate *nudge)
 	return k;
 }
 
+/* The last day before `by` the pair were in touch, else their start. */
+static void
+last_contact(struct look *l, const GDate *by, GDate *out)
+{
+	const GDate	*d;
+	guint		 i;
+
+	*out = l->start;
+	for (i = 0; i < l->p->contacts->len; i++) {
+		d = &g_array_index(l->p->contacts, GDate, i);
+		if (g_date_compare(d, by) <= 0 && g_date_compare(d, out) > 0)
+			*out = *d;
+	}
+}
+
 /* Silent a second period in a row: the coordinator, not the pair. */
 static int
-contact_silent(struct look *l, const char *name, const GDate *from,
-    const GDate *nudge, char **cause)
+contact_silent(struct look *l, const char *name, const GDate *nudge,
+    char **cause)
 {
-	char	*since = date_text(from), *text;
+	GDate	 last;
+	char	*since, *text;
 	int	 error;
 
-	text = g_strdup_printf("the pair have not been in touch since %s, "
-	    "after a reminder", since);
+	last_contact(l, nudge, &last);
+	since = date_text(&last);
+	text = g_strdup_printf("the pair have not been in touch since %s%s, "
+	    "after a reminder", g_date_compare(&last, &l->start) == 0 &&
+	    !in_touch(l, &last, &last) ? "the start on " : "", since);
 	error = tell(l, "silent", text, cause);
 	g_free(text);
 	g_free(since);
@@ -363,7 +382,7 @@ contact_step(struct look *l, char **cause)
 	if (done(l, name) || in_touch(l, &from, &nudge))
 		error = 0;
 	else if (g_strcmp0(g_hash_table_lookup(l->p->done, prev), "sent") == 0)
-		error = contact_silent(l, name, &from, &nudge, cause);
+		error = contact_silent(l, name, &nudge, cause);
 	else if ((error = calendar_mail(l->prog, l->p, "contact-nudge",
 	    TO_BOTH, NULL, NULL, cause)) == 0)
 		error = record(l, name, &nudge, "sent", cause);
@@ -417,7 +436,10 @@ end_step(struct look *l, char **cause)
 		if (!reached(l, &l->end))
 			return 0;
 		day = date_iso(&l->end);
+		/* Done: out of the pool, not proposed a new partner. */
 		if (state_match_end(l->prog->db, l->p->id, day, "completed",
+		    l->prog->now_iso, cause) != 0 ||
+		    state_participants_complete(l->prog->db, l->p->id,
 		    l->prog->now_iso, cause) != 0) {
 			g_free(day);
 			return -1;
@@ -472,48 +494,58 @@ pair_step(struct look *l, char **cause)
 	return 0;
 }
 
-/* Who has not answered a request to confirm the pairing: "mentor, ...". */
-static char *
-not_answered(const struct pair *p)
-{
-	GHashTableIter	 it;
-	gpointer	 who, answer;
-	GString		*s = g_string_new(NULL);
+/* ------------------------------------------------------------------ */
+/* Before the introduction: confirmations not in after confirm_within. */
 
-	g_hash_table_iter_init(&it, p->answers);
-	while (g_hash_table_iter_next(&it, &who, &answer)) {
-		if (*(const char *)answer == '\0')
-			g_string_append_printf(s, "%s%s", s->len > 0 ? ", " : "",
-			    (const char *)who);
+/* "the mentor and the supervisor": who has not answered.  Caller frees. */
+static char *
+unanswered(struct look *l)
+{
+	GString		*s = g_string_new(NULL);
+	GList		*who, *w;
+	guint		 n = 0, i = 0;
+
+	who = g_list_sort(g_hash_table_get_keys(l->p->answers),
+	    (GCompareFunc)strcmp);
+	for (w = who; w != NULL; w = w->next)
+		n += *(char *)g_hash_table_lookup(l->p->answers, w->data) == '\0';
+	for (w = who; w != NULL; w = w->next) {
+		if (*(char *)g_hash_table_lookup(l->p->answers, w->data) != '\0')
+			continue;
+		g_string_append_printf(s, "%s%s", i == 0 ? "the " : i + 1 == n ?
+		    " and the " : ", the ", (char *)w->data);
+		i++;
 	}
-	return g_string_free(s, FALSE);
+	g_list_free(who);
+	return g_string_free(s, n == 0);
 }
 
-/* A pairing still waiting for confirmations past confirm_within. */
 static int
 confirm_step(struct look *l, char **cause)
 {
 	GDateTime	*asked;
 	GDate		 due;
-	char		*who, *text;
+	char		*who, *day, *text;
 	int		 error;
 
-	if (g_strcmp0(l->p->confirm, "waiting") != 0 || done(l, "confirm.late") ||
-	    l->p->decided_at == NULL ||
+	if (span_is_zero(&l->c->confirm_within) || done(l, "confirm.late") ||
 	    (asked = g_date_time_new_from_iso8601(l->p->decided_at,
 	    NULL)) == NULL)
 		return 0;
 	date_of(asked, l->prog->cfg->tz, &due);
 	g_date_time_unref(asked);
+	day = date_text(&due);
 	date_add(&due, &l->c->confirm_within);
-	if (!reached(l, &due))
+	if (!reached(l, &due) || (who = unanswered(l)) == NULL) {
+		g_free(day);
 		return 0;
-	who = not_answered(l->p);
-	text = g_strdup_printf("the pairing is still waiting for a "
-	    "confirmation from: %s", *who != '\0' ? who : "nobody");
+	}
+	text = g_strdup_printf("%s ha%s not confirmed the pairing (asked %s)",
+	    who, strstr(who, " and ") != NULL ? "ve" : "s", day);
 	error = tell(l, "confirm", text, cause);
 	g_free(text);
 	g_free(who);
+	g_free(day);
 	return error == 0 ? record(l, "confirm.late", &due, "told", cause) : -1;
 }
 
@@ -524,14 +556,18 @@ pair_run(struct program *prog, struct pair *p, char **cause)
 	struct look	 l = { .prog = prog, .c = &prog->cfg->calendar, .p = p };
 	unsigned	 gone = db_gone_count(prog->db);
 	char		*why = NULL;
+	int		 introduced, error;
 
-	/* Not introduced yet: only the confirmations can be late. */
-	if (pair_days(p, &l.start, &l.end, &l.ended, &l.has_ended) != 0)
-		l.waiting = 1;
+	introduced = pair_days(p, &l.start, &l.end, &l.ended,
+	    &l.has_ended) == 0;
+	/* Neither introduced nor waiting for confirmations: nothing due. */
+	if (!introduced && g_strcmp0(p->confirm, "waiting") != 0)
+		return 0;
 	l.running = strcmp(p->status, "approved") == 0;
 	if (db_savepoint(prog->db, cause) != 0)
 		return EX_IOERR;
-	if ((l.waiting ? confirm_step(&l, &why) : pair_step(&l, &why)) == 0)
+	error = introduced ? pair_step(&l, &why) : confirm_step(&l, &why);
+	if (error == 0)
 		return db_release(prog->db, cause) == 0 ? 0 : EX_IOERR;
 	if (db_gone_count(prog->db) != gone) {
 		*cause = why;
@@ -543,6 +579,26 @@ pair_run(struct program *prog, struct pair *p, char **cause)
 	return db_rollback_savepoint(prog->db, cause) == 0 ? 0 : EX_IOERR;
 }
 
+/* Applications are open today: those who waited join the pool. */
+static int
+intake_step(struct program *prog, char **cause)
+{
+	const struct calendar_config	*c = &prog->cfg->calendar;
+	GDate				 today, next;
+	int				 n;
+
+	date_of(prog->now, prog->cfg->tz, &today);
+	if (c->intake_opens == NULL || !intake_open(c->intake_opens,
+	    c->intake_closes, &today, &next))
+		return 0;
+	if ((n = state_participants_open(prog->db, prog->now_iso, cause)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("applications are open: %d applicant(s) who waited "
+		    "join the pool", n);
+	return 0;
+}
+
 int
 calendar_run(struct program *prog, char **cause)
 {
@@ -552,7 +608,8 @@ calendar_run(struct program *prog, char **cause)
 
 	if (db_begin(prog->db, cause) != 0)
 		return EX_IOERR;
-	if (state_calendar_load(prog->db, &pairs, cause) != 0) {
+	if (intake_step(prog, cause) != 0 ||
+	    state_calendar_load(prog->db, &pairs, cause) != 0) {
 		db_rollback(prog->db);
 		return EX_IOERR;
 	}

@@ -31,10 +31,14 @@ struct tvars;
 #define TO_BOTH		(TO_MENTEE | TO_MENTOR)
 
 /*
- * The calendar phase: for every pair, do what is due at the program's
- * now, each pair in a savepoint (a pair whose mail cannot be written is
- * logged and left for the next run).  Works in a transaction of its own.
- * Returns 0, or EX_IOERR with *cause set.
+ * The calendar phase: when applications open ([calendar] intake_opens),
+ * those who waited join the pool; then for every pair, do what is due at
+ * the program's now (before its introduction, the coordinator's notice
+ * of confirmations still out past [calendar] confirm_within), each pair
+ * in a savepoint (a pair whose mail cannot be written is logged and left
+ * for the next run).  A mentorship that reaches its end takes its two
+ * people out of the pool (completed).  Works in a transaction of its
+ * own.  Returns 0, or EX_IOERR with *cause set.
  */
 int	calendar_run(struct program *, char **cause);
 

@@ -3,8 +3,10 @@
  * "smtpd -n", it reads everything a run would read and says what is wrong
  * as file:line, without touching the mailbox or the database.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -13,6 +15,7 @@
 #include "log.h"
 #include "clock.h"
 #include "program.h"
+#include "reply.h"
 
 /*
  * The rules and templates as a run would load them: a mistake is
@@ -37,6 +40,26 @@ check_rules(const struct config *cfg)
 	return 0;
 }
 
+/* The files every introduction carries must be there to be read. */
+static int
+check_attachments(const struct config *cfg)
+{
+	char	*path;
+	size_t	 i;
+	int	 error = 0;
+
+	for (i = 0; cfg->matching.attachments[i] != NULL && error == 0; i++) {
+		path = reply_path(cfg, cfg->matching.attachments[i]);
+		if (access(path, R_OK) != 0) {
+			fprintf(stderr, "%s: [matching] attachments: %s: %s\n",
+			    cfg->path, path, g_strerror(errno));
+			error = EX_CONFIG;
+		}
+		g_free(path);
+	}
+	return error;
+}
+
 static int
 check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -54,11 +77,16 @@ check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		config_free(cfg);
 		return EX_CONFIG;
 	}
-	if ((error = check_rules(cfg)) != 0) {
+	if ((error = check_rules(cfg)) != 0 ||
+	    (error = check_attachments(cfg)) != 0) {
 		config_free(cfg);
 		return error;
 	}
-	printf("%s: configuration OK\n", cfg->path);
+	if (config_is_preset(cfg))
+		printf("%s: configuration OK (a preset: set the [imap] and "
+		    "[smtp] servers, then check again)\n", cfg->path);
+	else
+		printf("%s: configuration OK\n", cfg->path);
 	config_free(cfg);
 	return 0;
 }

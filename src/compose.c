@@ -30,6 +30,7 @@ static const struct attachment_type {
 	const char	*subtype;
 } attachment_types[] = {
 	{ ".txt", "text", "plain" },
+	{ ".csv", "text", "csv" },
 	{ ".pdf", "application", "pdf" },
 };
 
@@ -407,7 +408,7 @@ attachment_content(const struct attachment_type *t, const char *data,
 
 	if (t != NULL && strcmp(t->type, "text") == 0) {
 		if (g_utf8_validate_len(data, len, NULL))
-			return text_part(data, len);
+			return text_part_of(t->subtype, data, len);
 		t = NULL;
 	}
 	part = part_new(t != NULL ? t->type : "application",
@@ -416,23 +417,34 @@ attachment_content(const struct attachment_type *t, const char *data,
 	return part;
 }
 
-/* A part for the file at `path`, its type from its extension. */
+/* A part for `data` named `base`, its type from the name's extension. */
 static GMimePart *
-attachment_part(const char *path, char **cause)
+named_part(const char *base, const char *data, size_t len)
 {
 	GMimePart	*part;
-	char		*data, *base, *name;
-	size_t		 len;
+	char		*name;
 
-	if ((data = attachment_read(path, &len, cause)) == NULL)
-		return NULL;
-	base = g_path_get_basename(path);
 	name = g_ascii_strdown(base, -1);
 	part = attachment_content(attachment_type_of(name), data, len);
 	g_free(name);
 	name = text_clean(base);
 	g_mime_part_set_filename(part, name);
 	g_free(name);
+	return part;
+}
+
+/* A part for the file at `path`. */
+static GMimePart *
+attachment_part(const char *path, char **cause)
+{
+	GMimePart	*part;
+	char		*data, *base;
+	size_t		 len;
+
+	if ((data = attachment_read(path, &len, cause)) == NULL)
+		return NULL;
+	base = g_path_get_basename(path);
+	part = named_part(base, data, len);
 	g_free(base);
 	g_free(data);
 	return part;
@@ -447,12 +459,20 @@ content_new(const struct compose *c, char **cause)
 	GMimePart	*part;
 	size_t		 i;
 
-	if (c->attachments == NULL || c->attachments[0] == NULL)
+	if ((c->attachments == NULL || c->attachments[0] == NULL) &&
+	    c->nfiles == 0)
 		return body;
 	mixed = g_mime_multipart_new_with_subtype("mixed");
 	g_mime_multipart_add(mixed, body);
 	g_object_unref(body);
-	for (i = 0; c->attachments[i] != NULL; i++) {
+	for (i = 0; i < c->nfiles; i++) {
+		part = named_part(c->files[i].name, c->files[i].data,
+		    c->files[i].len);
+		g_mime_multipart_add(mixed, GMIME_OBJECT(part));
+		g_object_unref(part);
+	}
+	for (i = 0; c->attachments != NULL && c->attachments[i] != NULL;
+	    i++) {
 		part = attachment_part(c->attachments[i], cause);
 		if (part == NULL) {
 			g_object_unref(mixed);

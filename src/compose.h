@@ -44,6 +44,13 @@ enum compose_auto {
 #define COMPOSE_MAX_TEXT	512
 
 /* What to write.  Strings are UTF-8; those said "may be NULL" may be. */
+/* A file made for the mail (an export), attached by its name's type. */
+struct compose_file {
+	const char	*name;		/* "stipends.csv" */
+	const char	*data;
+	size_t		 len;
+};
+
 struct compose {
 	const char	*from_name;	/* the program's name; may be NULL */
 	const char	*from_addr;	/* the program's address: the From, and
@@ -61,6 +68,9 @@ struct compose {
 	enum compose_auto auto_submitted;
 	const char *const *attachments;	/* NULL-terminated file paths; may
 					   be NULL */
+	const struct compose_file *files; /* attached after them; may be
+					   NULL */
+	size_t		 nfiles;
 	GDateTime	*date;		/* the Date header (our clock may be
 					   simulated, so the caller's) */
 };

@@ -75,6 +75,7 @@ static const struct option options[] = {
 	{ "program", "rules", OPTION_PATH, 0, SHAREDIR "/rules", C(rules) },
 	{ "program", "templates", OPTION_PATH, 0, SHAREDIR "/templates",
 	    C(templates) },
+	{ "program", "own_templates", OPTION_PATH, 0, NULL, C(own_templates) },
 	{ "program", "forms", OPTION_LIST, 0, NULL, C(forms) },
 	{ "program", "mentee_term", OPTION_STRING, 0, "mentee",
 	    C(mentee_term) },
@@ -160,6 +161,8 @@ static const struct option options[] = {
 	{ "stipend", "max_meetings", OPTION_COUNT0, 0, "0",
 	    C(stipend.max_meetings) },
 	{ "stipend", "min_hours", OPTION_AMOUNT, 0, "0", C(stipend.min_hours) },
+	{ "stipend", "min_total_hours", OPTION_AMOUNT, 0, "0",
+	    C(stipend.min_total_hours) },
 	{ "stipend", "mileage_rate", OPTION_AMOUNT, 0, "0",
 	    C(stipend.mileage_rate) },
 	{ "stipend", "currency", OPTION_STRING, 0, "$", C(stipend.currency) },
@@ -940,6 +943,12 @@ loader_run(struct loader *l, const char *path, char **cause)
 	}
 	if (loader_eligibility(l, cause) != 0)
 		return -1;
+	if ((l->config->calendar.intake_opens == NULL) !=
+	    (l->config->calendar.intake_closes == NULL))
+		return keyfile_error(l->kf, "calendar",
+		    l->config->calendar.intake_opens != NULL ? "intake_opens" :
+		    "intake_closes", cause, "intake_opens and intake_closes go "
+		    "together: the days applications open and close");
 	default_ports(l->config);
 	default_the_name(l->config);
 	if (l->config->imap.username == NULL)
@@ -1003,6 +1012,7 @@ config_free(struct config *c)
 	g_free(c->database);
 	g_free(c->rules);
 	g_free(c->templates);
+	g_free(c->own_templates);
 	g_strfreev(c->forms);
 	g_strfreev(c->required);
 	server_free(&c->imap);
@@ -1069,20 +1079,46 @@ check_private(const char *what, const char *path, char **cause)
 	    (unsigned int)(st.st_mode & 0777), path);
 }
 
+/* A name RFC 2606 keeps for examples: no real server is ever at one. */
+static int
+placeholder_host(const char *host)
+{
+	static const char *const names[] = { "example", "example.com",
+	    "example.net", "example.org", "invalid", NULL };
+	const char	*dot;
+	size_t		 i;
+
+	if (host == NULL)
+		return 0;
+	for (i = 0; names[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(host, names[i]) == 0)
+			return 1;
+		dot = host + strlen(host) - strlen(names[i]) - 1;
+		if (dot > host && *dot == '.' &&
+		    g_ascii_strcasecmp(dot + 1, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
-config_check_paths(const struct config *c, char **cause)
+config_is_preset(const struct config *c)
+{
+	return placeholder_host(c->imap.host) &&
+	    (c->smtp.host == NULL || placeholder_host(c->smtp.host));
+}
+
+/* The files of a deployment: a preset's are not there yet. */
+static int
+check_deployment(const struct config *c, char **cause)
 {
 	char	*dbdir;
 	int	 error;
 
-	if (check_readable("rules directory", c->rules, 1, cause) != 0 ||
-	    check_readable("templates directory", c->templates, 1, cause) != 0 ||
-	    check_readable("[imap] password_file", c->imap.password_file, 0,
+	if (check_readable("[imap] password_file", c->imap.password_file, 0,
 	    cause) != 0 ||
-	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
 	    check_readable("[smtp] password_file", c->smtp.password_file, 0,
 	    cause) != 0 ||
-	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0 ||
 	    check_private("[imap] password_file", c->imap.password_file,
 	    cause) != 0 ||
 	    check_private("[smtp] password_file", c->smtp.password_file,
@@ -1092,6 +1128,19 @@ config_check_paths(const struct config *c, char **cause)
 	error = check_readable("database directory", dbdir, 1, cause);
 	g_free(dbdir);
 	return error;
+}
+
+int
+config_check_paths(const struct config *c, char **cause)
+{
+	if (check_readable("rules directory", c->rules, 1, cause) != 0 ||
+	    check_readable("templates directory", c->templates, 1, cause) != 0 ||
+	    check_readable("own_templates directory", c->own_templates, 1,
+	    cause) != 0 ||
+	    check_readable("[imap] ca_file", c->imap.ca_file, 0, cause) != 0 ||
+	    check_readable("[smtp] ca_file", c->smtp.ca_file, 0, cause) != 0)
+		return -1;
+	return config_is_preset(c) ? 0 : check_deployment(c, cause);
 }
 
 char *

@@ -79,6 +79,7 @@ struct stipend_config {
 	double		 amount;	/* 0: no stipends */
 	int		 max_meetings;	/* paid meetings at most; 0: no cap */
 	double		 min_hours;	/* a meeting shorter is not paid */
+	double		 min_total_hours; /* in person in all, before any is owed */
 	double		 mileage_rate;	/* per mile of travel reported */
 	char		*currency;	/* "$" */
 };
@@ -107,6 +108,7 @@ struct config {
 	char		*database;
 	char		*rules;
 	char		*templates;
+	char		*own_templates;	/* the program's own, tried first */
 	char		*mentee_term;	/* "mentee", or the program's word */
 	char		*mentor_term;
 	char		**forms;	/* active forms, NULL-terminated; NULL: all */
@@ -176,10 +178,19 @@ int	config_field_error(const struct config *, const char *group,
 /*
  * Check what loading cannot: that the directories and files named exist and
  * are readable, and that no password file is open to other users (nor to
- * its group, when the file is ours), which is refused.  Returns 0, or -1
- * with *cause set as for config_load.
+ * its group, when the file is ours), which is refused.  For a preset
+ * (config_is_preset), the deployment's own files (the password files, the
+ * database's directory) are not checked: they are made when the preset is
+ * filled in.  Returns 0, or -1 with *cause set as for config_load.
  */
 int	config_check_paths(const struct config *, char **cause);
+
+/*
+ * Whether the configuration is a preset still to be filled in: its
+ * servers are at names RFC 2606 keeps for examples (imap.example.org,
+ * anything under .example or .invalid), where no server ever is.
+ */
+int	config_is_preset(const struct config *);
 
 /*
  * The password of `server`: the first line of its password_file.  Returns a

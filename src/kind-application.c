@@ -97,22 +97,6 @@ vars_cut(struct inbound *in, struct tvars *v, const char *form)
 	}
 }
 
-/* Outside the program's yearly intake window: when it opens again. */
-static void
-vars_intake(struct inbound *in, struct tvars *v)
-{
-	const struct calendar_config	*c = &in->prog->cfg->calendar;
-	GDate				 today, next;
-	char				*t;
-
-	date_of(in->prog->now, in->prog->cfg->tz, &today);
-	if (!intake_closed(c->intake_opens, c->intake_closes, &today, &next))
-		return;
-	t = date_text(&next);
-	tvars_set(v, "intake.opens", t);
-	g_free(t);
-}
-
 static void
 vars_list(struct tvars *v, const char *list, GPtrArray *texts)
 {
@@ -143,12 +127,24 @@ missing_of(struct inbound *in, const char *form, GHashTable *fields)
 	return missing;
 }
 
+/* `name` set to day `d`, for people. */
+static void
+vars_day(struct tvars *v, const char *name, const GDate *d)
+{
+	char	*t = date_text(d);
+
+	tvars_set(v, name, t);
+	g_free(t);
+}
+
 /* The state an application leaves its participant in, and why. */
 struct verdict {
 	GPtrArray	*missing;
 	GPtrArray	*reasons;	/* of ineligibility */
 	const char	*status;
 	int		 complete;
+	GDate		 opens;		/* when waiting: applications open */
+	int		 waiting;
 };
 
 /*
@@ -196,14 +192,45 @@ reply_application(struct inbound *in, int64_t pid, GHashTable *fields,
 		vars_missing(in, vars, form, v->missing);
 		vars_list(vars, "unclear", in->x->unclear);
 		vars_cut(in, vars, form);
-		vars_intake(in, vars);
 		tvars_set(vars, "resubmission", created ? NULL : "yes");
 		tvars_set(vars, "complete", v->complete ? "yes" : NULL);
+		if (v->waiting)
+			vars_day(vars, "opens", &v->opens);
 		error = kind_answer(in, "receipt", in->reply_addr, pid, vars,
 		    cause);
 	}
 	tvars_free(vars);
 	return error;
+}
+
+/*
+ * Outside [calendar] intake_opens .. intake_closes, a new applicant who
+ * is complete and eligible waits for the next opening; one who was in
+ * the pool already (a correction) stays.
+ */
+static int
+intake_wait(struct inbound *in, int64_t pid, struct verdict *v,
+    char **cause)
+{
+	const struct calendar_config	*c = &in->prog->cfg->calendar;
+	GDate				 today;
+	char				*was;
+
+	if (strcmp(v->status, PARTICIPANT_APPLIED) != 0)
+		return 0;
+	date_of(in->prog->now, in->prog->cfg->tz, &today);
+	if (intake_open(c->intake_opens, c->intake_closes, &today, &v->opens))
+		return 0;
+	*cause = NULL;
+	was = participant_status(in->prog->db, pid, cause);
+	if (was == NULL && *cause != NULL)
+		return -1;
+	if (g_strcmp0(was, PARTICIPANT_APPLIED) != 0) {
+		v->status = PARTICIPANT_WAITING;
+		v->waiting = 1;
+	}
+	g_free(was);
+	return 0;
 }
 
 /* "a; b": the reasons, or NULL when there are none.  Caller frees. */
@@ -232,8 +259,10 @@ settle(struct inbound *in, int64_t pid, int created, char **cause)
 		return -1;
 	judge(in, in->x->form, fields, &v);
 	reasons = reasons_text(v.reasons);
-	error = participant_set_status(in->prog->db, pid, v.status, reasons,
-	    in->r->recorded_at, cause);
+	error = intake_wait(in, pid, &v, cause);
+	if (error == 0)
+		error = participant_set_status(in->prog->db, pid, v.status,
+		    reasons, in->r->recorded_at, cause);
 	if (error == 0)
 		error = reply_application(in, pid, fields, &v, created, cause);
 	log_info("message %lld: application: %s", (long long)in->id,

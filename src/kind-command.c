@@ -24,6 +24,7 @@
 
 #include "action.h"
 #include "auth.h"
+#include "compose.h"
 #include "config.h"
 #include "db.h"
 #include "kind.h"
@@ -244,8 +245,9 @@ carry_out(struct commands *c, struct action *a, guint i, char **cause)
 	if (error != 0)
 		return -1;
 	g_strchomp(result);
-	error = action_log(a, line, done ? AUDIT_DONE : AUDIT_NOT_DONE, result,
-	    cause);
+	error = action_log(a, line, done ? AUDIT_DONE : AUDIT_NOT_DONE,
+	    done && a->log_as != NULL ? a->log_as : result, cause);
+	a->log_as = NULL;
 	shown = done ? g_strdup(result) : g_strdup_printf("not done: %s",
 	    result);
 	item = tvars_add_item(c->vars, "lines");
@@ -277,10 +279,13 @@ obey(struct commands *c, const char *how, char **cause)
 	guint			 i;
 	int			 error = 0;
 
+	a.files = g_array_new(FALSE, FALSE, sizeof(struct compose_file));
 	for (i = 0; i < c->lines->len && error == 0; i++)
 		error = carry_out(c, &a, i, cause);
-	if (error != 0)
+	if (error != 0) {
+		action_files_free(a.files);
 		return -1;
+	}
 	log_info("message %lld: commands: %d done, %d not", (long long)in->id,
 	    c->done, c->not_done);
 	tvars_set(c->vars, "how", how);
@@ -288,9 +293,12 @@ obey(struct commands *c, const char *how, char **cause)
 	vars_count(c->vars, "not_done_count", c->not_done);
 	t.vars = c->vars;
 	t.references = refs = kind_thread(in->msg);
+	t.files = (const struct compose_file *)(void *)a.files->data;
+	t.nfiles = a.files->len;
 	error = token_mail_queue(in->prog->db, in->prog->cfg,
 	    in->prog->replies, in->prog->now, &t, cause);
 	g_free(refs);
+	action_files_free(a.files);
 	return error;
 }
 

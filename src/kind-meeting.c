@@ -3,8 +3,9 @@
  * long, in person or not, where, travel and topics.  Both sides may report
  * the same meeting: it is one meeting.  Where the program pays a stipend
  * ([stipend], Wisconsin Valley: $125 per in-person meeting, up to three,
- * travel reimbursed), the report says what this meeting pays and the
- * mentor's running total.
+ * with a minimum of six hours, travel reimbursed), the report says what
+ * this meeting pays (or holds until the hours add up) and the mentor's
+ * running total.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ struct pay {
 	double		 paid;
 	double		 reimbursed;
 	const char	*unpaid;	/* why no stipend, or NULL */
+	double		 held;		/* earned, owed once hours add up */
+	double		 hours;		/* in person in all, with min_total */
+	int		 released;	/* earlier stipends owed now */
 };
 
 static void
@@ -65,20 +69,64 @@ pay_for(const struct stipend_config *s, const struct meeting_facts *f,
 		pay->paid = s->amount;
 }
 
+/*
+ * [stipend] min_total_hours: a meeting's stipend is held until the
+ * in-person meetings add up to that many hours; the meeting that gets
+ * them there releases the stipends held before it.
+ */
+static int
+hold(struct inbound *in, const struct pair *p,
+    const struct meeting_facts *f, struct pay *pay, char **cause)
+{
+	const struct stipend_config	*s = &in->prog->cfg->stipend;
+
+	if (s->min_total_hours <= 0 || g_strcmp0(f->mode, "in-person") != 0)
+		return 0;
+	if (state_meeting_hours(in->prog->db, p->id, &pay->hours, cause) != 0)
+		return -1;
+	if (pay->hours < s->min_total_hours) {
+		pay->held = pay->paid;
+		pay->paid = 0;
+	}
+	return 0;
+}
+
+static int
+release(struct inbound *in, const struct pair *p,
+    const struct meeting_facts *f, struct pay *pay, char **cause)
+{
+	const struct stipend_config	*s = &in->prog->cfg->stipend;
+
+	if (s->min_total_hours <= 0 || g_strcmp0(f->mode, "in-person") != 0 ||
+	    pay->hours < s->min_total_hours)
+		return 0;
+	pay->released = state_meeting_release(in->prog->db, p->id, s->amount,
+	    s->max_meetings, s->min_hours, cause);
+	return pay->released < 0 ? -1 : 0;
+}
+
 /* Work out and keep what meeting `id` pays, now that more is known. */
 static int
 settle(struct inbound *in, const struct pair *p, int64_t id,
     struct meeting_facts *f, struct pay *pay, char **cause)
 {
-	int64_t	others;
+	const struct stipend_config	*s = &in->prog->cfg->stipend;
+	int64_t				 others;
 
-	if (state_meeting_facts(in->prog->db, id, f, cause) != 0 ||
-	    (others = state_meeting_paid_others(in->prog->db, p->id, id,
-	    cause)) < 0)
+	if (state_meeting_facts(in->prog->db, id, f, cause) != 0)
 		return -1;
-	pay_for(&in->prog->cfg->stipend, f, others, pay);
-	return state_meeting_pay(in->prog->db, id, pay->paid, pay->reimbursed,
-	    cause);
+	/* With hours to add up, the earliest meetings earn the stipends. */
+	others = s->min_total_hours > 0 ? state_meeting_earners_before(
+	    in->prog->db, p->id, id, s->min_hours, cause) :
+	    state_meeting_paid_others(in->prog->db, p->id, id, cause);
+	if (others < 0)
+		return -1;
+	pay_for(s, f, others, pay);
+	if (hold(in, p, f, pay, cause) != 0 ||
+	    state_meeting_pay(in->prog->db, id, pay->paid, pay->reimbursed,
+	    cause) != 0)
+		return -1;
+	return release(in, p, f, pay, cause);
 }
 
 /* The day of the meeting: as reported, else the day the report came. */
@@ -104,6 +152,17 @@ vars_money(struct tvars *v, const char *name, double n)
 	t = n == (long)n ? g_strdup_printf("%ld", (long)n) :
 	    g_strdup_printf("%.2f", n);
 	tvars_set(v, name, t);
+	g_free(t);
+}
+
+/* The in-person hours so far, as people write them ("4.5"). */
+static void
+vars_hours(struct tvars *v, double hours)
+{
+	char	*t = hours == (long)hours ? g_strdup_printf("%ld",
+	    (long)hours) : g_strdup_printf("%.1f", hours);
+
+	tvars_set(v, "hours.total", t);
 	g_free(t);
 }
 
@@ -148,6 +207,10 @@ meeting_answer(struct inbound *in, const struct pair *p, int64_t pid,
 	vars_money(v, "reimbursed", sum.reimbursed);
 	vars_money(v, "owed", sum.paid + sum.reimbursed);
 	tvars_set(v, "unpaid", pay->unpaid);
+	vars_money(v, "held", pay->held);
+	if (pay->held > 0 || pay->released > 0)
+		vars_hours(v, pay->hours);
+	vars_money(v, "released", pay->released);
 	error = kind_answer(in, "meeting-receipt", in->reply_addr, pid, v,
 	    cause);
 	tvars_free(v);

@@ -137,7 +137,7 @@ intro_vars(struct match_ctx *m, const struct pair *p, GHashTable *other,
 	return v;
 }
 
-/* Paths of the [matching] attachments, in templates/.  Caller frees. */
+/* Paths of the [matching] attachments (reply_path).  Caller frees. */
 static char **
 attachment_paths(struct match_ctx *m)
 {
@@ -145,8 +145,7 @@ attachment_paths(struct match_ctx *m)
 	char	**paths = g_new0(char *, n + 1);
 
 	for (i = 0; i < n; i++)
-		paths[i] = g_build_filename(m->cfg->templates,
-		    m->cfg->matching.attachments[i], NULL);
+		paths[i] = reply_path(m->cfg, m->cfg->matching.attachments[i]);
 	return paths;
 }
 

@@ -66,6 +66,7 @@ outbox_queue(struct db *db, const struct config *cfg, const struct outmail *m,
 		.in_reply_to = m->in_reply_to, .references = m->references,
 		.auto_submitted = m->auto_submitted,
 		.attachments = m->attachments,
+		.files = m->files, .nfiles = m->nfiles,
 	};
 	struct outbox_record	 r = { .kind = m->kind, .message = m->message,
 		.participant = m->participant, .match = m->match,

@@ -70,6 +70,8 @@ struct outmail {
 	GDateTime	*date;		/* the run's clock; NULL: clock_now() */
 	enum compose_auto auto_submitted;
 	const char *const *attachments;	/* NULL-terminated paths; may be NULL */
+	const struct compose_file *files; /* made for it; may be NULL */
+	size_t		 nfiles;
 };
 
 /* What one outbox_flush() did. */

@@ -39,11 +39,11 @@ struct reply_def {
 	"alumni start end ended goals_by first_meeting_by evaluation_by " \
 	"first_meeting_in_person cadence contacts_expected stipend " \
 	"stipend.currency stipend.amount stipend.max_meetings " \
-	"stipend.min_hours stipend.mileage_rate "
+	"stipend.min_hours stipend.min_total_hours stipend.mileage_rate "
 
 static const struct reply_def reply_defs[] = {
 	{ "receipt", PROGRAM "form.title applicant.name applicant.email role "
-	    "resubmission complete text_cut intake.opens",
+	    "resubmission complete text_cut opens",
 	    "fields:name,label,value missing:name,label,hint unclear:text "
 	    "cut:label,chars" },
 	{ "ineligible", PROGRAM "applicant.name applicant.email role",
@@ -68,7 +68,7 @@ static const struct reply_def reply_defs[] = {
 	{ "meeting-receipt", PROGRAM PAIR "meeting.date meeting.mode "
 	    "meeting.hours meeting.place meeting.miles meeting.travel "
 	    "meeting.topics same paid paid.number paid.total reimbursed "
-	    "unpaid owed", "" },
+	    "unpaid owed held released hours.total", "" },
 	{ "checkin-receipt", PROGRAM PAIR "verdict ending", "" },
 	{ "evaluation-receipt", PROGRAM PAIR "satisfaction keep_in_touch "
 	    "mentor_again", "" },
@@ -134,6 +134,20 @@ schema_new(const struct reply_def *d, const char *value)
 	return schema;
 }
 
+char *
+reply_path(const struct config *cfg, const char *file)
+{
+	char	*own;
+
+	if (cfg->own_templates != NULL) {
+		own = g_build_filename(cfg->own_templates, file, NULL);
+		if (g_file_test(own, G_FILE_TEST_EXISTS))
+			return own;
+		g_free(own);
+	}
+	return g_build_filename(cfg->templates, file, NULL);
+}
+
 static int
 reply_load_one(const struct config *cfg, const struct reply_def *d,
     struct template **out, char **cause)
@@ -143,7 +157,7 @@ reply_load_one(const struct config *cfg, const struct reply_def *d,
 	int		 error;
 
 	file = g_strconcat(d->name, ".txt", NULL);
-	path = g_build_filename(cfg->templates, file, NULL);
+	path = reply_path(cfg, file);
 	g_free(file);
 	error = template_load(path, out, cause);
 	g_free(path);

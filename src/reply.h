@@ -12,8 +12,15 @@ struct tvars;
 struct replies;
 
 /*
- * Load and check every template mentormail uses from the configured
- * templates directory.  Returns 0 and the set in *out (free with
+ * Where file `file` of the templates is: in [program] own_templates when
+ * it is there (a program's own wording of a few mails, or its own
+ * attachments), else in [program] templates.  Caller frees.
+ */
+char	*reply_path(const struct config *, const char *file);
+
+/*
+ * Load and check every template mentormail uses, each from where
+ * reply_path finds it.  Returns 0 and the set in *out (free with
  * replies_free), or -1 with *cause set ("path:line: what is wrong").
  */
 int	replies_load(const struct config *, struct replies **out, char **cause);

@@ -86,10 +86,15 @@ pair_line(const struct report_pair *p, void *arg)
 		fprintf(r->out, "  goals: not in\n");
 	g_free(t);
 	t = day_text(p->last_contact);
-	fprintf(r->out, "  meetings: %d (%d in person)%s%s\n", p->meetings, p->in_person,
-	    p->last_contact != NULL ? ", last on " : "",
+	fprintf(r->out, "  meetings: %d (%d in person)%s%s", p->meetings,
+	    p->in_person, p->last_contact != NULL ? ", last on " : "",
 	    p->last_contact != NULL ? t : "");
 	g_free(t);
+	/* What the program asks in the whole mentorship (WLA: 5-6). */
+	if (r->prog->cfg->calendar.contacts_expected > 0)
+		fprintf(r->out, "; %d expected",
+		    r->prog->cfg->calendar.contacts_expected);
+	fprintf(r->out, "\n");
 	if (strcmp(p->status, "ended") == 0)
 		fprintf(r->out, "  evaluations: %d of 2\n", p->evaluations);
 	print_next(r, p->id);

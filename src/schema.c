@@ -356,7 +356,14 @@ const char *const schema_migrations[] = {
 	"  BEGIN UPDATE match_pool SET generation = generation + 1; END;",
 
 	/*
-	 * 9 -> 10: the coordinator's hand on the outbox, and a proposal's
+	 * 9 -> 10: a mentor's matches by index, as a mentee's are
+	 * (match_by_status): what a mentor has taken is looked up for every
+	 * mentor of the pool.
+	 */
+	"CREATE INDEX match_by_mentor ON match (status, mentor);",
+
+	/*
+	 * 10 -> 11: the coordinator's hand on the outbox, and a proposal's
 	 * dates.  A mail put back in the queue keeps its five days of tries
 	 * from then (retried_at); one dropped stays failed, and is no longer
 	 * shown as failed (dropped_at).  A match is decided_at only when the
@@ -372,4 +379,4 @@ const char *const schema_migrations[] = {
 	NULL
 };
 
-const int schema_version = 10;
+const int schema_version = 11;

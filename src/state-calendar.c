@@ -11,13 +11,16 @@
 #include "state-calendar.h"
 
 /*
- * The matches the calendar still has work for.  A match ended by a
- * withdrawal has no end day: the calendar mails neither side of it.
+ * The matches the calendar still has work for: all of them, or ?1.  A
+ * match ended by a withdrawal has no end day: the calendar mails neither
+ * side of it.
  */
-#define LIVE	"(SELECT id FROM match WHERE status = 'approved' OR " \
-	"(status = 'ended' AND starts_on IS NOT NULL AND ended_on IS NOT NULL " \
-	"AND NOT EXISTS (SELECT 1 FROM event e WHERE e.match = match.id " \
-	"AND e.name = 'thanks')))"
+#define LIVE_WHERE	"(status = 'approved' OR (status = 'ended' AND " \
+	"starts_on IS NOT NULL AND ended_on IS NOT NULL AND NOT EXISTS " \
+	"(SELECT 1 FROM event e WHERE e.match = match.id AND " \
+	"e.name = 'thanks')))"
+#define LIVE	"(SELECT id FROM match WHERE " LIVE_WHERE ")"
+#define LIVE_ONE "(SELECT id FROM match WHERE id = ?1 AND " LIVE_WHERE ")"
 
 #define PAIR_COLUMNS	"id, mentee, mentor, status, starts_on, ends_on, " \
 	"ended_on, end_reason, confirm, decided_at"
@@ -136,29 +139,53 @@ answer_row(struct db_row *row, void *arg)
 	return 0;
 }
 
-/* What came in for every pair loaded. */
+/*
+ * The queries of a load, for a set of matches in SQL: every pair the
+ * calendar has work for (LIVE), or that one of them (LIVE_ONE).
+ */
+struct load_sql {
+	const char	*pairs;
+	const char	*events;
+	const char	*counts;
+	const char	*contacts;
+	const char	*answers;
+};
+
+#define LOAD_SQL(set) {							\
+	"SELECT " PAIR_COLUMNS " FROM match WHERE id IN " set " ORDER BY id", \
+	"SELECT match, name, outcome FROM event WHERE match IN " set,	\
+	"SELECT m.id, "							\
+	"(SELECT count(*) FROM goals g WHERE g.match = m.id), "		\
+	"(SELECT count(*) FROM meeting t WHERE t.match = m.id), "	\
+	"(SELECT count(*) FROM meeting t WHERE t.match = m.id AND "	\
+	"t.mode = 'in-person'), "					\
+	"(SELECT count(*) FROM evaluation e WHERE e.match = m.id AND "	\
+	"e.role = 'mentee'), "						\
+	"(SELECT count(*) FROM evaluation e WHERE e.match = m.id AND "	\
+	"e.role = 'mentor') FROM match m WHERE m.id IN " set,		\
+	"SELECT match, held_on FROM meeting WHERE match IN " set	\
+	" UNION ALL SELECT match, received_on FROM goals WHERE match IN " \
+	set " UNION ALL SELECT match, substr(received_at, 1, 10) FROM "	\
+	"checkin WHERE match IN " set " AND verdict = 'fine' ORDER BY 2", \
+	"SELECT match, who, coalesce(answer, '') FROM confirmation WHERE " \
+	"match IN " set							\
+}
+
+static const struct load_sql load_live = LOAD_SQL(LIVE);
+static const struct load_sql load_one = LOAD_SQL(LIVE_ONE);
+
+/* The pairs of `q` (one: `id`, else 0) and what came in for each. */
 static int
-load_details(struct db *db, struct loading *l, char **cause)
+load(struct db *db, const struct load_sql *q, int64_t id, struct loading *l,
+    char **cause)
 {
-	if (db_query(db, cause, event_row, l, "SELECT match, name, outcome "
-	    "FROM event WHERE match IN " LIVE, "") < 0 ||
-	    db_query(db, cause, count_row, l, "SELECT m.id, "
-	    "(SELECT count(*) FROM goals g WHERE g.match = m.id), "
-	    "(SELECT count(*) FROM meeting t WHERE t.match = m.id), "
-	    "(SELECT count(*) FROM meeting t WHERE t.match = m.id AND "
-	    "t.mode = 'in-person'), "
-	    "(SELECT count(*) FROM evaluation e WHERE e.match = m.id AND "
-	    "e.role = 'mentee'), "
-	    "(SELECT count(*) FROM evaluation e WHERE e.match = m.id AND "
-	    "e.role = 'mentor') FROM match m WHERE m.id IN " LIVE, "") < 0 ||
-	    db_query(db, cause, contact_row, l, "SELECT match, held_on FROM "
-	    "meeting WHERE match IN " LIVE " UNION ALL SELECT match, "
-	    "received_on FROM goals WHERE match IN " LIVE " UNION ALL SELECT "
-	    "match, substr(received_at, 1, 10) FROM checkin WHERE match IN "
-	    LIVE " AND verdict = 'fine' ORDER BY 2", "") < 0 ||
-	    db_query(db, cause, answer_row, l, "SELECT match, who, "
-	    "coalesce(answer, '') FROM confirmation WHERE match IN " LIVE,
-	    "") < 0)
+	const char	*t = id > 0 ? "i" : "";
+
+	if (db_query(db, cause, pair_row, l, q->pairs, t, id) < 0 ||
+	    db_query(db, cause, event_row, l, q->events, t, id) < 0 ||
+	    db_query(db, cause, count_row, l, q->counts, t, id) < 0 ||
+	    db_query(db, cause, contact_row, l, q->contacts, t, id) < 0 ||
+	    db_query(db, cause, answer_row, l, q->answers, t, id) < 0)
 		return -1;
 	return 0;
 }
@@ -169,17 +196,16 @@ pair_unref(gpointer p)
 	pair_free(p);
 }
 
-int
-state_calendar_load(struct db *db, GPtrArray **out, char **cause)
+static int
+load_pairs(struct db *db, const struct load_sql *q, int64_t id,
+    GPtrArray **out, char **cause)
 {
 	struct loading	l;
 	int		error;
 
 	l.pairs = g_ptr_array_new_with_free_func(pair_unref);
 	l.by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
-	error = db_query(db, cause, pair_row, &l, "SELECT " PAIR_COLUMNS
-	    " FROM match WHERE id IN " LIVE " ORDER BY id", "") < 0 ? -1 :
-	    load_details(db, &l, cause);
+	error = load(db, q, id, &l, cause);
 	g_hash_table_destroy(l.by_id);
 	if (error != 0) {
 		g_ptr_array_unref(l.pairs);
@@ -190,23 +216,24 @@ state_calendar_load(struct db *db, GPtrArray **out, char **cause)
 }
 
 int
+state_calendar_load(struct db *db, GPtrArray **out, char **cause)
+{
+	return load_pairs(db, &load_live, 0, out, cause);
+}
+
+int
 state_calendar_pair(struct db *db, int64_t match, struct pair **out,
     char **cause)
 {
-	GPtrArray	*all;
-	guint		 i;
+	GPtrArray	*one;
 
-	/* The pairs are few and loading them is one pass: reuse it. */
+	/* A message about one pair loads that pair, not the program's. */
 	*out = NULL;
-	if (state_calendar_load(db, &all, cause) != 0)
+	if (load_pairs(db, &load_one, match, &one, cause) != 0)
 		return -1;
-	for (i = 0; i < all->len; i++) {
-		if (((struct pair *)all->pdata[i])->id == match) {
-			*out = g_ptr_array_steal_index(all, i);
-			break;
-		}
-	}
-	g_ptr_array_unref(all);
+	if (one->len == 1)
+		*out = g_ptr_array_steal_index(one, 0);
+	g_ptr_array_unref(one);
 	return *out != NULL;
 }
 
@@ -394,6 +421,55 @@ state_meeting_paid_others(struct db *db, int64_t match, int64_t id,
 {
 	return db_query_int(db, cause, NULL, "SELECT count(*) FROM meeting "
 	    "WHERE match = ? AND id != ? AND paid > 0", "ii", match, id);
+}
+
+/* The meetings that may earn a stipend, in SQL: ?2 is min_hours. */
+#define EARNING	"mode = 'in-person' AND (CAST(?2 AS REAL) = 0 OR hours >= " \
+	"CAST(?2 AS REAL))"
+
+int64_t
+state_meeting_earners_before(struct db *db, int64_t match, int64_t id,
+    double min_hours, char **cause)
+{
+	char	*min = maybe(min_hours);
+	int64_t	 n;
+
+	n = db_query_int(db, cause, NULL, "SELECT count(*) FROM meeting WHERE "
+	    "match = ?1 AND id < ?3 AND " EARNING, "iti", match, min, id);
+	g_free(min);
+	return n;
+}
+
+int
+state_meeting_hours(struct db *db, int64_t match, double *hours,
+    char **cause)
+{
+	char	*t;
+	int	 found;
+
+	t = db_query_text(db, cause, &found, "SELECT CAST(total(hours) AS "
+	    "TEXT) FROM meeting WHERE match = ? AND mode = 'in-person'", "i",
+	    match);
+	*hours = t != NULL ? g_ascii_strtod(t, NULL) : 0;
+	g_free(t);
+	return found < 0 ? -1 : 0;
+}
+
+int
+state_meeting_release(struct db *db, int64_t match, double amount,
+    int max_meetings, double min_hours, char **cause)
+{
+	char	*min = maybe(min_hours), *pay = maybe(amount);
+	int	 n;
+
+	n = db_exec(db, cause, "UPDATE meeting SET paid = CAST(?3 AS REAL) "
+	    "WHERE paid = 0 AND id IN (SELECT id FROM meeting WHERE match = ?1 "
+	    "AND " EARNING " ORDER BY id LIMIT CASE WHEN ?4 > 0 THEN ?4 ELSE -1 "
+	    "END)", "itti", match,
+	    min, pay, (int64_t)max_meetings);
+	g_free(min);
+	g_free(pay);
+	return n;
 }
 
 int

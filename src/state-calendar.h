@@ -120,6 +120,25 @@ int	state_meeting_facts(struct db *, int64_t id, struct meeting_facts *,
 int64_t	state_meeting_paid_others(struct db *, int64_t match, int64_t id,
 	    char **cause);
 
+/*
+ * In-person meetings of `match` reported before meeting `id` that last at
+ * least `min_hours` (any length when 0): those that earn a stipend first.
+ */
+int64_t	state_meeting_earners_before(struct db *, int64_t match, int64_t id,
+	    double min_hours, char **cause);
+
+/* The hours of the in-person meetings of `match`, in all (*hours). */
+int	state_meeting_hours(struct db *, int64_t match, double *hours,
+	    char **cause);
+
+/*
+ * Pay `amount` for the in-person meetings of `match` that earn it (the
+ * first `max_meetings` lasting `min_hours`, in the order reported; no
+ * cap when 0) and are not paid yet.  Returns how many, or -1.
+ */
+int	state_meeting_release(struct db *, int64_t match, double amount,
+	    int max_meetings, double min_hours, char **cause);
+
 /* What meeting `id` pays: the stipend and the travel reimbursed. */
 int	state_meeting_pay(struct db *, int64_t id, double paid,
 	    double reimbursed, char **cause);

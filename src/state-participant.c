@@ -297,6 +297,33 @@ participant_export_csv(struct db *db, FILE *out, char **cause)
 	return c.error;
 }
 
+char *
+participant_status(struct db *db, int64_t id, char **cause)
+{
+	return db_query_text(db, cause, NULL, "SELECT status FROM participant "
+	    "WHERE id = ?", "i", id);
+}
+
+int
+state_participants_open(struct db *db, const char *now, char **cause)
+{
+	return db_exec(db, cause, "UPDATE participant SET status = 'applied', "
+	    "updated_at = ? WHERE status = 'waiting'", "t", now);
+}
+
+int
+state_participants_complete(struct db *db, int64_t match, const char *now,
+    char **cause)
+{
+	return db_exec(db, cause, "UPDATE participant SET status = "
+	    "'completed', updated_at = ?1 WHERE status = 'applied' AND id IN "
+	    "(SELECT mentee FROM match WHERE id = ?2 UNION SELECT mentor FROM "
+	    "match WHERE id = ?2) AND NOT EXISTS (SELECT 1 FROM match m WHERE "
+	    "m.status = 'approved' AND m.id != ?2 AND (m.mentee = "
+	    "participant.id OR m.mentor = participant.id))", "ti", now,
+	    match) < 0 ? -1 : 0;
+}
+
 static const struct {
 	const char	*key;
 	const char	*sql;
@@ -316,6 +343,10 @@ static const struct {
 	    "SELECT count(*) FROM participant WHERE status = 'withdrawn'" },
 	{ "participants.forgotten",
 	    "SELECT count(*) FROM participant WHERE status = 'forgotten'" },
+	{ "participants.waiting",
+	    "SELECT count(*) FROM participant WHERE status = 'waiting'" },
+	{ "participants.completed",
+	    "SELECT count(*) FROM participant WHERE status = 'completed'" },
 };
 
 int

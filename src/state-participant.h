@@ -22,6 +22,12 @@ struct extraction;
 #define PARTICIPANT_APPLIED	"applied"	/* complete and eligible */
 #define PARTICIPANT_WITHDRAWN	"withdrawn"	/* out of the pool */
 #define PARTICIPANT_FORGOTTEN	"forgotten"	/* personal data erased */
+/* Complete and eligible, while applications are closed: not matched
+ * until they open (state_participants_open). */
+#define PARTICIPANT_WAITING	"waiting"
+/* The mentorship ended as planned, and no other runs: not in the pool
+ * until they apply again. */
+#define PARTICIPANT_COMPLETED	"completed"
 
 /*
  * Create or update the participant whose address is `email` from the
@@ -37,6 +43,22 @@ int	participant_apply(struct db *, const char *email,
 /* Set the participant's status and the reason (may be NULL). */
 int	participant_set_status(struct db *, int64_t id, const char *status,
 	    const char *reason, const char *now, char **cause);
+
+/* The participant's status, as a new string; NULL when unknown. */
+char	*participant_status(struct db *, int64_t id, char **cause);
+
+/*
+ * Applications are open: those who waited for it join the pool.  Returns
+ * how many, or -1.
+ */
+int	state_participants_open(struct db *, const char *now, char **cause);
+
+/*
+ * The mentorship `match` ended as planned: each of its two people who has
+ * no other running match is completed (out of the pool).
+ */
+int	state_participants_complete(struct db *, int64_t match,
+	    const char *now, char **cause);
 
 /*
  * The participant's current fields as name -> value (a new table: caller
@@ -72,7 +94,8 @@ int64_t	participant_incomplete(struct db *, const char *email, char **cause);
 
 /*
  * Status keys: participants.total, .mentors, .mentees, .incomplete,
- * .ineligible, .applied, .withdrawn, .forgotten.  `fn` is called as for
+ * .ineligible, .applied, .withdrawn, .forgotten, .waiting, .completed.
+ * `fn` is called as for
  * state_status.
  */
 int	state_participant_status(struct db *,

@@ -248,7 +248,7 @@ queue_one(struct db *db, const struct config *cfg, const struct replies *r,
 	    .in_reply_to = m->in_reply_to, .references = m->references,
 	    .kind = m->kind, .message = m->message, .date = now,
 	    .auto_submitted = m->message != 0 ? COMPOSE_AUTO_REPLIED :
-	    COMPOSE_AUTO_GENERATED };
+	    COMPOSE_AUTO_GENERATED, .files = m->files, .nfiles = m->nfiles };
 	if (error == 0 && outbox_queue(db, cfg, &o, &id, cause) != 0)
 		error = -1;
 	if (error == 0)

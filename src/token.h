@@ -21,6 +21,8 @@
 
 #include <glib.h>
 
+struct compose_file;
+
 struct config;
 struct db;
 struct replies;
@@ -76,6 +78,9 @@ struct token_mail {
 					   of the same vars; may be NULL */
 	int64_t		*first;		/* gets the first copy's outbox id;
 					   may be NULL */
+	const struct compose_file *files; /* attached to each copy; may be
+					   NULL */
+	size_t		 nfiles;
 };
 
 /*

@@ -37,7 +37,9 @@
 # (no closing "# N checks passed", for scripts that are not tests),
 # MENTORMAIL_E2E_TIMEOUT (seconds one mentormail run may take, default 120),
 # MENTORMAIL_E2E_BIG (size of the big mailbox, default 2000),
-# MENTORMAIL_E2E_SEED (seed of the random scenarios).
+# MENTORMAIL_E2E_SEED (seed of the random scenarios), DOVECOT_EXTRA_CONF
+# (lines added to every Dovecot configuration, as the benchmarks add
+# logging).
 
 set -u
 
@@ -313,6 +315,9 @@ _dovecot_conf() {
 		  chroot =
 		}
 		EOF
+	fi
+	if [ -n "${DOVECOT_EXTRA_CONF:-}" ]; then
+		printf '%s\n' "$DOVECOT_EXTRA_CONF" >>"$DOVECOT_CONF"
 	fi
 }
 
@@ -629,6 +634,21 @@ smtp_body() {
 	EOF
 }
 
+# smtp_attachment FILE NAME: the attachment called NAME of the message in
+# FILE, decoded, with its type on the first line ("text/csv").
+smtp_attachment() {
+	"$PYTHON" - "$1" "$2" <<-'EOF' | tr -d '\r'
+	import sys
+	from email import message_from_binary_file, policy
+	with open(sys.argv[1], "rb") as f:
+	    msg = message_from_binary_file(f, policy=policy.default)
+	for part in msg.iter_attachments():
+	    if part.get_filename() == sys.argv[2]:
+	        sys.stdout.write(part.get_content_type() + "\n")
+	        sys.stdout.write(part.get_content())
+	EOF
+}
+
 # text_section HEADING TEXT: the indented lines (and the blank lines among
 # them) under the first line of TEXT that matches HEADING (extended regex),
 # as a mail lists what it understood or what is missing.
@@ -730,8 +750,12 @@ mail_append() {
 			my $data = <$in> // "";
 			close $in;
 			$seq++;
-			my $name = sprintf "%d.M%dP%dQ%d.mm-e2e,S=%d",
-			    $now, $seq, $$, $seq, length $data;
+			# The counter once, as the microseconds are in real
+			# names: written twice, it made the names of a large
+			# mailbox collide in the hash Dovecot keeps of them,
+			# and each sync of 100,000 cost it seconds of CPU.
+			my $name = sprintf "%d.M%08dP%d.mm-e2e,S=%d",
+			    $now, $seq, $$, length $data;
 			open my $out, ">", "$dir/tmp/$name" or die "$name: $!\n";
 			binmode $out;
 			print $out $data;

@@ -242,7 +242,7 @@ assert_match '^not done: unknown command "frobnicate"' "$body" \
     "an unknown line is reported"
 assert_match '^not done: there is no match 9999' "$body" \
     "a bad number is reported"
-assert_match "^participants\\.total: 15\$" "$body" \
+assert_match "^participants\\.total: $(ls "$APPS"/wy*.eml | wc -l)\$" "$body" \
     "status gives the keys of mentormail status"
 assert_match '^2 done, 3 not done' "$body" "and the count"
 assert_no_match 'The second coordinator' "$body" \
@@ -325,7 +325,8 @@ lines=$(printf '%s\n' "remind $second" "extend $second 3 months" \
 mail_append INBOX "$(write_mail "The Coordinator <$SECOND>" "calendar" \
     "$AR_PASS" -- "$lines")"
 assert_exit 0 mentormail run
-body=$(smtp_body "$(newest command-transcript "$SECOND")")
+transcript=$(newest command-transcript "$SECOND")
+body=$(smtp_body "$transcript")
 assert_match "^match $second reminded of the goals\$" "$body" \
     "remind says what was owed"
 assert_eq 1 "$(count_of goals-reminder "$pair_mentee")" \
@@ -339,7 +340,15 @@ assert_match "^match $second extended: it now ends on " "$body" \
 assert_match '^not done: "soon" is not' "$body" "a span it cannot read"
 assert_match "^match $second: " "$body" "report lists the pair"
 assert_match '^  goals: not in$' "$body" "with where it stands"
-assert_match '^match,mentee_name,' "$body" "export gives the CSV header"
+assert_match '^meetings\.csv attached \(0 lines after its header\)$' "$body" \
+    "export says what it attached"
+csv=$(smtp_attachment "$transcript" meetings.csv)
+assert_eq text/csv "$(printf '%s\n' "$csv" | head -n 1)" "a text/csv part"
+assert_match '^match,mentee_name,' "$csv" "the export, with its header"
+assert_no_match '^match,mentee_name,' "$body" "not in the text"
+assert_exit 0 mentormail log
+assert_match "\\(mail, message [0-9]+, line 4\\): report: done: the report, \
+in the answer\$" "$(cat "$STDOUT")" "the log keeps that the report was sent"
 assert_match '^not done: there is no export "payroll"' "$body" \
     "an export it has not"
 

@@ -39,11 +39,12 @@ address() {
 
 # ---------------------------------------------------------------------------
 step "the Wyoming applications arrive: receipts, then one mail of proposals"
-# Fifteen applications: mentees and mentors, some incomplete.
+# The Wyoming applications: mentees and mentors, some incomplete.
 mail_append INBOX "$APPS"/wy*.eml
 assert_exit 0 mentormail run
 applicants=$(db "SELECT count(*) FROM participant")
-assert_eq 15 "$applicants" "fifteen applicants are recorded"
+assert_eq "$(ls "$APPS"/wy*.eml | wc -l)" "$applicants" \
+    "every Wyoming applicant is recorded"
 assert_eq "$applicants" "$(mails_of receipt)" "each is sent a receipt"
 assert_eq 1 "$(smtp_to "$COORDINATOR" | wc -l)" \
     "the coordinator is sent one mail"

@@ -276,6 +276,38 @@ test_rolling_and_cohorts(void **state)
 	assert_int_equal(cohort_parse("02-30", &c, NULL), -1);
 }
 
+/* Applications open and close each year; a window may span the new year. */
+static void
+assert_intake(const char *opens, const char *closes, const char *today,
+    int open, const char *next)
+{
+	GDate	 d, n;
+	char	*got;
+
+	assert_int_equal(date_parse(today, &d), 0);
+	assert_int_equal(intake_open(opens, closes, &d, &n), open);
+	if (open)
+		return;
+	got = date_iso(&n);
+	assert_string_equal(got, next);
+	g_free(got);
+}
+
+static void
+test_intake_window(void **state)
+{
+	assert_intake(NULL, NULL, "2026-03-01", 1, NULL);
+	/* Washington: September. */
+	assert_intake("09-01", "09-30", "2026-08-31", 0, "2026-09-01");
+	assert_intake("09-01", "09-30", "2026-09-01", 1, NULL);
+	assert_intake("09-01", "09-30", "2026-09-30", 1, NULL);
+	assert_intake("09-01", "09-30", "2026-10-01", 0, "2027-09-01");
+	assert_intake("11-01", "02-28", "2027-01-10", 1, NULL);
+	assert_intake("11-01", "02-28", "2026-03-01", 0, "2026-11-01");
+	/* Opening on 29 February: the 28th in other years. */
+	assert_intake("02-29", "03-31", "2026-02-01", 0, "2026-02-28");
+}
+
 /* ------------------------------------------------------------------ */
 /* The calendar phase. */
 
@@ -479,6 +511,7 @@ static void
 test_silent_pair(void **state)
 {
 	struct fixture	*f = *state;
+	char		*text;
 
 	start(f, "goals = none\nfirst_meeting = 30 days\ncontact = 1 month\n"
 	    "contact_grace = 14 days\n" REMINDERS);
@@ -498,6 +531,11 @@ test_silent_pair(void **state)
 	assert_outcome(f, "contact.3", "told");
 	assert_int_equal(count(f, "SELECT count(*) FROM notice WHERE what = "
 	    "'silent'"), 1);
+	/* Since their last contact, not since the period began. */
+	text = db_query_text(f->db, NULL, NULL, "SELECT text FROM notice", "");
+	assert_string_equal(text, "the pair have not been in touch since 1 "
+	    "February 2026, after a reminder");
+	g_free(text);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox WHERE kind = "
 	    "'contact-nudge'"), 2);
 }
@@ -578,28 +616,107 @@ test_end_evaluations_and_thanks(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 5);
 }
 
-/* A pairing waiting for confirmations: the coordinator told, once. */
+static char *
+status_of(struct fixture *f, const char *email)
+{
+	return db_query_text(f->db, NULL, NULL, "SELECT status FROM "
+	    "participant WHERE email = ?", "t", email);
+}
+
 static void
-test_confirmations_late(void **state)
+assert_status(struct fixture *f, const char *email, const char *want)
+{
+	char	*got = status_of(f, email);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	g_free(got);
+}
+
+/*
+ * A mentorship that ends as planned takes its mentee out of the pool
+ * (else the next matching proposes a new mentor at once), and its
+ * mentor too unless another of their mentorships runs on.
+ */
+static void
+test_the_end_leaves_the_pool(void **state)
 {
 	struct fixture	*f = *state;
+	int64_t		 mentor, other;
 
-	start(f, "confirm = mentor; supervisor\nconfirm_within = 14 days\n");
-	assert_true(db_exec(f->db, NULL, "UPDATE match SET starts_on = NULL, "
-	    "ends_on = NULL, confirm = 'waiting'", "") == 1);
-	assert_int_equal(state_confirm_ask(f->db, f->match, "mentor",
-	    MENTOR, "x", NULL), 0);
-	assert_int_equal(state_confirm_ask(f->db, f->match, "supervisor",
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n");
+	mentor = count(f, "SELECT mentor FROM match");
+	other = add_person(f, "two@example.org", "Two", "mentee");
+	assert_true(db_exec(f->db, NULL, "INSERT INTO match (mentee, mentor, "
+	    "score, status, why, created_at, starts_on, ends_on) VALUES (?, ?, "
+	    "1, 'approved', 'why', 'x', '2026-06-01', '2027-06-01')", "ii",
+	    other, mentor) == 1);
+	run_at(f, "2027-01-15T16:00:00Z");
+	assert_status(f, MENTEE, "completed");
+	assert_status(f, MENTOR, "applied");
+	assert_status(f, "two@example.org", "applied");
+	run_at(f, "2027-06-01T16:00:00Z");
+	assert_status(f, MENTOR, "completed");
+	assert_status(f, "two@example.org", "completed");
+}
+
+/*
+ * Confirmations still out [calendar] confirm_within after the approval:
+ * the coordinator is told who has not answered, once.
+ */
+static void
+test_confirmations_not_in(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 a, b, m;
+	char		*text;
+
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n"
+	    "confirm = mentor; mentee; supervisor\nconfirm_within = 14 days\n");
+	a = add_person(f, "p1@example.org", "P1", "mentee");
+	b = add_person(f, "p2@example.org", "P2", "mentor");
+	assert_true(db_exec(f->db, NULL, "INSERT INTO match (mentee, mentor, "
+	    "score, status, why, created_at, decided_at, confirm) VALUES (?, "
+	    "?, 1, 'approved', 'why', 'x', '2026-02-02T16:00:00Z', "
+	    "'waiting')", "ii", a, b) == 1);
+	m = db_last_id(f->db);
+	assert_int_equal(state_confirm_ask(f->db, m, "mentor", "p2@example.org",
+	    "x", NULL), 0);
+	assert_int_equal(state_confirm_ask(f->db, m, "mentee", "p1@example.org",
+	    "x", NULL), 0);
+	assert_int_equal(state_confirm_ask(f->db, m, "supervisor",
 	    "boss@example.org", "x", NULL), 0);
-	assert_int_equal(state_confirm_answer(f->db, f->match, "mentor",
-	    "yes", NULL, 0, "x", NULL), 0);
-	run_at(f, "2026-01-28T16:00:00Z");
+	assert_int_equal(state_confirm_answer(f->db, m, "mentor", "yes", NULL,
+	    0, "x", NULL), 0);
+	run_at(f, "2026-02-15T16:00:00Z");
 	assert_int_equal(count(f, "SELECT count(*) FROM notice"), 0);
-	run_at(f, "2026-01-29T16:00:00Z");
-	run_at(f, "2026-01-30T16:00:00Z");
+	run_at(f, "2026-02-16T16:00:00Z");
+	run_at(f, "2026-02-17T16:00:00Z");
 	assert_int_equal(count(f, "SELECT count(*) FROM notice WHERE what = "
-	    "'confirm' AND text LIKE '%from: supervisor'"), 1);
+	    "'confirm'"), 1);
+	text = db_query_text(f->db, NULL, NULL, "SELECT text FROM notice", "");
+	assert_string_equal(text, "the mentee and the supervisor have not "
+	    "confirmed the pairing (asked 2 February 2026)");
+	g_free(text);
 	assert_int_equal(count(f, "SELECT count(*) FROM outbox"), 0);
+}
+
+/* On the day applications open, those who waited join the pool. */
+static void
+test_waiting_applicants_join_when_intake_opens(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 id;
+
+	start(f, "goals = none\nfirst_meeting = none\ncontact = none\n"
+	    "intake_opens = 09-01\nintake_closes = 09-30\n");
+	id = add_person(f, "late@example.org", "Late", "mentee");
+	assert_true(db_exec(f->db, NULL, "UPDATE participant SET status = "
+	    "'waiting' WHERE id = ?", "i", id) == 1);
+	run_at(f, "2026-08-31T16:00:00Z");
+	assert_status(f, "late@example.org", "waiting");
+	run_at(f, "2026-09-01T16:00:00Z");
+	assert_status(f, "late@example.org", "applied");
 }
 
 /* The report's next due thing, and nothing once over. */
@@ -730,6 +847,7 @@ main(void)
 		cmocka_unit_test(test_the_day_is_the_programs),
 		cmocka_unit_test(test_morning_across_dst),
 		cmocka_unit_test(test_rolling_and_cohorts),
+		cmocka_unit_test(test_intake_window),
 		cmocka_unit_test(test_goals_lists),
 	};
 	const struct CMUnitTest phase[] = {
@@ -740,10 +858,12 @@ main(void)
 		T(test_pair_in_touch_is_not_nudged),
 		T(test_checkins),
 		T(test_end_evaluations_and_thanks),
-		T(test_confirmations_late),
 		T(test_next_due),
 		T(test_remind_what_is_owed),
 		T(test_withdrawn_pair_is_left_alone),
+		T(test_the_end_leaves_the_pool),
+		T(test_confirmations_not_in),
+		T(test_waiting_applicants_join_when_intake_opens),
 	};
 
 	return cmocka_run_group_tests_name("dates", dates, NULL, NULL) +

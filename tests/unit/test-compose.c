@@ -723,6 +723,31 @@ test_attachments(void **state)
 	g_date_time_unref(date);
 }
 
+/* A file made for the mail (an export) goes before the configured ones. */
+static void
+test_files_made_for_the_mail(void **state)
+{
+	static const char csv[] = "match,mentor_name\r\n4,Dana\r\n";
+	GDateTime		*date = date_new();
+	struct compose		 c = base(date);
+	struct compose_file	 file = { "stipends.csv", csv, sizeof csv - 1 };
+	struct composed		 out;
+	char			*text;
+
+	c.files = &file;
+	c.nfiles = 1;
+	composed_ok(&c, &out);
+	assert_part(part_at(out.msg, 0), "text/plain", NULL);
+	assert_part(part_at(out.msg, 1), "text/csv", "stipends.csv");
+	text = part_text(part_at(out.msg, 1));
+	assert_string_equal(text, csv);
+	g_free(text);
+	assert_int_equal(g_mime_multipart_get_count(GMIME_MULTIPART(
+	    g_mime_message_get_mime_part(out.msg))), 2);
+	composed_free(&out);
+	g_date_time_unref(date);
+}
+
 static void
 test_attachment_refused(void **state)
 {
@@ -777,6 +802,7 @@ main(void)
 		cmocka_unit_test(test_injection_address),
 		cmocka_unit_test(test_attachments),
 		cmocka_unit_test(test_attachment_refused),
+		cmocka_unit_test(test_files_made_for_the_mail),
 	};
 
 	return cmocka_run_group_tests(tests, mime_group_setup,

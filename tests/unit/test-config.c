@@ -1164,12 +1164,31 @@ test_no_username_no_password(void **state)
 	config_free(c);
 }
 
+/* An intake window needs both its days. */
+static void
+test_intake_window_needs_both_days(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_error_at(f, MINIMAL "[calendar]\nintake_opens = 09-01\n",
+	    11, "intake_opens and intake_closes go together");
+	assert_error_at(f, MINIMAL "[calendar]\nintake_closes = 09-30\n",
+	    11, "go together");
+}
+
 /* What loading cannot check. */
+
+/* A deployment's server: .test names may well resolve (RFC 2606). */
+#define DEPLOYED_IMAP_LINES					\
+	"[imap]\n"						\
+	"host = imap.mentoring.test\n"				\
+	"username = mentoring@example.org\n"			\
+	"password_file = imap.password\n"
 
 #define PATHS_CONFIG	PROGRAM_LINES			\
 	"rules = rules\n"				\
 	"templates = templates\n"			\
-	IMAP_LINES
+	DEPLOYED_IMAP_LINES
 
 static struct config *
 load_with_paths(const struct fixture *f)
@@ -1274,13 +1293,78 @@ test_check_paths_missing_database_dir(void **state)
 	    "database = no-such-dir/state.db\n"
 	    "rules = rules\n"
 	    "templates = templates\n"
-	    IMAP_LINES);
+	    DEPLOYED_IMAP_LINES);
 	assert_int_equal(config_check_paths(c, &cause), -1);
 	assert_contains(cause, "database directory");
 	assert_contains(cause, "no-such-dir");
 	g_free(cause);
 	config_free(c);
 	g_free(pw);
+}
+
+/*
+ * A preset names servers where none can be (RFC 2606): what belongs to
+ * the deployment (password files, the database's directory) is not
+ * looked for, what makes the program (rules, templates) still is.
+ */
+static void
+test_check_paths_of_a_preset(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*cause = NULL;
+
+	make_dir(f, "rules");
+	make_dir(f, "templates");
+	c = load_ok(f,
+	    "[program]\n"
+	    "name = Wyoming Mentoring\n"
+	    "address = mentoring@example.org\n"
+	    "coordinators = coordinator@example.org\n"
+	    "database = /var/lib/no-such-dir/state.db\n"
+	    "rules = rules\n"
+	    "templates = templates\n"
+	    IMAP_LINES
+	    "[smtp]\n"
+	    "host = smtp.example.org\n"
+	    "username = mentoring@example.org\n"
+	    "password_file = /etc/no-such-dir/smtp.password\n");
+	assert_true(config_is_preset(c));
+	assert_int_equal(config_check_paths(c, &cause), 0);
+	assert_int_equal(g_rmdir(c->rules), 0);
+	assert_int_equal(config_check_paths(c, &cause), -1);
+	assert_contains(cause, "rules directory");
+	g_free(cause);
+	config_free(c);
+}
+
+static void
+test_which_configurations_are_presets(void **state)
+{
+	static const struct {
+		const char	*imap, *smtp;
+		int		 preset;
+	} cases[] = {
+		{ "imap.example.org", "smtp.example.org", 1 },
+		{ "example.com", NULL, 1 },
+		{ "mail.wvls.EXAMPLE", "mail.wvls.example", 1 },
+		{ "imap.invalid", "127.0.0.1", 0 },
+		{ "imap.example.org", "smtp.wvls.org", 0 },
+		{ "imap.wvls.org", "smtp.example.org", 0 },
+		{ "imap.mentoring.test", NULL, 0 },
+		{ "notexample.org", NULL, 0 },
+		{ "127.0.0.1", NULL, 0 },
+	};
+	struct config	c = { 0 };
+	size_t		i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		c.imap.host = (char *)cases[i].imap;
+		c.smtp.host = (char *)cases[i].smtp;
+		if (config_is_preset(&c) != cases[i].preset)
+			fail_msg("%s / %s: preset %d", cases[i].imap,
+			    cases[i].smtp, !cases[i].preset);
+	}
 }
 
 /* Loopback, for security = none. */
@@ -1383,6 +1467,9 @@ main(void)
 		T(test_check_paths_missing_password_file),
 		T(test_check_paths_password_file_open),
 		T(test_check_paths_missing_database_dir),
+		T(test_check_paths_of_a_preset),
+		T(test_intake_window_needs_both_days),
+		T(test_which_configurations_are_presets),
 		T(test_host_is_loopback),
 	};
 

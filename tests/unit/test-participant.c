@@ -503,7 +503,8 @@ test_status_keys_in_order(void **state)
 	    "participants.mentors", "participants.mentees",
 	    "participants.incomplete", "participants.ineligible",
 	    "participants.applied", "participants.withdrawn",
-	    "participants.forgotten" };
+	    "participants.forgotten", "participants.waiting",
+	    "participants.completed" };
 	struct status		 s;
 	size_t			 i;
 

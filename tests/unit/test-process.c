@@ -567,6 +567,46 @@ test_clean_application(void **state)
 	sent_free(&s);
 }
 
+/*
+ * Outside the intake window ([calendar] intake_opens .. intake_closes) a
+ * complete application waits for the next opening, and its receipt says
+ * when that is; inside it, it joins the pool.  (The clock says 14 March.)
+ */
+static void
+test_application_while_intake_is_closed(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*dana = "dana.whitfield@ccpls.example.org";
+	struct sent	 s;
+
+	start(f, "forms = wyoming\n[calendar]\nintake_opens = 09-01\n"
+	    "intake_closes = 09-30\n", NULL);
+	deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+	assert_text(status_of(f, dana), "waiting");
+	sent(f, 0, &s);
+	assert_string_equal(s.kind, "receipt");
+	assert_contains(s.mail->text, "Applications for the next cycle open "
+	    "on\n1 September 2026");
+	sent_free(&s);
+}
+
+static void
+test_application_while_intake_is_open(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*dana = "dana.whitfield@ccpls.example.org";
+	struct sent	 s;
+
+	/* Open from November to the end of March: over the new year. */
+	start(f, "forms = wyoming\n[calendar]\nintake_opens = 11-01\n"
+	    "intake_closes = 03-31\n", NULL);
+	deliver_file(f, APPLICATIONS "wy01-mentee-clean.eml");
+	assert_text(status_of(f, dana), "applied");
+	sent(f, 0, &s);
+	assert_lacks(s.mail->text, "next cycle");
+	sent_free(&s);
+}
+
 static void
 test_incomplete_application_names_what_is_missing(void **state)
 {
@@ -1836,6 +1876,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_clean_application),
+		T(test_application_while_intake_is_closed),
+		T(test_application_while_intake_is_open),
 		T(test_huge_answer_is_cut_and_said),
 		T(test_very_long_message_is_read_in_part),
 		T(test_failing_template_fails_only_that_message),

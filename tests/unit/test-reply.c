@@ -307,6 +307,63 @@ test_syntax_error_has_file_and_line(void **state)
 	g_free(path);
 }
 
+/* A program's own templates: each one there wins, the rest are shipped. */
+static void
+test_own_templates_come_first(void **state)
+{
+	struct fixture	*f = *state;
+	struct replies	*r;
+	struct tvars	*v;
+	char		*own, *path, *conf, *text, *cause = NULL;
+	char		*subject = NULL, *body = NULL;
+
+	own = g_build_filename(f->dir, "own", NULL);
+	assert_int_equal(g_mkdir(own, 0700), 0);
+	g_free(put_file_in(own, "thanks.txt", "Subject: {{program.name}}: "
+	    "welcome to the alumni\n\nDear {{me.name}},\n"));
+	g_free(put_file_in(own, "guide.txt", "A program's own attachment.\n"));
+	conf = g_build_filename(f->dir, "mentormail.conf", NULL);
+	text = g_strdup_printf("[program]\nname = P\naddress = p@example.org\n"
+	    "coordinators = c@example.org\ndatabase = state.db\n"
+	    "templates = %s\nown_templates = own\n[imap]\n"
+	    "host = imap.example.org\nusername = p\npassword_file = pw\n",
+	    f->shipped);
+	config_free(f->cfg);
+	f->cfg = config_from_text(conf, text);
+	r = load_ok(f);
+	v = reply_vars(f->cfg);
+	tvars_set(v, "me.name", "Jo");
+	assert_int_equal(reply_render(r, "thanks", v, &subject, &body, &cause),
+	    0);
+	assert_string_equal(subject, "P: welcome to the alumni");
+	g_free(subject);
+	g_free(body);
+	assert_int_equal(reply_render(r, "not-understood", v, &subject, &body,
+	    &cause), 0);
+	assert_string_equal(subject, "Your message to the P");
+	/* Attachments are found the same way. */
+	path = reply_path(f->cfg, "guide.txt");
+	assert_true(g_str_has_prefix(path, own));
+	g_free(path);
+	path = reply_path(f->cfg, "discussion-topics.txt");
+	assert_true(g_str_has_prefix(path, f->shipped));
+	g_free(path);
+	/* A mistake in one of them is named with its own path. */
+	path = put_file_in(own, "thanks.txt", "Subject: x\n\n{{nobody}}\n");
+	cause = load_error(f);
+	assert_contains(cause, path);
+	assert_contains(cause, "{{nobody}}");
+	g_free(cause);
+	g_free(path);
+	g_free(subject);
+	g_free(body);
+	tvars_free(v);
+	replies_free(r);
+	g_free(text);
+	g_free(conf);
+	g_free(own);
+}
+
 /* Variables. */
 
 static void
@@ -651,6 +708,7 @@ main(void)
 		T(test_placeholder_of_another_template),
 		T(test_item_name_outside_its_list),
 		T(test_syntax_error_has_file_and_line),
+		T(test_own_templates_come_first),
 		T(test_reply_vars_are_the_programs),
 		T(test_receipt_incomplete),
 		T(test_receipt_unclear),

@@ -40,26 +40,6 @@ check_rules(const struct config *cfg)
 	return 0;
 }
 
-/* The files every introduction carries must be there to be read. */
-static int
-check_attachments(const struct config *cfg)
-{
-	char	*path;
-	size_t	 i;
-	int	 error = 0;
-
-	for (i = 0; cfg->matching.attachments[i] != NULL && error == 0; i++) {
-		path = reply_path(cfg, cfg->matching.attachments[i]);
-		if (access(path, R_OK) != 0) {
-			fprintf(stderr, "%s: [matching] attachments: %s: %s\n",
-			    cfg->path, path, g_strerror(errno));
-			error = EX_CONFIG;
-		}
-		g_free(path);
-	}
-	return error;
-}
-
 static int
 check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -77,8 +57,7 @@ check_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		config_free(cfg);
 		return EX_CONFIG;
 	}
-	if ((error = check_rules(cfg)) != 0 ||
-	    (error = check_attachments(cfg)) != 0) {
+	if ((error = check_rules(cfg)) != 0) {
 		config_free(cfg);
 		return error;
 	}

@@ -115,12 +115,19 @@ decide_kind(const struct rules *rules, const struct extract_input *in,
 	const struct kind	*k;
 	guint			 i;
 
-	/* A reply to our mail of a kind's reply_to is that kind, first. */
+	/*
+	 * A reply to our mail of a kind's reply_to is that kind, first,
+	 * when the kind takes replies only or its words are there too.  A
+	 * reply to the introduction that says "we met for an hour" is the
+	 * meeting report it reads as, not goals by thread alone: such a
+	 * reply is the thread's kind only when no kind before it reads it.
+	 */
 	for (i = 0; in->replied != NULL && i < rules->kinds->len; i++) {
 		k = rules->kinds->pdata[i];
 		if (k->reply_to != NULL && kind_passes(k, in, nfound) &&
 		    g_strv_contains((const char *const *)k->reply_to,
-		    in->replied)) {
+		    in->replied) && ((k->subject == NULL && k->body == NULL) ||
+		    re_in(k->subject, in->subject) || re_in(k->body, in->text))) {
 			trace_add(x, &k->loc, "[kind %s] matched: a reply to our "
 			    "%s", k->name, in->replied);
 			return k;

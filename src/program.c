@@ -75,8 +75,9 @@ check_fields(const struct config *cfg, const struct rules *rules,
 }
 
 /*
- * The files [matching] attachments names are in the templates directory:
- * else every introduction would fail when it is composed.
+ * The files [matching] attachments names are in the program's own
+ * templates or the shipped ones (reply_path): else every introduction
+ * would fail when it is composed.
  */
 static int
 check_attachments(const struct config *cfg, char **cause)
@@ -87,15 +88,16 @@ check_attachments(const struct config *cfg, char **cause)
 
 	for (i = 0; cfg->matching.attachments != NULL &&
 	    cfg->matching.attachments[i] != NULL; i++) {
-		path = g_build_filename(cfg->templates,
-		    cfg->matching.attachments[i], NULL);
+		path = reply_path(cfg, cfg->matching.attachments[i]);
 		ok = g_file_test(path, G_FILE_TEST_IS_REGULAR) &&
 		    access(path, R_OK) == 0;
 		g_free(path);
 		if (!ok)
 			return config_error(cfg, "matching", "attachments",
 			    cause, "[matching] attachments: no file \"%s\" "
-			    "can be read in %s", cfg->matching.attachments[i],
+			    "can be read in %s%s%s", cfg->matching.attachments[i],
+			    cfg->own_templates != NULL ? cfg->own_templates : "",
+			    cfg->own_templates != NULL ? " or " : "",
 			    cfg->templates);
 	}
 	return 0;
@@ -110,7 +112,7 @@ program_form_path(const struct program *prog)
 	if (form == NULL)
 		return NULL;
 	file = g_strdup_printf("form-%s.txt", form);
-	path = g_build_filename(prog->cfg->templates, file, NULL);
+	path = reply_path(prog->cfg, file);
 	g_free(file);
 	return path;
 }

@@ -44,9 +44,9 @@ void	program_free(struct program *);
 void	program_set_clock(struct program *, GDateTime *now);
 
 /*
- * The blank form sent to whoever asks for it: the file form-NAME.txt in
- * the templates directory, NAME the first active form; NULL when no form
- * is active.  Caller frees.
+ * The blank form sent to whoever asks for it: the file form-NAME.txt of
+ * the program's own templates or the shipped ones (reply_path), NAME the
+ * first active form; NULL when no form is active.  Caller frees.
  */
 char	*program_form_path(const struct program *);
 

@@ -3,7 +3,7 @@
 # Ten months of the CLA Mentoring Program (presets/cla), on the real
 # servers:
 #  - applications on the CLA form; one without a membership number is
-#    told the program is for current CLA members;
+#    asked for it (the program is for current CLA members);
 #  - a library school student mentors an experienced supervisor in
 #    technology (reverse mentoring);
 #  - three pairs approved on 3 February 2026, for up to ten months;
@@ -184,10 +184,10 @@ before_run() {
 after_run() {
 	case $1 in
 	2026-02-02)
-		assert_mails "$PAT" ineligible
-		assert_match 'open to current CLA members' \
-		    "$(body_of "$PAT" ineligible | tr '\n' ' ')" \
-		    "Pat is told the program is for members"
+		assert_mails "$PAT" receipt
+		assert_match 'Membership number' \
+		    "$(body_of "$PAT" receipt | tr '\n' ' ')" \
+		    "Pat is asked for the membership number"
 		;;
 	2026-02-03)
 		approve "$ANJALI" "$BETTY"
@@ -250,7 +250,7 @@ assert_mails "$OMAR" receipt introduction meeting-receipt meeting-receipt \
     evaluation-reminder evaluation-reminder thanks
 assert_mails "$GRACE" receipt introduction meeting-receipt meeting-receipt \
     meeting-receipt meeting-receipt checkin
-assert_mails "$PAT" ineligible
+assert_mails "$PAT" receipt
 assert_same_lines "proposals
 proposals" "$(mails_to "$COORD" | grep -v '^digest$')" \
     "the coordinator got two rounds of proposals, and digests"
@@ -276,11 +276,12 @@ assert_same_lines "evaluations: 5 in of 6 expected from pairs that ended
   will keep in touch: 80% (4 of 5)
   mentors who would mentor again: 100% (2 of 2)" \
     "$(sed -n '/^evaluations: /,$p' "$STDOUT")" "report: the survey's figures"
-assert_eq "participants.ineligible: 1
+assert_eq "participants.incomplete: 1
+participants.ineligible: 0
 participants.applied: 3
 participants.completed: 4
 matches.active: 1
 matches.ended: 3" \
-    "$(mentormail status; grep -E '^(matches\.(active|ended)|participants\.(completed|applied|ineligible)):' "$STDOUT")" \
+    "$(mentormail status; grep -E '^(matches\.(active|ended)|participants\.(incomplete|completed|applied|ineligible)):' "$STDOUT")" \
     "status: the matches and the pool"
 assert_db_ok

@@ -221,7 +221,7 @@ after_run() {
 		approve "$EMMA" "$GREG"
 		assert_eq 0 "$(db "SELECT count(*) FROM outbox WHERE kind =
 		    'introduction'")" "nobody is introduced before confirming"
-		assert_match 'Dana Whitfield, who works with you, has applied to Wyoming Library Association Mentoring Program as a' \
+		assert_match 'Dana Whitfield, who works with you, has applied to the Wyoming Library Association Mentoring Program as a' \
 		    "$(body_of "$KAREN" confirm-supervisor | tr '\n' ' ')" \
 		    "Dana's supervisor is asked"
 		assert_match 'as a protégé, and we propose Russell Tenney as their mentor' \

@@ -225,6 +225,8 @@ year() {
 	    tr '\n' ' ')
 	while [[ ! $d > $2 ]]; do
 		if runs_on "$d"; then
+			# The day's mail is dated that day, as it would be.
+			TODAY=$d
 			before_run "$d"
 			on "$d"
 			after_run "$d"

@@ -1215,6 +1215,30 @@ quoted_in_reply(const struct line *l)
  * A check-box list: the rest of the label's line, and the lines under it
  * when the label is the line's last.
  */
+/*
+ * Whether line j begins with one of the field's options, after a mark at
+ * most ("Mentee (2 or less years of experience)  <- this one"): an option
+ * under its question, whatever label words it carries.
+ */
+static int
+option_line(struct reader *r, int id, size_t j)
+{
+	const struct line	*l = line_at(r, j);
+	GArray			*seen;
+	const char		*p, *start;
+	int			 alnum = 0;
+
+	seen = options_in(r->form->fields[id], l->s, l->s + l->len);
+	start = seen->len > 0 ? g_array_index(seen, struct seen_option,
+	    0).start : NULL;
+	g_array_free(seen, TRUE);
+	if (start == NULL)
+		return 0;
+	for (p = l->s; p < start; p++)
+		alnum += g_ascii_isalnum(*p) && *p != 'x' && *p != 'X';
+	return alnum == 0 && start - l->s <= 8;
+}
+
 static void
 read_choice(struct reader *r, const struct hit *h, int id, int last)
 {
@@ -1235,7 +1259,8 @@ read_choice(struct reader *r, const struct hit *h, int id, int last)
 				break;
 			continue;
 		}
-		if (r->used[j] || stop_at(r, j) || label_line(r, j))
+		if (r->used[j] || stop_at(r, j) ||
+		    (label_line(r, j) && !option_line(r, id, j)))
 			break;
 		picks_in(r, id, l->s, l->s + l->len, quoted_in_reply(l), j);
 		r->used[j] = 1;

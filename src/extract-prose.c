@@ -633,10 +633,26 @@ letter_sign(const struct rules *rules, const struct form *form,
 	return n;
 }
 
+/* Whether the role was weighed already and found unclear ("role: ..."). */
+static int
+role_unclear(const struct form_result *res)
+{
+	guint	i;
+
+	for (i = 0; i < res->unclear->len; i++) {
+		if (g_str_has_prefix(g_ptr_array_index(res->unclear, i),
+		    "role: "))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * A letter that never names a role, but offers only what a mentor offers
  * or asks only what a mentee asks: the role its passages imply, not sure.
- * Returns 1 when it implies one.
+ * A letter that named both roles ("could I do both?") stays unclear: its
+ * passages weigh nothing against what it said.  Returns 1 when it
+ * implies one.
  */
 static int
 letter_implied(const struct rules *rules, const struct form *form,
@@ -649,6 +665,8 @@ letter_implied(const struct rules *rules, const struct form *form,
 	guint			 k, j;
 	int			 id;
 
+	if (role_unclear(res))
+		return 0;
 	for (k = 0; rr != NULL && k < rr->implied->len; k++) {
 		im = &g_array_index(rr->implied, struct implied, k);
 		for (j = 0; j < im->ids->len; j++) {
@@ -701,7 +719,7 @@ letter_read(const struct rules *rules, const struct form *form,
 	said = statements(g_strdup(own));
 	if (asks ||
 	    (!letter_applies(lr, said, in, res) &&
-	    !letter_implied(rules, form, own, res))) {
+	    !letter_implied(rules, form, own, res) && !role_unclear(res))) {
 		g_free(own);
 		g_free(said);
 		return 0;

@@ -3,10 +3,8 @@
  * "smtpd -n", it reads everything a run would read and says what is wrong
  * as file:line, without touching the mailbox or the database.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include <glib.h>
 
@@ -15,7 +13,6 @@
 #include "log.h"
 #include "clock.h"
 #include "program.h"
-#include "reply.h"
 
 /*
  * The rules and templates as a run would load them: a mistake is

@@ -85,6 +85,23 @@ best_form(const struct rules *rules, const struct msg_text *t,
 	return best;
 }
 
+/* Whether the message replies to our mail of one of the kind's kinds. */
+static int
+kind_replied(const struct kind *k, const struct extract_input *in)
+{
+	return k->reply_to != NULL && in->replied != NULL &&
+	    g_strv_contains((const char *const *)k->reply_to, in->replied);
+}
+
+/* Whether the kind's words are in the message: none to look for is 1. */
+static int
+kind_words(const struct kind *k, const struct extract_input *in)
+{
+	if (k->subject == NULL && k->body == NULL)
+		return 1;
+	return re_in(k->subject, in->subject) || re_in(k->body, in->text);
+}
+
 /*
  * A kind passes when `from` and `fields` hold and the message replies to
  * our mail of its `reply_to` kinds, or its subject or body match.
@@ -100,12 +117,12 @@ kind_passes(const struct kind *k, const struct extract_input *in,
 	if (nfound < k->min_fields)
 		return 0;
 	/* A reply to our mail of its kinds is this kind. */
-	if (k->reply_to != NULL && in->replied != NULL &&
-	    g_strv_contains((const char *const *)k->reply_to, in->replied))
+	if (kind_replied(k, in))
 		return 1;
+	/* A kind without words takes replies only, when it names any. */
 	if (k->subject == NULL && k->body == NULL)
 		return k->reply_to == NULL;
-	return re_in(k->subject, in->subject) || re_in(k->body, in->text);
+	return kind_words(k, in);
 }
 
 static const struct kind *
@@ -124,10 +141,8 @@ decide_kind(const struct rules *rules, const struct extract_input *in,
 	 */
 	for (i = 0; in->replied != NULL && i < rules->kinds->len; i++) {
 		k = rules->kinds->pdata[i];
-		if (k->reply_to != NULL && kind_passes(k, in, nfound) &&
-		    g_strv_contains((const char *const *)k->reply_to,
-		    in->replied) && ((k->subject == NULL && k->body == NULL) ||
-		    re_in(k->subject, in->subject) || re_in(k->body, in->text))) {
+		if (kind_replied(k, in) && kind_passes(k, in, nfound) &&
+		    kind_words(k, in)) {
 			trace_add(x, &k->loc, "[kind %s] matched: a reply to our "
 			    "%s", k->name, in->replied);
 			return k;

@@ -2,8 +2,9 @@
  * re.c -- regular expressions: the only file that sees PCRE2.
  *
  * Every pattern is compiled for UTF-8 with Unicode properties (so \w, \b
- * and caseless matching know é from e), JIT-compiled when the library
- * can, and keeps one match block of its own: mentormail is single
+ * and caseless matching know é from e), JIT-compiled when it is first
+ * used if the library can, and keeps one match block
+ * of its own: mentormail is single
  * threaded, and allocating a block per match would dominate the cost of
  * the many short matches the rules make.
  */
@@ -52,6 +53,8 @@ struct re {
 	pcre2_code		*code;
 	pcre2_match_data	*md;
 	int			 group;		/* 1 when group 1 exists */
+	int			*jitted;	/* JIT-compiled (re_use); apart, so
+					   that a const re can say so */
 };
 
 /* PCRE2's own words for an error code.  Caller frees. */
@@ -92,9 +95,6 @@ re_compile(const char *pattern, int flags, char **cause)
 		g_free(why);
 		return NULL;
 	}
-	/* Without JIT support the interpreter does the same, more slowly. */
-	if (!UNDER_VALGRIND())
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
 	re = g_new0(struct re, 1);
 	re->pattern = g_strdup(pattern);
@@ -103,6 +103,7 @@ re_compile(const char *pattern, int flags, char **cause)
 	if (re->md == NULL)
 		fatal("pcre2_match_data_create: out of memory");
 	re->group = groups > 0;
+	re->jitted = g_new0(int, 1);
 	return re;
 }
 
@@ -113,6 +114,7 @@ re_free(struct re *re)
 		return;
 	pcre2_match_data_free(re->md);
 	pcre2_code_free(re->code);
+	g_free(re->jitted);
 	g_free(re->pattern);
 	g_free(re);
 }
@@ -159,6 +161,24 @@ re_last_failure(void)
 	return re_failed_why != NULL ? re_failed_why : "no failure";
 }
 
+/*
+ * JIT-compile `re` before its first match.  Compiling all the rules'
+ * patterns takes some 8 ms, most of what loading them costs, and a pass
+ * with no new mail matches none of them: a run pays only for the
+ * patterns its mail uses.  Reading mail with the JIT is some 2.5 times
+ * as fast as without; without JIT support the interpreter does the
+ * same, more slowly.
+ */
+static void
+re_use(const struct re *re)
+{
+	if (*re->jitted)
+		return;
+	*re->jitted = 1;
+	if (!UNDER_VALGRIND())
+		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+}
+
 int
 re_match(const struct re *re, const char *text, size_t len, size_t start,
     size_t *so, size_t *eo)
@@ -168,6 +188,7 @@ re_match(const struct re *re, const char *text, size_t len, size_t start,
 
 	if (start > len)
 		return 0;
+	re_use(re);
 	rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, start, 0, re->md,
 	    re_context());
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)

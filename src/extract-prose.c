@@ -85,6 +85,12 @@ statements(char *text)
 	return text;
 }
 
+static int
+re_search(const struct re *re, const char *text)
+{
+	return text != NULL && re_match(re, text, strlen(text), 0, NULL, NULL);
+}
+
 /* The phrases of `set` (struct mapping) found in `text`, a bit each. */
 static guint32
 phrases_in(const GArray *set, const char *text)
@@ -216,13 +222,27 @@ settle_choice(const struct rules *rules, const struct form *form, int id,
 	const char		*said, *implied;
 	char			*own;
 	guint32			 bits;
+	int			 undecided;
 
 	if (fr == NULL || (fr->phrases->len == 0 && fr->implied->len == 0))
 		return;
+	/*
+	 * Indecision counts in any line of the applicant's, a question the
+	 * form's reading took for one of its own ("Could I do both?") too.
+	 */
+	own = own_text(t, NULL);
+	undecided = fr->undecided != NULL && (re_search(fr->undecided, own) ||
+	    re_search(fr->undecided, in->subject));
+	g_free(own);
 	own = statements(own_text(t, used));
 	bits = phrases_in(fr->phrases, in->subject) |
 	    phrases_in(fr->phrases, own);
 	said = phrase_value(fr->phrases, bits);
+	if (undecided) {
+		note(res, fr, fr->phrases_line, "words of indecision");
+		bits = ~(guint32)0;
+		said = NULL;
+	}
 	/* Both named, one chosen: "... so I'd like to apply as a mentee". */
 	if (bits != 0 && said == NULL &&
 	    (said = phrase_value(fr->decisions, phrases_in(fr->decisions,

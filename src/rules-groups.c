@@ -242,6 +242,20 @@ fk_decision(struct loader *l, const char *group, const char *key,
 	return 0;
 }
 
+/*
+ * "undecided = can't decide which": the applicant has not chosen, even
+ * when the words name one value; asked in a question too ("Could I do
+ * both?").
+ */
+static int
+fk_undecided(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	return loader_compile(l, group, key, value, &fr->undecided, cause);
+}
+
 static int
 fk_implied(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
@@ -273,6 +287,7 @@ static const struct key_rule field_keys[] = {
 	{ "from.", fk_from },
 	{ "phrase.", fk_phrase },
 	{ "decision.", fk_decision },
+	{ "undecided", fk_undecided },
 	{ "implied.", fk_implied },
 };
 
@@ -301,6 +316,7 @@ field_rule_free(gpointer p)
 	re_free(fr->search);
 	re_free(fr->question);
 	re_free(fr->continued);
+	re_free(fr->undecided);
 	for (k = 0; k < fr->choices->len; k++) {
 		g_free(g_array_index(fr->choices, struct choice, k).value);
 		g_strfreev(g_array_index(fr->choices, struct choice, k).texts);

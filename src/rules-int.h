@@ -108,6 +108,7 @@ struct field_rule {
 	GArray		*phrases;	/* struct mapping: said in prose */
 	GArray		*decisions;	/* struct mapping: a choice made
 					   after weighing several */
+	struct re	*undecided;	/* words of indecision: unclear */
 	GArray		*implied;	/* struct implied */
 	int		 phrases_line;
 };

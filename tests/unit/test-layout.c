@@ -46,6 +46,7 @@ static const char test_rules[] =
     "\\b(have|find) an? mentor\\b\n"
     "decision.mentor = \\bi'd like to apply as an? mentor\\b\n"
     "decision.mentee = \\bi'd like to apply as an? mentee\\b\n"
+    "undecided = \\bcan't decide which side\\b|\\bcould i do both\\b\n"
     "implied.mentee = goals\n"
     "implied.mentor = strengths, capacity\n"
     "\n"
@@ -502,6 +503,21 @@ test_role_evidence(void **state)
 	extraction_free(x);	/* both weighed, neither chosen: unclear, asked */
 	x = extract(state, "Hello, please sign me up: I could serve as a "
 	    "mentor or as a mentee.\n\nName: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", NULL);
+	assert_true(unclear_about(x, "role: "));
+	extraction_free(x);
+	/*
+	 * Indecision, even asked in a question, leaves it open beside words
+	 * naming one role, and beside a ticked box.
+	 */
+	x = extract(state, "Hello, I can't decide which side to sign up for, "
+	    "can you tell me? I would like to have a mentor.\n\n"
+	    "Name: Dana\nLibrary: Teton\n");
+	assert_field(x, "role", NULL);
+	assert_true(unclear_about(x, "role: "));
+	extraction_free(x);
+	x = extract(state, "Applying as: [x] Mentor [ ] Mentee\n"
+	    "Name: Dana\nLibrary: Teton\n\nCould I do both?\n");
 	assert_field(x, "role", NULL);
 	assert_true(unclear_about(x, "role: "));
 	extraction_free(x);

@@ -206,7 +206,9 @@ search_in(const struct rules *rules, const struct field_rule *fr,
 	size_t	 so, eo;
 	char	*raw, *v;
 
-	if (s == NULL || !re_match(fr->search, s, strlen(s), 0, &so, &eo))
+	if (s == NULL || ((fr->prefer == NULL ||
+	    !re_match(fr->prefer, s, strlen(s), 0, &so, &eo)) &&
+	    !re_match(fr->search, s, strlen(s), 0, &so, &eo)))
 		return NULL;
 	raw = g_strndup(s + so, eo - so);
 	/* A date found in a message is read against the day it was sent. */

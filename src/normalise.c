@@ -272,6 +272,9 @@ amount_at(const char *p, double *years, int *months)
 	else if ((n = article_at(p)) > 0) {
 		*years = 1;
 		q = p + n;
+	} else if (g_str_has_prefix(p, "\xc2\xbd")) {
+		*years = 0.5;		/* "½" alone */
+		q = p + 2;
 	} else
 		return NULL;
 	if ((n = half_after(q)) > 0) {

@@ -67,6 +67,20 @@ fk_search(struct loader *l, const char *group, const char *key,
 	return loader_compile(l, group, key, value, &fr->search, cause);
 }
 
+/*
+ * "prefer = ... in libraries altogether": a statement that says it best,
+ * looked for before `search` ("nine years as director ..., so 14 years
+ * in libraries altogether" is 14).
+ */
+static int
+fk_prefer(struct loader *l, const char *group, const char *key,
+    const char *value, void *target, char **cause)
+{
+	struct field_rule	*fr = target;
+
+	return loader_compile(l, group, key, value, &fr->prefer, cause);
+}
+
 static int
 fk_question(struct loader *l, const char *group, const char *key,
     const char *value, void *target, char **cause)
@@ -275,6 +289,7 @@ static const struct key_rule field_keys[] = {
 	{ "title", fk_title },
 	{ "pattern", fk_pattern },
 	{ "search", fk_search },
+	{ "prefer", fk_prefer },
 	{ "question", fk_question },
 	{ "continued", fk_continued },
 	{ "in", fk_in },
@@ -314,6 +329,7 @@ field_rule_free(gpointer p)
 	g_free(fr->title);
 	re_free(fr->pattern);
 	re_free(fr->search);
+	re_free(fr->prefer);
 	re_free(fr->question);
 	re_free(fr->continued);
 	re_free(fr->undecided);
@@ -355,6 +371,9 @@ field_check(const struct loader *l, const char *group,
 	if (fr->multiple && fr->choices->len == 0)
 		return keyfile_error(l->kf, group, "multiple", cause, "[%s] "
 		    "multiple = yes needs choice.* keys", group);
+	if (fr->prefer != NULL && fr->search == NULL)
+		return keyfile_error(l->kf, group, "prefer", cause, "[%s] "
+		    "prefer needs a search to be preferred to", group);
 	if (fr->choices->len > 0 && !found_by)
 		return keyfile_error(l->kf, group, NULL, cause,
 		    "[%s] has choice.* options but no labels (or search) to "

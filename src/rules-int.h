@@ -93,6 +93,7 @@ struct field_rule {
 	char		*title;		/* how replies name it, or NULL */
 	struct re	*pattern;	/* what a value looks like */
 	struct re	*search;	/* found anywhere, without a label */
+	struct re	*prefer;	/* the same, looked for first */
 	int		 search_in;
 	struct re	*question;	/* the wording of its question */
 	struct re	*continued;	/* a line under the answer going on */

@@ -91,6 +91,7 @@ static const char test_rules[] =
     "labels = Years of experience\n"
     "question = \\b(years?\\b.*\\bexperience)\\b\n"
     "search = \\bi have worked\\b[^.\\n]{0,60}?\\bfor ((?:\\d+|\\w+) years)\\b\n"
+    "prefer = \\b((?:\\d+|\\w+) years) in all\\b\n"
     "normalise = years\n"
     "\n"
     "[field goals]\n"
@@ -659,6 +660,12 @@ test_years_and_address(void **state)
 	x = extract(state, "Name: Dana\nApplying as: Mentor\n"
 	    "Strengths: I have worked at Teton County Library for 17 years.\n");
 	assert_field(x, "years_experience", "17");
+	extraction_free(x);
+	/* the total preferred, though the years of one job come first */
+	x = extract(state, "Name: Dana\nApplying as: Mentor\n"
+	    "Strengths: I have worked at Teton County Library for 7 years, "
+	    "and before that in Cody: 19 years in all.\n");
+	assert_field(x, "years_experience", "19");
 	extraction_free(x);
 	/* an address on two lines */
 	x = extract(state, "Name: Dana\nAddress\n110 W. Polk St.\n"

@@ -411,6 +411,8 @@ test_norm_numbers(void **state)
 	assert_norm("years", "1 yr 8 mo", "1.7");
 	assert_norm("years", "2 years and 3 months", "2.3");
 	assert_norm("years", "3 1/2", "3.5");
+	assert_norm("years", "\xc2\xbd", "0.5");
+	assert_norm("years", "\xc2\xbd year", "0.5");
 	assert_norm("years", "about a year and a half", "1.5");
 	assert_norm("years", "one and a half years", "1.5");
 	assert_norm("years", "Two", "2");

@@ -347,6 +347,36 @@ lead_in(const char *s, const char *e)
 }
 
 /*
+ * Where a passage [from, e) should end, its cue's matter done: before the
+ * first sentence after its first that says another field's answer
+ * (`others`, the one-line fields' prose patterns, or NULL) and not its own ("I'd
+ * like help with boards. I'm in Clark county. In person would be great."
+ * ends before "I'm").
+ */
+static const char *
+matter_end(const struct re *cue, struct re *const *others, const char *from,
+    const char *e)
+{
+	const char	*p, *end;
+	int		 id;
+
+	if (others == NULL)
+		return e;
+	for (p = sentence_end(from, e); p < e; p = end) {
+		while (p < e && g_ascii_isspace(*p))
+			p++;
+		end = sentence_end(p, e);
+		if (p >= e || re_in_span(cue, p, end))
+			continue;
+		for (id = 0; id < FIELD_MAX; id++) {
+			if (re_in_span(others[id], p, end))
+				return p;
+		}
+	}
+	return e;
+}
+
+/*
  * The passage of a letter a free-text field's cue points to: the
  * paragraph with the most sentences the cue matches (the later of two
  * alike: a letter says who they are first, what they want after), from
@@ -357,7 +387,8 @@ lead_in(const char *s, const char *e)
  * matches.  Caller frees.
  */
 static char *
-passage(const struct re *cue, const struct re *not, const char *text)
+passage(const struct re *cue, const struct re *not, struct re *const *others,
+    const char *text)
 {
 	const char	*p, *e, *from, *best = NULL, *best_end = NULL;
 	int		 score, most = 0;
@@ -383,7 +414,7 @@ passage(const struct re *cue, const struct re *not, const char *text)
 			break;
 		best_end = para_end(p);
 	}
-	return trimmed(best, best_end);
+	return trimmed(best, matter_end(cue, others, best, best_end));
 }
 
 /* The first match of `re` in `text`: its group 1, trimmed.  Caller frees. */
@@ -471,15 +502,20 @@ letter_prose(const struct rules *rules, const struct form *form,
     const char *own, struct form_result *res)
 {
 	const struct letter_rules	*lr = &rules->letter;
+	struct re			*others[FIELD_MAX] = { NULL };
 	char				*raw;
 	int				 id, n = 0;
 
+	for (id = 0; id < FIELD_MAX; id++) {
+		if (form->fields[id] != NULL && !form->fields[id]->multiline)
+			others[id] = lr->prose[id];
+	}
 	for (id = 0; id < FIELD_MAX; id++) {
 		if (lr->prose[id] == NULL || form->fields[id] == NULL ||
 		    res->values[id] != NULL || !role_field(form, res, id))
 			continue;
 		raw = form->fields[id]->multiline ? passage(lr->prose[id],
-		    lr->apply, own) : prose_match(lr->prose[id], own);
+		    lr->apply, others, own) : prose_match(lr->prose[id], own);
 		n += letter_offer(rules, form, id, raw, lr->prose_line[id],
 		    "letter", res);
 		g_free(raw);
@@ -694,7 +730,7 @@ letter_implied(const struct rules *rules, const struct form *form,
 			if (rules->letter.prose[id] == NULL ||
 			    !form->fields[id]->multiline ||
 			    (p = passage(rules->letter.prose[id],
-			    rules->letter.apply, own)) == NULL)
+			    rules->letter.apply, NULL, own)) == NULL)
 				continue;
 			g_free(p);
 			if (value != NULL && strcmp(value, im->value) != 0)

@@ -121,6 +121,7 @@ static const char test_rules[] =
     "prose.library = \\bat the ((?-i:[A-Z])\\w*(?: (?-i:[A-Z])\\w*)* "
     "Library)\\b\n"
     "prose.position = \\bi am the (\\w+)\\b\n"
+    "prose.meeting_mode = \\b(in person|zoom)\\b\n"
     "prose.goals = \\b((?<!can )help with|want to learn)\\b\n"
     "prose.strengths = \\b(i can help|i know)\\b\n"
     "sign.name = ^((?-i:[A-Z])\\w+ (?-i:[A-Z])\\w+)$\n"
@@ -574,6 +575,14 @@ test_letter(void **state)
 	assert_field(x, "position", "Director");
 	assert_field(x, "library", "Neillsville Public Library");
 	assert_field(x, "strengths", "I know boards.");
+	extraction_free(x);
+	/* the passage ends where a sentence says another field's answer */
+	x = extract_from(state, "Mentoring", "Dana Whitfield",
+	    "dana@example.org", "Please sign me up as a mentee. I want to "
+	    "learn budgets. Also boards. In person would be great. And "
+	    "grants.\n");
+	assert_field(x, "goals", "I want to learn budgets. Also boards.");
+	assert_field(x, "meeting_mode", "in-person");
 	extraction_free(x);
 }
 

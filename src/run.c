@@ -1,6 +1,8 @@
 /*
  * run.c -- the phases of one pass (run.h).
  */
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -119,19 +121,37 @@ static const struct phase phases[] = {
 	{ "flush", phase_flush, 1 },
 };
 
+/*
+ * With -v, what each phase took: its time, and the run's peak memory
+ * after it (where `make bench` sees a run grow, this says which phase).
+ */
+static void
+phase_log(const struct phase *ph, gint64 start)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		ru.ru_maxrss = 0;
+	log_debug("phase %s: %.1f ms, peak RSS %ld KiB so far", ph->name,
+	    (double)(g_get_monotonic_time() - start) / 1000, ru.ru_maxrss);
+}
+
 int
 run_pass(struct run *run, char **cause)
 {
 	char	*why;
 	size_t	 i;
+	gint64	 start;
 	int	 error = 0, e;
 
 	for (i = 0; i < G_N_ELEMENTS(phases); i++) {
 		if (error != 0 && !phases[i].always)
 			continue;
 		why = NULL;
-		log_debug("phase %s", phases[i].name);
-		if ((e = phases[i].run(run, &why)) == 0)
+		start = g_get_monotonic_time();
+		e = phases[i].run(run, &why);
+		phase_log(&phases[i], start);
+		if (e == 0)
 			continue;
 		run->failed = 1;
 		if (error == 0) {

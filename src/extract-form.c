@@ -1410,13 +1410,43 @@ column_answers(const struct reader *r, size_t i)
 }
 
 /*
- * The pieces of answer line v in the columns of the labels' hits.  Over
- * a line of underscores the columns are drawn; without it (`drift`) they
- * drift, and as many pieces as labels are theirs in order.
+ * The next piece of a PDF's answer line over a rule line: after a gap of
+ * three spaces or more, a tab, a '|' or underscores, since its columns
+ * stand far apart and an answer may hold two spaces ("Park County
+ * Library System").
+ */
+static size_t
+next_wide(const struct line *v, size_t pos)
+{
+	size_t	next = pos;
+
+	for (;;) {
+		next = next_candidate(v, next);
+		if (next >= v->len || strchr("\t|_", v->s[next - 1]) != NULL ||
+		    (next >= 3 && strncmp(v->s + next - 3, "   ", 3) == 0))
+			break;
+	}
+	return next;
+}
+
+/* The piece after the one at pos: under a rule line, after a wide gap. */
+static size_t
+next_piece(const struct line *v, size_t pos, int rule)
+{
+	return rule ? next_wide(v, pos) : next_candidate(v, pos);
+}
+
+/*
+ * The pieces of answer line v in the columns of the labels' hits.  As
+ * many pieces as labels are theirs in order: a PDF pasted as text keeps
+ * its rows, not its columns ("Karen Liebl" at column 0 and the phone at
+ * 63, over "Name" at 0 and "Phone" at 76, or stacked one a line).  Else
+ * each piece is the label's it starts under.  Over a rule line (`rule`)
+ * pieces stand apart by wide gaps only.
  */
 static GPtrArray *
 column_pieces(const struct reader *r, GArray *hits, const struct line *v,
-    int drift)
+    int rule)
 {
 	GPtrArray	*answers;
 	char		*piece, *joined;
@@ -1426,12 +1456,11 @@ column_pieces(const struct reader *r, GArray *hits, const struct line *v,
 	answers = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_set_size(answers, hits->len);
 	n = 0;
-	for (pos = line_start(v); drift && pos < v->len;
-	    pos = next_candidate(v, pos))
+	for (pos = line_start(v); pos < v->len; pos = next_piece(v, pos, rule))
 		n++;
 	k = 0;
 	for (pos = line_start(v); pos < v->len; pos = end, k++) {
-		end = next_candidate(v, pos);
+		end = next_piece(v, pos, rule);
 		if (n != hits->len)
 			k = column_owner(r, hits, column(v, pos));
 		piece = trim_form(v->s + pos, v->s + end);
@@ -1502,14 +1531,50 @@ offer_columns(struct reader *r, GArray *hits, GPtrArray *answers)
 	g_ptr_array_free(answers, TRUE);
 }
 
+static int	lone_label(const struct reader *, size_t, struct hit *);
+
+/* Blank lines a PDF pasted as text may put between its stacked labels. */
+#define STACK_GAP	6
+
+/*
+ * A PDF's row of answers over a line of underscores may have its labels
+ * stacked, one a line: "Kathleen Moreno    307-555-0163 / ____ ____ /
+ * Name / Phone #".  Line i holds the first label (or first few); the
+ * lines after it hold only labels until there are as many as pieces.
+ */
+static void
+stacked_labels(struct reader *r, size_t i, GArray *hits, const struct line *v)
+{
+	struct hit	h;
+	size_t		j, n = 0, pos, gap = 0;
+
+	for (pos = line_start(v); pos < v->len; pos = next_wide(v, pos))
+		n++;
+	for (j = i + 1; j < r->t->n && hits->len < n && gap <= STACK_GAP;
+	    j++) {
+		if (line_at(r, j)->flags & LINE_BLANK) {
+			gap++;
+			continue;
+		}
+		if (!lone_label(r, j, &h))
+			break;
+		g_array_append_val(hits, h);
+		gap = 0;
+	}
+}
+
 static void
 read_columns(struct reader *r, size_t i, GArray *hits)
 {
 	const struct line	*v;
+	int			 rule;
 
-	if ((v = column_answers(r, i)) != NULL)
-		offer_columns(r, hits, column_pieces(r, hits, v,
-		    !(line_at(r, i - 1)->flags & LINE_RULE)));
+	if ((v = column_answers(r, i)) == NULL)
+		return;
+	rule = (line_at(r, i - 1)->flags & LINE_RULE) != 0;
+	if (rule)
+		stacked_labels(r, i, hits, v);
+	offer_columns(r, hits, column_pieces(r, hits, v, rule));
 }
 
 /*

@@ -394,6 +394,26 @@ test_rows_of_labels(void **state)
 	assert_field(x, "name", "Dana Whitfield");
 	assert_field(x, "phone", "307-555-0101");
 	extraction_free(x);
+	/*
+	 * Over a line of underscores, labels out of their columns, or
+	 * stacked one a line, blank lines between: theirs in order.
+	 */
+	x = extract(state,
+	    "Dana Whitfield                        307-555-0101\n"
+	    "______________________    ______________________\n"
+	    "Name                                                  Phone\n"
+	    "Teton County Library       Library Director\n"
+	    "______________________    ______________________\n"
+	    "Library\n"
+	    "\n"
+	    "\n"
+	    "          Position\n"
+	    "Applying as: Mentee\n");
+	assert_field(x, "name", "Dana Whitfield");
+	assert_field(x, "phone", "307-555-0101");
+	assert_field(x, "library", "Teton County Library");
+	assert_field(x, "position", "Library Director");
+	extraction_free(x);
 	/* a label's answer on the next line is no row above labels */
 	x = extract(state,
 	    "Applying as:\n"

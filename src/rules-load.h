@@ -1,7 +1,7 @@
 /*
- * rules-load.h -- the loader shared by rules.c (files, lines, values) and
- * rules-groups.c (what the keys of each group mean).  Only those two
- * include it.
+ * rules-load.h -- the loader shared by rules.c (files, lines, values),
+ * rules-groups.c (what the keys of each group mean) and rules-words.c (a
+ * file's named pieces of pattern).  Only those three include it.
  */
 #ifndef MENTORMAIL_RULES_LOAD_H
 #define MENTORMAIL_RULES_LOAD_H
@@ -21,6 +21,7 @@ struct loader {
 	struct field_rule *shared[FIELD_MAX];
 	struct form	*form;		/* the file's form, or NULL */
 	int		 kinds;		/* the file defines kinds */
+	GHashTable	*words;		/* the file's [words]: name -> piece */
 };
 
 /* One key of a group: `key` ends in '.' for a family such as "choice.". */
@@ -56,6 +57,11 @@ int	group_form(struct loader *, const char *group, char **cause);
 int	group_kind(struct loader *, const char *group, char **cause);
 int	group_text(struct loader *, const char *group, char **cause);
 int	group_letter(struct loader *, const char *group, char **cause);
+/* rules-words.c: the file's [words], read before its other groups. */
+int	group_words(struct loader *, const char *group, char **cause);
+/* `value` with each {word} put in, or NULL with *cause.  Caller frees. */
+char	*words_expand(const struct loader *, const char *group,
+	    const char *key, const char *value, char **cause);
 /* The fields this file's kinds extract are defined next to them. */
 int	group_check_extract(const struct loader *, char **cause);
 void	field_rule_free(gpointer);

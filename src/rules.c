@@ -93,15 +93,22 @@ int
 loader_compile(const struct loader *l, const char *group, const char *key,
     const char *value, struct re **out, char **cause)
 {
-	char	*why = NULL;
+	char	*why = NULL, *pattern;
 
 	if (*value == '\0')
 		return keyfile_error(l->kf, group, key, cause,
 		    "[%s] %s: empty pattern", group, key);
+	if ((pattern = words_expand(l, group, key, value, cause)) == NULL)
+		return -1;
 	re_free(*out);
-	if ((*out = re_compile(value, RULE_RE_FLAGS, &why)) != NULL)
+	if ((*out = re_compile(pattern, RULE_RE_FLAGS, &why)) != NULL) {
+		g_free(pattern);
 		return 0;
-	keyfile_error(l->kf, group, key, cause, "[%s] %s: %s", group, key, why);
+	}
+	/* PCRE2's offset is in what was compiled. */
+	keyfile_error(l->kf, group, key, cause, "[%s] %s: %s%s", group, key,
+	    why, strcmp(pattern, value) != 0 ? " (with its words put in)" : "");
+	g_free(pattern);
 	g_free(why);
 	return -1;
 }
@@ -213,7 +220,7 @@ loader_keys(struct loader *l, const char *group, const struct key_rule *table,
 static int
 load_group(struct loader *l, const char *group, char **cause)
 {
-	if (strcmp(group, "form") == 0)
+	if (strcmp(group, "form") == 0 || strcmp(group, "words") == 0)
 		return 0;	/* read first, by load_groups */
 	if (strcmp(group, "text") == 0)
 		return group_text(l, group, cause);
@@ -224,14 +231,15 @@ load_group(struct loader *l, const char *group, char **cause)
 	if (g_str_has_prefix(group, "kind "))
 		return group_kind(l, group, cause);
 	return keyfile_error(l->kf, group, NULL, cause, "unknown group [%s] "
-	    "(groups are [form], [field NAME], [kind NAME], [text] and "
-	    "[letter])",
+	    "(groups are [form], [words], [field NAME], [kind NAME], [text] "
+	    "and [letter])",
 	    group);
 }
 
 /*
- * The [form] group first, so that the fields know they are the form's;
- * a file is a form or holds kinds, not both.
+ * The [words] group first, so that every pattern may use them, then the
+ * [form] group, so that the fields know they are the form's; a file is a
+ * form or holds kinds, not both.
  */
 static int
 load_groups(struct loader *l, char **cause)
@@ -244,7 +252,9 @@ load_groups(struct loader *l, char **cause)
 	groups = g_key_file_get_groups(gkf, NULL);
 	for (i = 0; groups[i] != NULL; i++)
 		l->kinds |= g_str_has_prefix(groups[i], "kind ");
-	if (g_key_file_has_group(gkf, "form")) {
+	if (g_key_file_has_group(gkf, "words"))
+		error = group_words(l, "words", cause);
+	if (error == 0 && g_key_file_has_group(gkf, "form")) {
 		if (l->kinds)
 			error = keyfile_error(l->kf, "form", NULL, cause,
 			    "a file with a [form] cannot also define kinds");
@@ -281,6 +291,9 @@ loader_next_file(struct loader *l)
 	l->path = NULL;
 	l->form = NULL;
 	l->kinds = 0;
+	if (l->words != NULL)
+		g_hash_table_destroy(l->words);
+	l->words = NULL;
 }
 
 static int

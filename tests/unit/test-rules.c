@@ -591,6 +591,89 @@ assert_missing(const struct extraction *x, const char *want)
 	g_free(got);
 }
 
+/*
+ * A file's [words] are put into its patterns as groups: "{mode}" is one
+ * alternative of three, not "in person|zoom" spliced into the map; a word
+ * may use the words above it; PCRE2's own braces are not words; a word
+ * not defined, or one that is no pattern, is an error on its line.
+ */
+static void
+test_load_words(void **state)
+{
+	struct fixture		*f = *state;
+	struct rules		*r = NULL;
+	struct extraction	*x;
+	struct extract_input	 in = { .subject = "Application",
+				    .from_addr = "dana@example.org" };
+	char			*cause = NULL;
+
+	write_rules(f, "kinds.rules", "[kind application]\n" "fields = 1\n");
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "away = zoom|phone\n"
+	    "near = in[- ]person\n"
+	    "any = {near}|{away}\n"
+	    "\n"
+	    "[field meeting_mode]\n"
+	    "labels = Meet\n"
+	    "map.either = ^{any} or {any}$\n"
+	    "map.virtual = ^\\b{away}\\p{L}{0,2}$\n"
+	    "map.in-person = ^{near}\\{x}$\n");
+	if (rules_load(f->dir, NULL, &r, &cause) != 0)
+		fail_msg("%s", cause);
+	in.text = "Meet: zoom or in person\n";
+	x = extract_message(r, &in);
+	assert_field(x, "meeting_mode", "either");
+	extraction_free(x);
+	/* (?:zoom|phone)\p{L}{0,2}: the group holds both, \p{L} stays */
+	in.text = "Meet: phoneé\n";
+	x = extract_message(r, &in);
+	assert_field(x, "meeting_mode", "virtual");
+	extraction_free(x);
+	in.text = "Meet: in person{x}\n";
+	x = extract_message(r, &in);
+	assert_field(x, "meeting_mode", "in-person");
+	extraction_free(x);
+	rules_free(r);
+
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "near = in person\n"
+	    "[field meeting_mode]\n"
+	    "labels = Meet\n"
+	    "map.virtual = {away}\n"
+	    "map.either = ({near}\n");
+	assert_load_error(f, NULL, "t.rules:8: ",
+	    "map.virtual: no word {away} in this file's [words]");
+	/* an offset is said to be in the pattern with its words put in */
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "near = in person\n"
+	    "[field meeting_mode]\n"
+	    "labels = Meet\n"
+	    "map.either = ({near}\n");
+	assert_load_error(f, NULL, "t.rules:8: ", "map.either: offset 14: "
+	    "missing closing parenthesis (with its words put in)");
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "near = in (person\n");
+	assert_load_error(f, NULL, "t.rules:5: ",
+	    "[words] near: offset 10: missing closing parenthesis");
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "9lives = cat\n");
+	assert_load_error(f, NULL, "t.rules:5: ", "a word's name is letters");
+	/* a file's words are its own */
+	write_rules(f, "t.rules", FORM_HEAD
+	    "[words]\n"
+	    "near = in person\n");
+	write_rules(f, "u.rules",
+	    "[field meeting_mode]\n"
+	    "labels = Meet\n"
+	    "map.in-person = {near}\n");
+	assert_load_error(f, NULL, "u.rules:3: ", "no word {near}");
+}
+
 static void
 test_longest_label(void **state)
 {
@@ -1091,6 +1174,8 @@ main(void)
 		    setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_load_form_rules,
 		    setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_load_words, setup_dir,
+		    teardown_dir),
 		cmocka_unit_test(test_norm_phone),
 		cmocka_unit_test(test_norm_numbers),
 		cmocka_unit_test(test_norm_places),

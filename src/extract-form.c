@@ -98,13 +98,37 @@ stop_at(const struct reader *r, size_t j)
 	return line_is_stop(&opened);
 }
 
-/* Trimmed [s, e) without spaces and underscores at either end. */
+/* Whether [s, e) holds options, one ticked by "_X_" ("Yes: _X_" not). */
+static int
+has_line_tick(const char *s, const char *e)
+{
+	int	tick = 0, words = 0;
+
+	for (; s < e; s++) {
+		if (s + 2 < e && s[0] == '_' && (s[1] == 'x' || s[1] == 'X') &&
+		    s[2] == '_') {
+			tick = 1;
+			s += 2;
+		} else if (g_ascii_isalpha(*s))
+			words = 1;
+	}
+	return tick && words;
+}
+
+/*
+ * Trimmed [s, e) without spaces and underscores at either end, the
+ * underscores of an empty blank; options marked "___ In person  _X_
+ * Virtual" keep theirs, which say what is not ticked.
+ */
 static char *
 trim_form(const char *s, const char *e)
 {
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '_'))
+	int	marks = has_line_tick(s, e);
+
+	while (s < e && (*s == ' ' || *s == '\t' || (*s == '_' && !marks)))
 		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '_'))
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+	    (e[-1] == '_' && !marks)))
 		e--;
 	return g_strndup(s, (gsize)(e - s));
 }

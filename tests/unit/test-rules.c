@@ -876,6 +876,7 @@ assert_role(void **state, const char *line, const char *want)
 static void
 test_mark_styles(void **state)
 {
+	struct extraction	*x;
 	static const char *const ticks[] = {
 		"[x]", "[X]", "(x)", "(X)", "X", "x", "_X_", "_x_",
 		"\xe2\x98\x92", "\xe2\x9c\x94", "\xe2\x9c\x93", "[ x ]",
@@ -902,6 +903,15 @@ test_mark_styles(void **state)
 	assert_role(state, "Applying as: mentee", "mentee");
 	assert_role(state, "Applying as:\nMentor", "mentor");
 	assert_role(state, "Applying as: [  ] Mentee [\xc2\xa0] Mentor", NULL);
+	/* a blank's underscores are trimmed, but "___" here says not this */
+	x = extract(state, "Name: Cody\nLibrary type:  ___ Public   "
+	    "_X_ College   ___ School\n");
+	assert_field(x, "library_type", "academic");
+	extraction_free(x);
+	x = extract(state, "Name: Cody\nLibrary type:  _X_ Public   "
+	    "___ College\n");
+	assert_field(x, "library_type", "public");
+	extraction_free(x);
 }
 
 static void

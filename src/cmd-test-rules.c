@@ -3,8 +3,9 @@
  * make of one message, and which rule said so, read as a run would read
  * it now: a reply in the thread of one of our mails (a receipt, say) is
  * read as that thread asks, from the database as it is (--db FILE, or
- * --reply-to KIND and --paired to say it without one).  Changes nothing:
- * for a coordinator editing rules/, and for the corpus tests.
+ * --reply-to KIND and --paired to say it without one).  --text shows the
+ * text the rules read, as decoded (HTML made text, quoting kept).  Changes
+ * nothing: for a coordinator editing rules/, and for the corpus tests.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ print_goals(const char *text)
 /* Decode and read as a run would; the message is already read. */
 static int
 test_message(struct program *prog, const struct process_pretend *pretend,
-    const char *path, const char *raw, size_t len)
+    int show_text, const char *path, const char *raw, size_t len)
 {
 	struct process_reading	 r;
 	struct mime_msg		*m;
@@ -134,6 +135,8 @@ test_message(struct program *prog, const struct process_pretend *pretend,
 		print_extraction(r.x);
 		if (strcmp(r.x->kind, "goals") == 0)
 			print_goals(r.text);
+		if (show_text)
+			print_escaped("text", r.text != NULL ? r.text : "");
 		process_reading_clear(&r);
 	}
 	mime_msg_free(m);
@@ -147,7 +150,7 @@ test_message(struct program *prog, const struct process_pretend *pretend,
  */
 static int
 test_program(struct config *cfg, const char *db_path,
-    const struct process_pretend *pretend, const char *path,
+    const struct process_pretend *pretend, int show_text, const char *path,
     const char *raw, size_t len)
 {
 	struct program	*prog;
@@ -168,7 +171,7 @@ test_program(struct config *cfg, const char *db_path,
 		g_free(cause);
 		error = EX_CONFIG;
 	} else {
-		error = test_message(prog, pretend, path, raw, len);
+		error = test_message(prog, pretend, show_text, path, raw, len);
 		program_free(prog);
 	}
 	db_close(db);
@@ -177,18 +180,19 @@ test_program(struct config *cfg, const char *db_path,
 }
 
 /*
- * [--db FILE] [--reply-to KIND] [--paired] MESSAGE.eml: the database, or
- * what to take it says without one (a reply to our mail of KIND, from
- * someone in a running mentorship).
+ * [--db FILE] [--reply-to KIND] [--paired] [--text] MESSAGE.eml: the
+ * database, or what to take it says without one (a reply to our mail of
+ * KIND, from someone in a running mentorship); whether to show the text.
  */
 static int
 test_rules_args(int argc, char **argv, const char **db_path,
-    struct process_pretend *pretend)
+    struct process_pretend *pretend, int *show_text)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "reply-to", required_argument, NULL, 'r' },
 		{ "paired", no_argument, NULL, 'p' },
+		{ "text", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	ch;
@@ -202,6 +206,8 @@ test_rules_args(int argc, char **argv, const char **db_path,
 			pretend->replied = optarg;
 		else if (ch == 'p')
 			pretend->paired = 1;
+		else if (ch == 't')
+			*show_text = 1;
 		else {
 			cmd_bad_option("mentormail test-rules", ch, argv);
 			return -1;
@@ -219,9 +225,10 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const char		*db_path = NULL, *path;
 	char			*raw;
 	gsize			 len;
-	int			 rc, i;
+	int			 rc, i, show_text = 0;
 
-	if ((i = test_rules_args(argc, argv, &db_path, &pretend)) < 0)
+	if ((i = test_rules_args(argc, argv, &db_path, &pretend,
+	    &show_text)) < 0)
 		return cmd_usage(&cmd_test_rules_entry);
 	path = argv[i];
 	if (!g_file_get_contents(path, &raw, &len, &error)) {
@@ -239,7 +246,7 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		g_free(raw);
 		return rc;
 	}
-	rc = test_program(cfg, db_path, &pretend, path, raw, len);
+	rc = test_program(cfg, db_path, &pretend, show_text, path, raw, len);
 	config_free(cfg);
 	g_free(raw);
 	return rc;
@@ -247,7 +254,8 @@ test_rules_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_test_rules_entry = {
 	.name = "test-rules",
-	.usage = "[--db FILE] [--reply-to KIND] [--paired] MESSAGE.eml",
+	.usage = "[--db FILE] [--reply-to KIND] [--paired] [--text] "
+	    "MESSAGE.eml",
 	.help = "show what the rules make of a message, as a run would read "
 	    "it with the database as it is",
 	.exec = test_rules_exec,

@@ -89,6 +89,15 @@ assert_same_lines "$(printf '%s\n' 'field.library: Weston County Library' \
     "$(grep -E '^field\.(library|position):' "$STDOUT")" \
     "position: Library Assistant; library: Weston County Library"
 
+step "test-rules --text shows the text the rules read, HTML made text"
+assert_exit 0 mentormail test-rules --text \
+    "$CORPUS/applications/wa04-mentor-html-p.eml"
+assert_eq 1 "$(grep -c '^text: ' "$STDOUT")" "one text: line"
+assert_no_match '<p\b|<br\b' "$(grep '^text: ' "$STDOUT")" "no tags in it"
+assert_match '\\n' "$(grep '^text: ' "$STDOUT")" "its lines as \\n"
+assert_exit 0 mentormail test-rules "$CORPUS/applications/wa04-mentor-html-p.eml"
+assert_eq 0 "$(grep -c '^text: ' "$STDOUT")" "no text: line without --text"
+
 step "test-rules changes nothing"
 mail_append INBOX "$CORPUS/applications/wy01-mentee-clean.eml"
 assert_exit 0 mentormail test-rules "$CORPUS/applications/wy01-mentee-clean.eml"

@@ -122,7 +122,7 @@ static const struct phase phases[] = {
 };
 
 /*
- * With -v, what each phase took: its time, and the run's peak memory
+ * With -v -v, what each phase took: its time, and the run's peak memory
  * after it (where `make bench` sees a run grow, this says which phase).
  */
 static void
